@@ -1,0 +1,206 @@
+"""Build the DuckDB warehouse into a staging file and publish it atomically.
+
+A build writes a brand-new DuckDB file next to the published one; only when every table is
+loaded, validated and checked does :func:`publish` switch it in with one ``os.replace``. Readers
+holding the old file keep reading it, a reader opening the path afterwards sees the new one, and
+a failed build leaves the last good warehouse in place.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines.extract.model import Extraction
+from pipelines.inbox import InboxEntry
+from schemas.models import conform, validate
+from schemas.registry import measures
+from schemas.tables import comments, ddl, tables
+from warehouse import frames
+from warehouse.marts import body_year_sql, region_year_sql
+
+
+@dataclass(frozen=True)
+class CoreTables:
+    """The validated core frames of one build, before they are loaded."""
+
+    raw_document: pl.DataFrame
+    core_report: pl.DataFrame
+    core_value: pl.DataFrame
+    core_finding: pl.DataFrame
+    core_quarantine: pl.DataFrame
+    dim_body: pl.DataFrame
+
+
+def template_expected(year: int) -> str:
+    """The national template a report on ``year`` should use."""
+    if year >= 2021:
+        return "2021"
+    return "2019" if year >= 2019 else "pre2019"
+
+
+def core_tables(
+    entries: Sequence[InboxEntry], extractions: Sequence[Extraction], is_demo: bool
+) -> CoreTables:
+    """Turn extraction records into the validated core tables."""
+    reports = frames.report_frame(extractions, is_demo)
+    published = set(reports.filter(pl.col("status") == "published")["report_id"].to_list())
+    keys = reports.select("report_id", "body_id", "year")
+    values = frames.value_frame(extractions, published)
+    values = values.drop([c for c in ("body_id", "year") if c in values.columns]).join(
+        keys, on="report_id", how="left"
+    )
+    findings = frames.finding_frame(extractions)
+    findings = findings.drop([c for c in ("body_id", "year") if c in findings.columns]).join(
+        keys, on="report_id", how="left"
+    )
+    bodies = (
+        reports.filter(pl.col("status") == "published")
+        .select(
+            "body_id",
+            pl.col("body_name").alias("name"),
+            "region_code",
+            "level",
+            "body_type",
+        )
+        .unique("body_id", keep="first")
+        .sort("body_id")
+    )
+    return CoreTables(
+        raw_document=validate("raw_document", frames.raw_document_frame(entries)),
+        core_report=validate("core_report", conform("core_report", reports)),
+        core_value=validate("core_value", conform("core_value", values)),
+        core_finding=validate("core_finding", conform("core_finding", findings)),
+        core_quarantine=validate("core_quarantine", frames.quarantine_frame(reports)),
+        dim_body=validate("dim_body", conform("dim_body", bodies)),
+    )
+
+
+def region_frame(codes: Sequence[str], divisions: pl.DataFrame) -> pl.DataFrame:
+    """The regions the bodies sit in, with every ancestor up to the province."""
+    wanted = {c for c in codes if c}
+    parents = dict(zip(divisions["region_code"], divisions["parent_code"], strict=True))
+    frontier = set(wanted)
+    while frontier:
+        nxt = {parents.get(c) for c in frontier} - {None} - wanted
+        wanted |= nxt
+        frontier = nxt
+    out = divisions.filter(pl.col("region_code").is_in(sorted(wanted))).unique(
+        "region_code", keep="first"
+    )
+    return validate("dim_region", conform("dim_region", out.sort("region_code")))
+
+
+def measure_frame() -> pl.DataFrame:
+    """``dim_measure`` straight from the registry."""
+    ms = measures()
+    return validate(
+        "dim_measure",
+        pl.DataFrame(
+            {
+                "key": [m.key for m in ms],
+                "table_name": [m.table for m in ms],
+                "row_key": [m.row for m in ms],
+                "column_key": [m.column for m in ms],
+                "label_zh": [m.label_zh for m in ms],
+                "label_en": [m.label_en for m in ms],
+                "unit": [m.unit for m in ms],
+            }
+        ),
+    )
+
+
+def year_frame(years: Sequence[int]) -> pl.DataFrame:
+    """``dim_year`` for the years present."""
+    ys = sorted({int(y) for y in years if y is not None})
+    return validate(
+        "dim_year",
+        pl.DataFrame(
+            {"year": ys, "template_expected": [template_expected(y) for y in ys]},
+            schema={"year": pl.Int64, "template_expected": pl.Utf8},
+        ),
+    )
+
+
+def _load(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
+    con.execute(ddl(tables()[name]))
+    for stmt in comments(tables()[name]):
+        con.execute(stmt)
+    if frame.height:
+        con.register("_frame", frame)
+        con.execute(f"INSERT INTO {name} SELECT * FROM _frame")
+        con.unregister("_frame")
+
+
+def _load_mart(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> None:
+    """Create a mart from SQL, validate it against its generated schema, add comments."""
+    con.execute(sql)
+    frame = con.sql(f"SELECT * FROM {name}").pl()
+    validate(name, conform(name, frame))
+    for stmt in comments(tables()[name]):
+        con.execute(stmt)
+
+
+def build_database(
+    path: Path,
+    core: CoreTables,
+    regions: pl.DataFrame,
+    *,
+    is_demo: bool,
+    engine_version: str,
+    dataset_version: str,
+) -> dict[str, int]:
+    """Write every table into a new DuckDB file at ``path``; return row counts per table."""
+    if path.exists():
+        path.unlink()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    try:
+        years = core.core_report["year"].drop_nulls().to_list()
+        _load(con, "dim_region", regions)
+        _load(con, "dim_body", core.dim_body)
+        _load(con, "dim_year", year_frame(years))
+        _load(con, "dim_measure", measure_frame())
+        _load(con, "raw_document", core.raw_document)
+        _load(con, "core_report", core.core_report)
+        _load(con, "core_value", core.core_value)
+        _load(con, "core_finding", core.core_finding)
+        _load(con, "core_quarantine", core.core_quarantine)
+        _load_mart(con, "out_body_year", body_year_sql())
+        _load_mart(con, "out_region_year", region_year_sql())
+        published = core.core_report.filter(pl.col("status") == "published").height
+        meta = pl.DataFrame(
+            {
+                "dataset_version": [dataset_version],
+                "built_at": [datetime.now(UTC).replace(tzinfo=None, microsecond=0)],
+                "is_demo": [is_demo],
+                "documents": [core.raw_document.height],
+                "reports_published": [published],
+                "reports_quarantined": [core.core_report.height - published],
+                "engine_version": [engine_version],
+            }
+        )
+        _load(con, "meta_build", validate("meta_build", conform("meta_build", meta)))
+        counts = {
+            name: con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0] for name in tables()
+        }
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return counts
+
+
+def publish(staging: Path, target: Path) -> Path:
+    """Switch the published warehouse to ``staging`` by an atomic rename on the same disk."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.incoming")
+    # Copy-free when staging is on the same filesystem: rename into the target's folder first.
+    os.replace(staging, tmp)
+    os.replace(tmp, target)
+    return target

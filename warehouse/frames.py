@@ -1,0 +1,164 @@
+"""From extraction records to the core tables: pure functions over small data classes.
+
+Here a report is published or quarantined, and each printed number becomes one row of the long
+fact table with its cell kind and provenance. Published numbers are never rewritten: a report
+whose own figures disagree is published with its findings; a report we could not read
+consistently goes to quarantine with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+import polars as pl
+
+from pipelines.extract.model import Extraction
+from pipelines.inbox import InboxEntry
+from schemas.models import conform, empty_frame
+from schemas.registry import measure_index
+
+
+def body_id(name: str | None, region_code: str | None) -> str | None:
+    """Stable id of a body: its region code and its name (names repeat across regions)."""
+    if not name:
+        return None
+    return f"{region_code or '000000'}|{name}"
+
+
+def quarantine_reason(ex: Extraction) -> str | None:
+    """Why a report must not be published, or None when it can be."""
+    reading = [f for f in ex.findings if f.blame == "reading" and f.severity == "error"]
+    if reading:
+        return "; ".join(f"{f.rule}: {f.message}" for f in reading)
+    if ex.year is None:
+        return "unknown_year: 无法确定统计年度 / statistics year not found"
+    if not ex.body.name:
+        return "unknown_body: 无法确定发布机关 / issuing body not found"
+    if not ex.values:
+        return "no_values: 未读出任何数值 / no figures found"
+    return None
+
+
+def _parse_date(s: str | None) -> date | None:
+    if not s:
+        return None
+    try:
+        return date.fromisoformat(s[:10])
+    except ValueError:
+        return None
+
+
+def _cell_kind(ex: Extraction, key: str) -> str:
+    return ex.cells.get(key, "number")
+
+
+def raw_document_frame(entries: Sequence[InboxEntry]) -> pl.DataFrame:
+    """The inventory of raw documents."""
+    if not entries:
+        return empty_frame("raw_document")
+    return conform(
+        "raw_document",
+        pl.DataFrame(
+            {
+                "sha256": [e.sha256 for e in entries],
+                "file_name": [e.file_name for e in entries],
+                "container": [e.suffix.lstrip(".") for e in entries],
+                "size_bytes": [e.size_bytes for e in entries],
+                "ingested_at": [datetime.fromisoformat(e.ingested_at) for e in entries],
+                "origin": [e.origin for e in entries],
+            }
+        ).with_columns(pl.col("ingested_at").dt.replace_time_zone(None)),
+    )
+
+
+def report_frame(extractions: Iterable[Extraction], is_demo: bool) -> pl.DataFrame:
+    """One row per document with its status (published / quarantined) and metadata."""
+    rows = []
+    for ex in extractions:
+        reason = quarantine_reason(ex)
+        rows.append(
+            {
+                "report_id": ex.sha256,
+                "source": ex.source,
+                "container": ex.container,
+                "body_id": body_id(ex.body.name, ex.body.region_code),
+                "body_name": ex.body.name,
+                "region_code": ex.body.region_code,
+                "level": ex.body.level,
+                "body_type": ex.body.type,
+                "year": ex.year,
+                "template": ex.template,
+                "status": "quarantined" if reason else "published",
+                "quarantine_reason": reason,
+                "title": ex.title,
+                "published_date": _parse_date(ex.published),
+                "values_count": len(ex.values),
+                "is_demo": is_demo,
+            }
+        )
+    if not rows:
+        return empty_frame("core_report").with_columns(
+            pl.lit(None, pl.Utf8).alias("level"), pl.lit(None, pl.Utf8).alias("body_type")
+        )
+    return pl.DataFrame(rows, infer_schema_length=None)
+
+
+def value_frame(extractions: Iterable[Extraction], published: set[str]) -> pl.DataFrame:
+    """The long fact table: one row per published report and canonical key."""
+    known = measure_index()
+    cols: dict[str, list] = {
+        k: [] for k in ("report_id", "key", "value", "cell_kind", "method", "provenance")
+    }
+    for ex in extractions:
+        if ex.sha256 not in published:
+            continue
+        for key, value in ex.values.items():
+            if key not in known or value is None:
+                continue
+            prov = ex.provenance.get(key, {})
+            cols["report_id"].append(ex.sha256)
+            cols["key"].append(key)
+            cols["value"].append(float(value))
+            cols["cell_kind"].append(_cell_kind(ex, key))
+            cols["method"].append(prov.get("method", "table"))
+            cols["provenance"].append(
+                json.dumps({"source": ex.source, **prov}, ensure_ascii=False, sort_keys=True)
+            )
+    if not cols["key"]:
+        return empty_frame("core_value")
+    return pl.DataFrame(cols)
+
+
+def finding_frame(extractions: Iterable[Extraction]) -> pl.DataFrame:
+    """Every finding of every report, published or not."""
+    rows = [
+        {
+            "report_id": ex.sha256,
+            "rule": f.rule,
+            "severity": f.severity,
+            "keys": ",".join(f.keys),
+            "message": f.message,
+            "blame": f.blame,
+        }
+        for ex in extractions
+        for f in ex.findings
+    ]
+    if not rows:
+        return empty_frame("core_finding").drop("body_id", "year")
+    return pl.DataFrame(rows)
+
+
+def quarantine_frame(reports: pl.DataFrame) -> pl.DataFrame:
+    """Quarantined reports, with the rule and the reason."""
+    q = reports.filter(pl.col("status") == "quarantined")
+    return conform(
+        "core_quarantine",
+        q.select(
+            pl.col("source").alias("item"),
+            pl.lit("extract").alias("stage"),
+            pl.col("quarantine_reason").str.extract(r"^([a-z_]+)", 1).fill_null("unreadable").alias("rule"),
+            pl.col("quarantine_reason").alias("reason"),
+        ),
+    )
