@@ -23,7 +23,7 @@ from schemas.models import conform, validate
 from schemas.registry import measures
 from schemas.tables import comments, ddl, tables
 from warehouse import frames
-from warehouse.marts import body_year_sql, region_year_sql
+from warehouse.marts import body_year_sql, cross_year_findings_sql, region_year_sql
 
 
 @dataclass(frozen=True)
@@ -173,6 +173,7 @@ def build_database(
         _load(con, "core_finding", core.core_finding)
         _load(con, "core_quarantine", core.core_quarantine)
         _load_mart(con, "out_body_year", body_year_sql())
+        con.execute(cross_year_findings_sql())
         _load_mart(con, "out_region_year", region_year_sql())
         published = core.core_report.filter(pl.col("status") == "published").height
         meta = pl.DataFrame(

@@ -102,7 +102,11 @@ def report_frame(extractions: Iterable[Extraction], is_demo: bool) -> pl.DataFra
         return empty_frame("core_report").with_columns(
             pl.lit(None, pl.Utf8).alias("level"), pl.lit(None, pl.Utf8).alias("body_type")
         )
-    return pl.DataFrame(rows, infer_schema_length=None)
+    text = ("body_id", "body_name", "region_code", "level", "body_type", "template",
+            "quarantine_reason", "title")
+    return pl.DataFrame(rows, infer_schema_length=None).with_columns(
+        pl.col(text).cast(pl.Utf8), pl.col("year").cast(pl.Int64)
+    )
 
 
 def value_frame(extractions: Iterable[Extraction], published: set[str]) -> pl.DataFrame:

@@ -154,3 +154,43 @@ LEFT JOIN quarantined qq ON qq.rollup_code = b.rollup_code AND qq.year = b.year
 GROUP BY b.rollup_code, rg.name, b.rollup_level, b.year
 ORDER BY b.rollup_level, b.rollup_code, b.year
 """
+
+
+def cross_year_findings_sql() -> str:
+    """Rules 5 and 6 across a body's consecutive reports, as findings on the later report.
+
+    Rule 5: carried_forward(N) = carried_over(N+1) per applicant column. Rule 6 (2021 template,
+    a warning because bodies re-count their catalogues): in_force(N) = in_force(N-1) + issued(N)
+    - repealed(N) for rules and normative documents.
+    """
+    parts = []
+    for col in ("natural_person", "commercial", "research", "social_org", "legal_service",
+                "other_org", "total"):
+        fwd = q(f"applications.carried_forward.{col}")
+        over = q(f"applications.carried_over.{col}")
+        parts.append(f"""
+SELECT cur.report_id, cur.body_id, cur.year, 'carry_over_years' AS rule, 'warning' AS severity,
+    'applications.carried_forward.{col},applications.carried_over.{col}' AS keys,
+    format('{{}}年结转下年度 {{}} 件，{{}}年上年结转 {{}} 件（{col}）/ carried forward {{}} in {{}} but '
+        || 'carried over {{}} in {{}}', prev.year, prev.{fwd}::BIGINT, cur.year, cur.{over}::BIGINT,
+        prev.{fwd}::BIGINT, prev.year, cur.{over}::BIGINT, cur.year) AS message,
+    'publisher' AS blame
+FROM out_body_year cur JOIN out_body_year prev
+    ON prev.body_id = cur.body_id AND prev.year = cur.year - 1
+WHERE prev.{fwd} IS NOT NULL AND cur.{over} IS NOT NULL AND prev.{fwd} <> cur.{over}""")
+    for doc in ("rules", "normative_docs"):
+        f = {k: q(f"proactive.{doc}.{k}") for k in ("in_force", "issued", "repealed")}
+        parts.append(f"""
+SELECT cur.report_id, cur.body_id, cur.year, 'in_force_continuity', 'warning',
+    'proactive.{doc}.in_force,proactive.{doc}.issued,proactive.{doc}.repealed',
+    format('现行有效 {{}} ≠ 上年 {{}} + 制发 {{}} − 废止 {{}}（{doc}）/ in force {{}} ≠ {{}} + {{}} − {{}}',
+        cur.{f["in_force"]}::BIGINT, prev.{f["in_force"]}::BIGINT, cur.{f["issued"]}::BIGINT,
+        cur.{f["repealed"]}::BIGINT, cur.{f["in_force"]}::BIGINT, prev.{f["in_force"]}::BIGINT,
+        cur.{f["issued"]}::BIGINT, cur.{f["repealed"]}::BIGINT),
+    'publisher'
+FROM out_body_year cur JOIN out_body_year prev
+    ON prev.body_id = cur.body_id AND prev.year = cur.year - 1
+WHERE cur.{f["in_force"]} IS NOT NULL AND prev.{f["in_force"]} IS NOT NULL
+    AND cur.{f["issued"]} IS NOT NULL AND cur.{f["repealed"]} IS NOT NULL
+    AND cur.{f["in_force"]} <> prev.{f["in_force"]} + cur.{f["issued"]} - cur.{f["repealed"]}""")
+    return "INSERT INTO core_finding " + "\nUNION ALL\n".join(parts)

@@ -1,0 +1,184 @@
+"""The warehouse build on small inline extraction records: tables, marts, rules, publish, export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from pipelines.extract.model import Body, Extraction, Finding
+from warehouse.build import build_database, core_tables, publish, region_frame
+from warehouse.export import export_dataset
+
+DIVISIONS = pl.DataFrame(
+    {
+        "region_code": ["320000", "320800", "320813", "320803"],
+        "name": ["江苏省", "淮安市", "洪泽区", "淮安区"],
+        "level": ["province", "city", "county", "county"],
+        "parent_code": [None, "320800", "320800", "320800"],
+        "province_code": ["320000"] * 4,
+        "city_code": [None, "320800", "320800", "320800"],
+    }
+).with_columns(
+    pl.when(pl.col("region_code") == "320800").then(pl.lit("320000")).otherwise(pl.col("parent_code")).alias("parent_code")
+)
+
+
+def ex(sha: str, name: str, code: str, year: int, vals: dict, findings=(), cells=None) -> Extraction:
+    return Extraction(
+        source=f"{sha[:1] * 4}.html",
+        sha256=sha * 64 if len(sha) == 1 else sha,
+        container="html",
+        body=Body(name, code, "county", "government"),
+        year=year,
+        template="2021",
+        values=vals,
+        cells=cells or {},
+        findings=list(findings),
+        provenance={k: {"method": "table", "table": "三", "row": k} for k in vals},
+    )
+
+
+@pytest.fixture
+def extractions() -> list[Extraction]:
+    return [
+        ex(
+            "a", "淮安市洪泽区人民政府", "320813", 2022,
+            {
+                "applications.new_received.total": 10,
+                "applications.total_processed.total": 10,
+                "applications.granted.total": 6,
+                "applications.partially_granted.total": 2,
+                "applications.denied.state_secret.total": 2,
+                "applications.carried_forward.total": 3,
+                "appeals.review.upheld": 3,
+                "appeals.review.corrected": 1,
+                "proactive.normative_docs.in_force": 5,
+            },
+            cells={"applications.denied.state_secret.total": "number"},
+        ),
+        ex(
+            "b", "淮安市洪泽区人民政府", "320813", 2023,
+            {
+                "applications.new_received.total": 20,
+                "applications.total_processed.total": 20,
+                "applications.granted.total": 10,
+                "applications.carried_over.total": 2,
+                "applications.other.other.total": 0,
+                "proactive.normative_docs.in_force": 9,
+                "proactive.normative_docs.issued": 3,
+                "proactive.normative_docs.repealed": 0,
+            },
+            findings=[Finding("outcomes_sum", "warning", ("applications.total_processed.total",), "总计不符", "publisher")],
+            cells={"applications.other.other.total": "dash"},
+        ),
+        ex(
+            "c", "淮安市淮安区人民政府", "320803", 2023,
+            {"applications.new_received.total": 5},
+            findings=[Finding("flattened_ambiguous", "error", (), "two readings", "reading")],
+        ),
+    ]
+
+
+@pytest.fixture
+def built(tmp_path: Path, extractions) -> Path:
+    core = core_tables([], extractions, is_demo=True)
+    regions = region_frame(core.core_report["region_code"].to_list(), DIVISIONS)
+    staging = tmp_path / "build" / "gongkai.duckdb"
+    build_database(staging, core, regions, is_demo=True, engine_version="t", dataset_version="2026.01.01")
+    return publish(staging, tmp_path / "warehouse" / "gongkai.duckdb")
+
+
+def test_reading_error_quarantines_report_and_keeps_its_values_out(built: Path) -> None:
+    con = duckdb.connect(str(built), read_only=True)
+    status = dict(con.execute("SELECT source, status FROM core_report").fetchall())
+    assert status == {"aaaa.html": "published", "bbbb.html": "published", "cccc.html": "quarantined"}
+    assert con.execute("SELECT count(*) FROM core_value WHERE report_id LIKE 'c%'").fetchall() == [(0,)]
+    q = con.execute("SELECT item, rule FROM core_quarantine").fetchall()
+    assert q == [("cccc.html", "flattened_ambiguous")]
+
+
+def test_values_keep_cell_kind_and_provenance(built: Path) -> None:
+    con = duckdb.connect(str(built), read_only=True)
+    kind, prov = con.execute(
+        "SELECT cell_kind, provenance FROM core_value WHERE key = 'applications.other.other.total'"
+    ).fetchall()[0]
+    assert kind == "dash"
+    assert json.loads(prov) == {"source": "bbbb.html", "method": "table", "table": "三", "row": "applications.other.other.total"}
+
+
+def test_body_year_mart_derives_rates_without_rewriting(built: Path) -> None:
+    con = duckdb.connect(str(built), read_only=True)
+    rows = con.execute(
+        'SELECT year, "applications.granted.total", "derived.disclosure_rate", '
+        '"derived.review_correction_rate", "derived.yoy.applications.new_received.total", '
+        '"derived.share.denied.state_secret" FROM out_body_year ORDER BY year'
+    ).fetchall()
+    assert rows == [(2022, 6.0, 0.8, 0.25, None, 1.0), (2023, 10.0, 0.5, None, 1.0, None)]
+
+
+def test_region_rollup_has_coverage_and_quarantine_counts(built: Path) -> None:
+    con = duckdb.connect(str(built), read_only=True)
+    rows = con.execute(
+        "SELECT region_code, level, year, reports, bodies, bodies_expected, coverage, quarantined, "
+        '"applications.denied.total" FROM out_region_year WHERE year = 2023 ORDER BY level'
+    ).fetchall()
+    assert rows == [
+        ("320800", "city", 2023, 1, 1, 1, 1.0, 1, None),
+        ("320813", "county", 2023, 1, 1, 1, 1.0, 0, None),
+        ("320000", "province", 2023, 1, 1, 1, 1.0, 1, None),
+    ]
+    denied_2022 = con.execute(
+        "SELECT \"applications.denied.total\" FROM out_region_year WHERE year=2022 AND level='city'"
+    ).fetchall()
+    assert denied_2022 == [(2.0,)]  # the category filled from its printed sub-rows
+
+
+def test_cross_year_rules_become_findings(built: Path) -> None:
+    con = duckdb.connect(str(built), read_only=True)
+    rules = con.execute(
+        "SELECT rule, year, blame FROM core_finding WHERE rule IN ('carry_over_years', 'in_force_continuity') ORDER BY rule"
+    ).fetchall()
+    assert rules == [("carry_over_years", 2023, "publisher"), ("in_force_continuity", 2023, "publisher")]
+
+
+def test_publish_replaces_atomically_and_old_readers_keep_reading(tmp_path: Path, extractions) -> None:
+    target = tmp_path / "w" / "gongkai.duckdb"
+    for n, subset in enumerate((extractions[:1], extractions)):
+        core = core_tables([], subset, is_demo=False)
+        regions = region_frame(core.core_report["region_code"].to_list(), DIVISIONS)
+        staging = tmp_path / f"s{n}" / "gongkai.duckdb"
+        build_database(staging, core, regions, is_demo=False, engine_version="t", dataset_version="v")
+        if n == 0:
+            publish(staging, target)
+            reader = duckdb.connect(str(target), read_only=True)
+        else:
+            publish(staging, target)
+    assert reader.execute("SELECT count(*) FROM core_report").fetchall() == [(1,)]
+    # DuckDB shares one database instance per path inside a process: close it to see the new file.
+    reader.close()
+    fresh = duckdb.connect(str(target), read_only=True)
+    assert fresh.execute("SELECT count(*) FROM core_report").fetchall() == [(3,)]
+    assert sorted(p.name for p in target.parent.iterdir()) == ["gongkai.duckdb"]
+
+
+def test_export_package_is_complete_and_checksummed(built: Path, tmp_path: Path) -> None:
+    import hashlib
+
+    folder = export_dataset(built, tmp_path / "export")
+    assert folder.name == "gongkai-2026.01.01"
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["version"] == "2026.01.01" and package["demo"] is True
+    csv = next(r for r in package["resources"] if r["name"] == "out_body_year-csv")
+    field = next(f for f in csv["schema"]["fields"] if f["name"] == "applications.granted.total")
+    assert field["zh"].startswith("予以公开") and field["en"].startswith("granted")
+    data = (folder / csv["path"]).read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert csv["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
+    back = pl.read_parquet(folder / "data" / "out_body_year.parquet")
+    assert back.height == 2 and "derived.disclosure_rate" in back.columns
+    sums = (folder / "SHA256SUMS").read_text().splitlines()
+    assert any(line.endswith("data/gongkai.xlsx") for line in sums)
