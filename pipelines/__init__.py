@@ -1,0 +1,1 @@
+"""Ingest → extract → validate: the Dagster pipeline, the extraction engine and the CLI."""

@@ -26,7 +26,9 @@ def _extract_one(args: tuple[str, str, str]) -> dict:
     except OSError as exc:
         ex = Extraction(source=source, sha256=sha)
         ex.findings.append(
-            Finding("unreadable", "error", (), f"{source}: 无法读取 / cannot read: {exc}", "reading")
+            Finding(
+                "unreadable", "error", (), f"{source}: 无法读取 / cannot read: {exc}", "reading"
+            )
         )
         return ex.to_json()
     ex = extract_bytes(data, source)

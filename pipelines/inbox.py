@@ -100,7 +100,9 @@ class Inbox:
         suffix = path.suffix.lower()
         if suffix not in REPORT_SUFFIXES | LEDGER_SUFFIXES:
             return IngestOutcome(
-                str(path), "error", reason=f"不支持的文件类型 {suffix or '(无扩展名)'} / unsupported type"
+                str(path),
+                "error",
+                reason=f"不支持的文件类型 {suffix or '(无扩展名)'} / unsupported type",
             )
         try:
             digest = sha256_file(path)

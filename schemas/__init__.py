@@ -1,0 +1,1 @@
+"""The data contract: key registry, table metadata, pandera models, expectations, rules."""

@@ -35,7 +35,7 @@ class SuiteResult:
 
 def expectations_for(table: Table) -> list:
     """The expectations of one table: keys, nullability, value sets and ranges."""
-    import great_expectations as gx  # noqa: PLC0415 - slow import, see module docstring
+    import great_expectations as gx
 
     exp = gx.expectations
     out: list = []
@@ -47,7 +47,9 @@ def expectations_for(table: Table) -> list:
     elif table.primary_key:
         out.append(exp.ExpectCompoundColumnsToBeUnique(column_list=list(table.primary_key)))
     for c in table.columns:
-        if c.unit in ("count", "signed_count", "yuan", "10k_yuan") and table.name.startswith("out_"):
+        if c.unit in ("count", "signed_count", "yuan", "10k_yuan") and table.name.startswith(
+            "out_"
+        ):
             # Measure columns of the marts are pivots of core_value, whose pandera model and
             # suite already bound every value; one expectation per key would cost seconds.
             continue
@@ -64,7 +66,7 @@ def expectations_for(table: Table) -> list:
 
 def run_suites(frames: dict[str, pd.DataFrame], quality_dir: Path) -> list[SuiteResult]:
     """Validate each table with its suite in a file context and build Data Docs there."""
-    import great_expectations as gx  # noqa: PLC0415
+    import great_expectations as gx
 
     quality_dir.mkdir(parents=True, exist_ok=True)
     context = gx.get_context(mode="file", project_root_dir=str(quality_dir))
@@ -97,9 +99,7 @@ def run_suites(frames: dict[str, pd.DataFrame], quality_dir: Path) -> list[Suite
             for r in vr.results
             if not r.success
         )
-        results.append(
-            SuiteResult(name, bool(vr.success), len(vr.results), failed, None)
-        )
+        results.append(SuiteResult(name, bool(vr.success), len(vr.results), failed, None))
     context.build_data_docs()
     index = _docs_index(quality_dir)
     return [SuiteResult(r.table, r.success, r.evaluated, r.failed, index) for r in results]

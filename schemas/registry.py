@@ -85,7 +85,12 @@ APPLICATION_ROWS: tuple[Row, ...] = (
         "denied: administrative inquiry matter",
         category="denied",
     ),
-    Row("unable.not_held", "无法提供·本机关不掌握相关政府信息", "unable: not held", category="unable"),
+    Row(
+        "unable.not_held",
+        "无法提供·本机关不掌握相关政府信息",
+        "unable: not held",
+        category="unable",
+    ),
     Row(
         "unable.needs_creation",
         "无法提供·没有现成信息需要另行制作",
@@ -176,8 +181,18 @@ PROACTIVE_2021: tuple[tuple[str, str, str, str], ...] = (
     ("rules.repealed", "规章·本年废止件数", "rules repealed this year", "count"),
     ("rules.in_force", "规章·现行有效件数", "rules in force", "count"),
     ("normative_docs.issued", "行政规范性文件·本年制发件数", "normative documents issued", "count"),
-    ("normative_docs.repealed", "行政规范性文件·本年废止件数", "normative documents repealed", "count"),
-    ("normative_docs.in_force", "行政规范性文件·现行有效件数", "normative documents in force", "count"),
+    (
+        "normative_docs.repealed",
+        "行政规范性文件·本年废止件数",
+        "normative documents repealed",
+        "count",
+    ),
+    (
+        "normative_docs.in_force",
+        "行政规范性文件·现行有效件数",
+        "normative documents in force",
+        "count",
+    ),
     ("licensing.decisions", "行政许可·本年处理决定数量", "licensing decisions", "count"),
     ("penalty.decisions", "行政处罚·本年处理决定数量", "penalty decisions", "count"),
     ("coercion.decisions", "行政强制·本年处理决定数量", "coercion decisions", "count"),
@@ -187,7 +202,12 @@ PROACTIVE_2019: tuple[tuple[str, str, str, str], ...] = (
     ("rules.new_made", "规章·本年新制作数量", "rules newly made", "count"),
     ("rules.new_published", "规章·本年新公开数量", "rules newly published", "count"),
     ("rules.total_published", "规章·对外公开总数量", "rules published in total", "count"),
-    ("normative_docs.new_made", "规范性文件·本年新制作数量", "normative documents newly made", "count"),
+    (
+        "normative_docs.new_made",
+        "规范性文件·本年新制作数量",
+        "normative documents newly made",
+        "count",
+    ),
     (
         "normative_docs.new_published",
         "规范性文件·本年新公开数量",
@@ -209,8 +229,18 @@ PROACTIVE_2019: tuple[tuple[str, str, str, str], ...] = (
         "other services items previous year",
         "count",
     ),
-    ("other_services.change", "其他对外管理服务事项·本年增/减", "other services change", "signed_count"),
-    ("other_services.decisions", "其他对外管理服务事项·处理决定数量", "other services decisions", "count"),
+    (
+        "other_services.change",
+        "其他对外管理服务事项·本年增/减",
+        "other services change",
+        "signed_count",
+    ),
+    (
+        "other_services.decisions",
+        "其他对外管理服务事项·处理决定数量",
+        "other services decisions",
+        "count",
+    ),
     ("penalty.prev_items", "行政处罚·上一年项目数量", "penalty items previous year", "count"),
     ("penalty.change", "行政处罚·本年增/减", "penalty items change", "signed_count"),
     ("penalty.decisions", "行政处罚·处理决定数量", "penalty decisions", "count"),
@@ -220,7 +250,12 @@ PROACTIVE_2019: tuple[tuple[str, str, str, str], ...] = (
     ("fees.prev_items", "行政事业性收费·上一年项目数量", "fee items previous year", "count"),
     ("fees.change", "行政事业性收费·本年增/减", "fee items change", "signed_count"),
     ("procurement.items", "政府集中采购·采购项目数量", "central procurement items", "count"),
-    ("procurement.amount_yuan", "政府集中采购·采购总金额（元）", "central procurement amount", "yuan"),
+    (
+        "procurement.amount_yuan",
+        "政府集中采购·采购总金额（元）",
+        "central procurement amount",
+        "yuan",
+    ),
 )
 
 HEADLINES: tuple[tuple[str, str, str, str], ...] = (
@@ -254,7 +289,9 @@ class Measure:
 def _application_measures() -> list[Measure]:
     rows = [(r.key, r.label_zh, r.label_en, r.templates) for r in APPLICATION_ROWS]
     # Category totals: printed by prose and by the 2019 single (六)其他处理 row.
-    rows += [(c, zh + "（小计）", en + " (subtotal)", TEMPLATES) for c, zh, en in OUTCOME_CATEGORIES]
+    rows += [
+        (c, zh + "（小计）", en + " (subtotal)", TEMPLATES) for c, zh, en in OUTCOME_CATEGORIES
+    ]
     out = []
     for row_key, row_zh, row_en, templates in rows:
         for col, col_zh, col_en in APPLICANT_COLUMNS:
@@ -312,10 +349,7 @@ def _headline_measures() -> list[Measure]:
 def measures() -> tuple[Measure, ...]:
     """Every canonical key in a stable, documented order."""
     return tuple(
-        _proactive_measures()
-        + _application_measures()
-        + _appeal_measures()
-        + _headline_measures()
+        _proactive_measures() + _application_measures() + _appeal_measures() + _headline_measures()
     )
 
 

@@ -68,7 +68,13 @@ def _c(name: str, type_: str, zh: str, en: str, **kw) -> Column:
     return Column(name, type_, zh, en, **kw)
 
 
-REPORT_ID = _c("report_id", "VARCHAR", "报告标识（文件 sha256）", "report id (sha256 of the file)", nullable=False)
+REPORT_ID = _c(
+    "report_id",
+    "VARCHAR",
+    "报告标识（文件 sha256）",
+    "report id (sha256 of the file)",
+    nullable=False,
+)
 BODY_ID = _c("body_id", "VARCHAR", "机关标识", "body id (region code | name)")
 YEAR = _c("year", "INTEGER", "统计年度", "statistics year", ge=1990, le=2100)
 REGION_CODE = _c("region_code", "VARCHAR", "行政区划代码（GB/T 2260）", "GB/T 2260 division code")
@@ -180,7 +186,13 @@ def tables() -> dict[str, Table]:
             "statistics years",
             (
                 replace(YEAR, nullable=False),
-                _c("template_expected", "VARCHAR", "应使用模板", "expected template", isin=TEMPLATE_VALUES),
+                _c(
+                    "template_expected",
+                    "VARCHAR",
+                    "应使用模板",
+                    "expected template",
+                    isin=TEMPLATE_VALUES,
+                ),
             ),
             ("year",),
         ),
@@ -226,7 +238,14 @@ def tables() -> dict[str, Table]:
                 REGION_CODE,
                 YEAR,
                 _c("template", "VARCHAR", "模板", "template version", isin=TEMPLATE_VALUES),
-                _c("status", "VARCHAR", "状态", "published or quarantined", nullable=False, isin=STATUSES),
+                _c(
+                    "status",
+                    "VARCHAR",
+                    "状态",
+                    "published or quarantined",
+                    nullable=False,
+                    isin=STATUSES,
+                ),
                 _c("quarantine_reason", "VARCHAR", "隔离原因", "why quarantined"),
                 _c("title", "VARCHAR", "标题", "title"),
                 _c("published_date", "DATE", "发布日期", "publication date"),
@@ -245,9 +264,24 @@ def tables() -> dict[str, Table]:
                 YEAR,
                 _c("key", "VARCHAR", "规范键", "canonical key", nullable=False),
                 _c("value", "DOUBLE", "数值（按原文）", "value as printed", nullable=False),
-                _c("cell_kind", "VARCHAR", "单元格类型", "cell kind", nullable=False, isin=CELL_KINDS),
-                _c("method", "VARCHAR", "读取方式", "how it was read", nullable=False, isin=METHODS),
-                _c("provenance", "VARCHAR", "出处（JSON）", "where it was read (JSON)", nullable=False),
+                _c(
+                    "cell_kind",
+                    "VARCHAR",
+                    "单元格类型",
+                    "cell kind",
+                    nullable=False,
+                    isin=CELL_KINDS,
+                ),
+                _c(
+                    "method", "VARCHAR", "读取方式", "how it was read", nullable=False, isin=METHODS
+                ),
+                _c(
+                    "provenance",
+                    "VARCHAR",
+                    "出处（JSON）",
+                    "where it was read (JSON)",
+                    nullable=False,
+                ),
             ),
             ("report_id", "key"),
         ),
@@ -261,9 +295,18 @@ def tables() -> dict[str, Table]:
                 YEAR,
                 _c("rule", "VARCHAR", "规则", "rule id", nullable=False),
                 _c("severity", "VARCHAR", "严重程度", "severity", nullable=False, isin=SEVERITIES),
-                _c("keys", "VARCHAR", "涉及的规范键（逗号分隔）", "keys involved (comma-separated)"),
+                _c(
+                    "keys", "VARCHAR", "涉及的规范键（逗号分隔）", "keys involved (comma-separated)"
+                ),
                 _c("message", "VARCHAR", "说明", "message", nullable=False),
-                _c("blame", "VARCHAR", "责任方", "publisher or reading", nullable=False, isin=BLAMES),
+                _c(
+                    "blame",
+                    "VARCHAR",
+                    "责任方",
+                    "publisher or reading",
+                    nullable=False,
+                    isin=BLAMES,
+                ),
             ),
         ),
         Table(
@@ -271,7 +314,9 @@ def tables() -> dict[str, Table]:
             "隔离区：未发布的文件、报告和行及其原因",
             "quarantine: documents, reports and rows not published, with the reason",
             (
-                _c("item", "VARCHAR", "对象（文件或报告）", "item (file or report)", nullable=False),
+                _c(
+                    "item", "VARCHAR", "对象（文件或报告）", "item (file or report)", nullable=False
+                ),
                 _c("stage", "VARCHAR", "环节", "stage", nullable=False),
                 _c("rule", "VARCHAR", "规则", "rule", nullable=False),
                 _c("reason", "VARCHAR", "原因", "reason", nullable=False),
@@ -369,9 +414,7 @@ ROLLUP_MEASURES = _rollup_measures()
 
 def ddl(table: Table) -> str:
     """``CREATE TABLE`` for DuckDB, with the primary key where one is declared."""
-    cols = [
-        f'    "{c.name}" {c.type}{"" if c.nullable else " NOT NULL"}' for c in table.columns
-    ]
+    cols = [f'    "{c.name}" {c.type}{"" if c.nullable else " NOT NULL"}' for c in table.columns]
     if table.primary_key:
         cols.append("    PRIMARY KEY (" + ", ".join(f'"{k}"' for k in table.primary_key) + ")")
     return f"CREATE TABLE {table.name} (\n" + ",\n".join(cols) + "\n);"

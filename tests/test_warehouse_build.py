@@ -23,11 +23,16 @@ DIVISIONS = pl.DataFrame(
         "city_code": [None, "320800", "320800", "320800"],
     }
 ).with_columns(
-    pl.when(pl.col("region_code") == "320800").then(pl.lit("320000")).otherwise(pl.col("parent_code")).alias("parent_code")
+    pl.when(pl.col("region_code") == "320800")
+    .then(pl.lit("320000"))
+    .otherwise(pl.col("parent_code"))
+    .alias("parent_code")
 )
 
 
-def ex(sha: str, name: str, code: str, year: int, vals: dict, findings=(), cells=None) -> Extraction:
+def ex(
+    sha: str, name: str, code: str, year: int, vals: dict, findings=(), cells=None
+) -> Extraction:
     return Extraction(
         source=f"{sha[:1] * 4}.html",
         sha256=sha * 64 if len(sha) == 1 else sha,
@@ -46,7 +51,10 @@ def ex(sha: str, name: str, code: str, year: int, vals: dict, findings=(), cells
 def extractions() -> list[Extraction]:
     return [
         ex(
-            "a", "淮安市洪泽区人民政府", "320813", 2022,
+            "a",
+            "淮安市洪泽区人民政府",
+            "320813",
+            2022,
             {
                 "applications.new_received.total": 10,
                 "applications.total_processed.total": 10,
@@ -61,7 +69,10 @@ def extractions() -> list[Extraction]:
             cells={"applications.denied.state_secret.total": "number"},
         ),
         ex(
-            "b", "淮安市洪泽区人民政府", "320813", 2023,
+            "b",
+            "淮安市洪泽区人民政府",
+            "320813",
+            2023,
             {
                 "applications.new_received.total": 20,
                 "applications.total_processed.total": 20,
@@ -72,11 +83,22 @@ def extractions() -> list[Extraction]:
                 "proactive.normative_docs.issued": 3,
                 "proactive.normative_docs.repealed": 0,
             },
-            findings=[Finding("outcomes_sum", "warning", ("applications.total_processed.total",), "总计不符", "publisher")],
+            findings=[
+                Finding(
+                    "outcomes_sum",
+                    "warning",
+                    ("applications.total_processed.total",),
+                    "总计不符",
+                    "publisher",
+                )
+            ],
             cells={"applications.other.other.total": "dash"},
         ),
         ex(
-            "c", "淮安市淮安区人民政府", "320803", 2023,
+            "c",
+            "淮安市淮安区人民政府",
+            "320803",
+            2023,
             {"applications.new_received.total": 5},
             findings=[Finding("flattened_ambiguous", "error", (), "two readings", "reading")],
         ),
@@ -88,15 +110,23 @@ def built(tmp_path: Path, extractions) -> Path:
     core = core_tables([], extractions, is_demo=True)
     regions = region_frame(core.core_report["region_code"].to_list(), DIVISIONS)
     staging = tmp_path / "build" / "gongkai.duckdb"
-    build_database(staging, core, regions, is_demo=True, engine_version="t", dataset_version="2026.01.01")
+    build_database(
+        staging, core, regions, is_demo=True, engine_version="t", dataset_version="2026.01.01"
+    )
     return publish(staging, tmp_path / "warehouse" / "gongkai.duckdb")
 
 
 def test_reading_error_quarantines_report_and_keeps_its_values_out(built: Path) -> None:
     con = duckdb.connect(str(built), read_only=True)
     status = dict(con.execute("SELECT source, status FROM core_report").fetchall())
-    assert status == {"aaaa.html": "published", "bbbb.html": "published", "cccc.html": "quarantined"}
-    assert con.execute("SELECT count(*) FROM core_value WHERE report_id LIKE 'c%'").fetchall() == [(0,)]
+    assert status == {
+        "aaaa.html": "published",
+        "bbbb.html": "published",
+        "cccc.html": "quarantined",
+    }
+    assert con.execute("SELECT count(*) FROM core_value WHERE report_id LIKE 'c%'").fetchall() == [
+        (0,)
+    ]
     q = con.execute("SELECT item, rule FROM core_quarantine").fetchall()
     assert q == [("cccc.html", "flattened_ambiguous")]
 
@@ -107,7 +137,12 @@ def test_values_keep_cell_kind_and_provenance(built: Path) -> None:
         "SELECT cell_kind, provenance FROM core_value WHERE key = 'applications.other.other.total'"
     ).fetchall()[0]
     assert kind == "dash"
-    assert json.loads(prov) == {"source": "bbbb.html", "method": "table", "table": "三", "row": "applications.other.other.total"}
+    assert json.loads(prov) == {
+        "source": "bbbb.html",
+        "method": "table",
+        "table": "三",
+        "row": "applications.other.other.total",
+    }
 
 
 def test_body_year_mart_derives_rates_without_rewriting(built: Path) -> None:
@@ -140,18 +175,26 @@ def test_region_rollup_has_coverage_and_quarantine_counts(built: Path) -> None:
 def test_cross_year_rules_become_findings(built: Path) -> None:
     con = duckdb.connect(str(built), read_only=True)
     rules = con.execute(
-        "SELECT rule, year, blame FROM core_finding WHERE rule IN ('carry_over_years', 'in_force_continuity') ORDER BY rule"
+        "SELECT rule, year, blame FROM core_finding "
+        "WHERE rule IN ('carry_over_years', 'in_force_continuity') ORDER BY rule"
     ).fetchall()
-    assert rules == [("carry_over_years", 2023, "publisher"), ("in_force_continuity", 2023, "publisher")]
+    assert rules == [
+        ("carry_over_years", 2023, "publisher"),
+        ("in_force_continuity", 2023, "publisher"),
+    ]
 
 
-def test_publish_replaces_atomically_and_old_readers_keep_reading(tmp_path: Path, extractions) -> None:
+def test_publish_replaces_atomically_and_old_readers_keep_reading(
+    tmp_path: Path, extractions
+) -> None:
     target = tmp_path / "w" / "gongkai.duckdb"
     for n, subset in enumerate((extractions[:1], extractions)):
         core = core_tables([], subset, is_demo=False)
         regions = region_frame(core.core_report["region_code"].to_list(), DIVISIONS)
         staging = tmp_path / f"s{n}" / "gongkai.duckdb"
-        build_database(staging, core, regions, is_demo=False, engine_version="t", dataset_version="v")
+        build_database(
+            staging, core, regions, is_demo=False, engine_version="t", dataset_version="v"
+        )
         if n == 0:
             publish(staging, target)
             reader = duckdb.connect(str(target), read_only=True)

@@ -170,13 +170,17 @@ def export_dataset(warehouse: Path, out_dir: Path) -> Path:
                 "title": "Creative Commons Attribution 4.0",
             }
         ],
-        "sources": [{"title": "政府信息公开工作年度报告（各机关公开发布）", "path": "core_report.csv"}],
+        "sources": [
+            {"title": "政府信息公开工作年度报告（各机关公开发布）", "path": "core_report.csv"}
+        ],
         "resources": resources,
     }
     (staging / "datapackage.json").write_text(
         json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8"
     )
-    sums = [f"{_sha256(p)}  {p.relative_to(staging)}" for p in sorted(staging.rglob("*")) if p.is_file()]
+    sums = [
+        f"{_sha256(p)}  {p.relative_to(staging)}" for p in sorted(staging.rglob("*")) if p.is_file()
+    ]
     (staging / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="utf-8")
     if final.exists():
         shutil.rmtree(final)
@@ -185,7 +189,7 @@ def export_dataset(warehouse: Path, out_dir: Path) -> Path:
 
 
 def _write_xlsx(path: Path, frames: dict[str, pl.DataFrame]) -> None:
-    import xlsxwriter  # noqa: PLC0415 - only the export needs it
+    import xlsxwriter
 
     with xlsxwriter.Workbook(str(path)) as wb:
         for name, frame in frames.items():

@@ -102,8 +102,16 @@ def report_frame(extractions: Iterable[Extraction], is_demo: bool) -> pl.DataFra
         return empty_frame("core_report").with_columns(
             pl.lit(None, pl.Utf8).alias("level"), pl.lit(None, pl.Utf8).alias("body_type")
         )
-    text = ("body_id", "body_name", "region_code", "level", "body_type", "template",
-            "quarantine_reason", "title")
+    text = (
+        "body_id",
+        "body_name",
+        "region_code",
+        "level",
+        "body_type",
+        "template",
+        "quarantine_reason",
+        "title",
+    )
     return pl.DataFrame(rows, infer_schema_length=None).with_columns(
         pl.col(text).cast(pl.Utf8), pl.col("year").cast(pl.Int64)
     )
@@ -162,7 +170,10 @@ def quarantine_frame(reports: pl.DataFrame) -> pl.DataFrame:
         q.select(
             pl.col("source").alias("item"),
             pl.lit("extract").alias("stage"),
-            pl.col("quarantine_reason").str.extract(r"^([a-z_]+)", 1).fill_null("unreadable").alias("rule"),
+            pl.col("quarantine_reason")
+            .str.extract(r"^([a-z_]+)", 1)
+            .fill_null("unreadable")
+            .alias("rule"),
             pl.col("quarantine_reason").alias("reason"),
         ),
     )

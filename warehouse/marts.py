@@ -56,7 +56,9 @@ def body_year_sql() -> str:
         ),
         rate(["appeals.review.corrected"], [f"appeals.review.{r}" for r in corr])
         + f" AS {q('derived.review_correction_rate')}",
-        rate([f"appeals.{g}.corrected" for g in lit], [f"appeals.{g}.{r}" for g in lit for r in corr])
+        rate(
+            [f"appeals.{g}.corrected" for g in lit], [f"appeals.{g}.{r}" for g in lit for r in corr]
+        )
         + f" AS {q('derived.litigation_correction_rate')}",
     ]
     return f"""
@@ -104,7 +106,9 @@ def _category_or_subrows(key: str) -> str:
 
 def region_year_sql() -> str:
     """``out_region_year``: county → city → province sums with coverage beside them."""
-    sums = ",\n    ".join(f"sum({_category_or_subrows(k)}) AS {q(k)}" for k, _, _ in ROLLUP_MEASURES)
+    sums = ",\n    ".join(
+        f"sum({_category_or_subrows(k)}) AS {q(k)}" for k, _, _ in ROLLUP_MEASURES
+    )
     g, p, tp = (
         q("applications.granted.total"),
         q("applications.partially_granted.total"),
@@ -164,15 +168,23 @@ def cross_year_findings_sql() -> str:
     - repealed(N) for rules and normative documents.
     """
     parts = []
-    for col in ("natural_person", "commercial", "research", "social_org", "legal_service",
-                "other_org", "total"):
+    for col in (
+        "natural_person",
+        "commercial",
+        "research",
+        "social_org",
+        "legal_service",
+        "other_org",
+        "total",
+    ):
         fwd = q(f"applications.carried_forward.{col}")
         over = q(f"applications.carried_over.{col}")
         parts.append(f"""
 SELECT cur.report_id, cur.body_id, cur.year, 'carry_over_years' AS rule, 'warning' AS severity,
     'applications.carried_forward.{col},applications.carried_over.{col}' AS keys,
-    format('{{}}年结转下年度 {{}} 件，{{}}年上年结转 {{}} 件（{col}）/ carried forward {{}} in {{}} but '
-        || 'carried over {{}} in {{}}', prev.year, prev.{fwd}::BIGINT, cur.year, cur.{over}::BIGINT,
+    format('{{}}年结转下年度 {{}} 件，{{}}年上年结转 {{}} 件（{col}）/ '
+        || 'carried forward {{}} in {{}} but carried over {{}} in {{}}',
+        prev.year, prev.{fwd}::BIGINT, cur.year, cur.{over}::BIGINT,
         prev.{fwd}::BIGINT, prev.year, cur.{over}::BIGINT, cur.year) AS message,
     'publisher' AS blame
 FROM out_body_year cur JOIN out_body_year prev
@@ -183,7 +195,8 @@ WHERE prev.{fwd} IS NOT NULL AND cur.{over} IS NOT NULL AND prev.{fwd} <> cur.{o
         parts.append(f"""
 SELECT cur.report_id, cur.body_id, cur.year, 'in_force_continuity', 'warning',
     'proactive.{doc}.in_force,proactive.{doc}.issued,proactive.{doc}.repealed',
-    format('现行有效 {{}} ≠ 上年 {{}} + 制发 {{}} − 废止 {{}}（{doc}）/ in force {{}} ≠ {{}} + {{}} − {{}}',
+    format('现行有效 {{}} ≠ 上年 {{}} + 制发 {{}} − 废止 {{}}（{doc}）/ '
+        || 'in force {{}} ≠ {{}} + {{}} − {{}}',
         cur.{f["in_force"]}::BIGINT, prev.{f["in_force"]}::BIGINT, cur.{f["issued"]}::BIGINT,
         cur.{f["repealed"]}::BIGINT, cur.{f["in_force"]}::BIGINT, prev.{f["in_force"]}::BIGINT,
         cur.{f["issued"]}::BIGINT, cur.{f["repealed"]}::BIGINT),

@@ -4,8 +4,6 @@ Each asset is a thin function: it reads its upstream tables as parameters, calls
 in ``pipelines.extract`` and ``warehouse.frames``/``warehouse.build``, and returns one table.
 """
 
-from __future__ import annotations
-
 import dagster as dg
 import polars as pl
 
@@ -14,6 +12,7 @@ from pipelines.extract.model import Extraction
 from pipelines.inbox import Inbox, InboxEntry
 from pipelines.resources import GongkaiHome
 from warehouse.build import core_tables
+
 
 @dg.asset(group_name="raw", kinds={"python"})
 def raw_documents(context: dg.AssetExecutionContext, gongkai: GongkaiHome) -> list[InboxEntry]:

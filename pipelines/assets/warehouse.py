@@ -5,8 +5,6 @@ consistency rules); only when they pass does ``out_warehouse`` switch the publis
 failed build leaves the last good warehouse in place.
 """
 
-from __future__ import annotations
-
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,7 +48,9 @@ def out_warehouse_staging(
 ) -> str:
     """A complete new DuckDB file in the staging folder (not yet visible to readers)."""
     staging = gongkai.paths.builds / context.run_id / "gongkai.duckdb"
-    core = CoreTables(raw_document, core_report, core_value, core_finding, core_quarantine, dim_body)
+    core = CoreTables(
+        raw_document, core_report, core_value, core_finding, core_quarantine, dim_body
+    )
     is_demo = bool(core_report.height) and bool(core_report["is_demo"].all())
     counts = build_database(
         staging,
@@ -76,7 +76,9 @@ def out_warehouse(
 
 
 @dg.asset(group_name="export", kinds={"parquet", "csv", "xlsx"})
-def out_open_data(context: dg.AssetExecutionContext, gongkai: GongkaiHome, out_warehouse: str) -> str:
+def out_open_data(
+    context: dg.AssetExecutionContext, gongkai: GongkaiHome, out_warehouse: str
+) -> str:
     """The open-data package: Parquet, CSV (UTF-8 BOM), XLSX, datapackage.json, checksums."""
     folder = export_dataset(Path(out_warehouse), gongkai.paths.export)
     context.add_output_metadata({"path": dg.MetadataValue.path(str(folder))})

@@ -1,0 +1,165 @@
+"""Asset checks: the consistency rules of the data contract, schemas and Great Expectations.
+
+Checks on the staging warehouse are blocking: if the schemas or the expectation suites fail, the
+publish step does not run and readers keep the last good warehouse. Rule checks report how many
+reports break each 勾稽 rule; a publisher's inconsistent numbers are a warning (kept and shown),
+a reading failure inside a published report is an error (it should have been quarantined).
+"""
+
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import polars as pl
+
+from pipelines.assets.warehouse import out_warehouse_staging
+from pipelines.resources import GongkaiHome
+from schemas.models import conform, validate
+from schemas.rules import RULES
+from schemas.tables import tables
+
+GE_TABLES = (
+    "dim_region",
+    "dim_body",
+    "core_report",
+    "core_value",
+    "core_finding",
+    "out_body_year",
+    "out_region_year",
+)
+
+
+def _rule_id(rule) -> str:
+    return rule["id"] if isinstance(rule, dict) else rule.id
+
+
+def _rule_text(rule) -> str:
+    get = rule.get if isinstance(rule, dict) else lambda k, d="": getattr(rule, k, d)
+    return f"{get('zh', '')} / {get('en', '')}".strip(" /")
+
+
+RULE_IDS = tuple(_rule_id(r) for r in RULES)
+
+
+@dg.multi_asset_check(
+    specs=[
+        dg.AssetCheckSpec(
+            name=f"rule_{_rule_id(r)}",
+            asset="out_warehouse_staging",
+            description=_rule_text(r),
+        )
+        for r in RULES
+    ],
+)
+def consistency_rules(out_warehouse_staging: str):
+    """One check per 勾稽 rule: reports breaking it, by blame, in the staging warehouse."""
+    con = duckdb.connect(out_warehouse_staging, read_only=True)
+    try:
+        counts = con.execute(
+            """
+            SELECT f.rule, f.blame, count(DISTINCT f.report_id), count(*)
+            FROM core_finding f JOIN core_report r USING (report_id)
+            WHERE r.status = 'published'
+            GROUP BY ALL
+            """
+        ).fetchall()
+    finally:
+        con.close()
+    by_rule: dict[str, dict[str, tuple[int, int]]] = {}
+    for rule, blame, reports, findings in counts:
+        by_rule.setdefault(rule, {})[blame] = (reports, findings)
+    for rule in RULE_IDS:
+        got = by_rule.get(rule, {})
+        publisher = got.get("publisher", (0, 0))
+        reading = got.get("reading", (0, 0))
+        yield dg.AssetCheckResult(
+            check_name=f"rule_{rule}",
+            passed=publisher[0] == 0 and reading[0] == 0,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={
+                "reports_publisher_error": publisher[0],
+                "findings_publisher_error": publisher[1],
+                "reports_reading_warning": reading[0],
+            },
+        )
+
+
+@dg.asset_check(asset=out_warehouse_staging, blocking=True)
+def warehouse_schemas(out_warehouse_staging: str) -> dg.AssetCheckResult:
+    """Every table in the staging file conforms to its pandera model (generated metadata)."""
+    con = duckdb.connect(out_warehouse_staging, read_only=True)
+    failures = {}
+    try:
+        for name in tables():
+            frame = con.sql(f"SELECT * FROM {name}").pl()
+            try:
+                if list(frame.columns) != tables()[name].column_names:
+                    raise ValueError(f"columns differ: {frame.columns[:5]}…")
+                validate(name, conform(name, frame))
+            except ValueError as exc:
+                failures[name] = str(exc)[:500]
+    finally:
+        con.close()
+    return dg.AssetCheckResult(
+        passed=not failures,
+        metadata={"tables": len(tables()), "failures": dg.MetadataValue.json(failures)},
+    )
+
+
+@dg.asset_check(asset=out_warehouse_staging, blocking=True)
+def warehouse_expectations(gongkai: GongkaiHome, out_warehouse_staging: str) -> dg.AssetCheckResult:
+    """Great Expectations suites over the warehouse tables; Data Docs kept in the quality folder."""
+    from schemas.expectations import run_suites
+
+    con = duckdb.connect(out_warehouse_staging, read_only=True)
+    try:
+        frames = {name: con.sql(f"SELECT * FROM {name}").df() for name in GE_TABLES}
+    finally:
+        con.close()
+    results = run_suites(frames, gongkai.paths.quality)
+    failed = {r.table: list(r.failed) for r in results if not r.success}
+    docs = results[0].docs_index if results else None
+    return dg.AssetCheckResult(
+        passed=not failed,
+        metadata={
+            "expectations": sum(r.evaluated for r in results),
+            "failed": dg.MetadataValue.json(failed),
+            "data_docs": dg.MetadataValue.path(docs or ""),
+        },
+    )
+
+
+@dg.asset_check(asset=out_warehouse_staging, blocking=True)
+def no_reading_errors_published(out_warehouse_staging: str) -> dg.AssetCheckResult:
+    """A report with a reading-blamed error is never published (it must sit in quarantine)."""
+    con = duckdb.connect(out_warehouse_staging, read_only=True)
+    try:
+        bad = con.execute(
+            """
+            SELECT count(DISTINCT r.report_id)
+            FROM core_report r JOIN core_finding f USING (report_id)
+            WHERE r.status = 'published' AND f.blame = 'reading' AND f.severity = 'error'
+            """
+        ).fetchall()[0][0]
+    finally:
+        con.close()
+    return dg.AssetCheckResult(passed=bad == 0, metadata={"reports": bad})
+
+
+@dg.asset_check(asset="core_report")
+def reports_have_year_and_body(core_report: pl.DataFrame) -> dg.AssetCheckResult:
+    """Published reports all know their statistics year and body; share of regions resolved."""
+    published = core_report.filter(pl.col("status") == "published")
+    missing = published.filter(pl.col("year").is_null() | pl.col("body_id").is_null()).height
+    no_region = published.filter(pl.col("region_code").is_null()).height
+    return dg.AssetCheckResult(
+        passed=missing == 0,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={"published": published.height, "missing": missing, "no_region": no_region},
+    )
+
+
+def data_docs_path(home: Path) -> Path | None:
+    """Where the Data Docs index of the last run is, if any."""
+    hits = sorted(home.rglob("data_docs/local_site/index.html"))
+    return hits[0] if hits else None

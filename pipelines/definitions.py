@@ -1,0 +1,25 @@
+"""The one Dagster ``Definitions`` of Gongkai, loaded by ``workspace.yaml``. It only assembles."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines.assets import checks, core, warehouse
+from pipelines.jobs import (
+    annual_province_rollup,
+    build_job,
+    inbox_sensor,
+    monthly_build,
+    province_year_job,
+)
+from pipelines.resources import GongkaiHome
+
+defs = dg.Definitions(
+    assets=dg.load_assets_from_modules([core, warehouse]),
+    asset_checks=dg.load_asset_checks_from_modules([checks]),
+    jobs=[build_job, province_year_job],
+    schedules=[monthly_build, annual_province_rollup],
+    sensors=[inbox_sensor],
+    resources={"gongkai": GongkaiHome()},
+    executor=dg.multiprocess_executor.configured({"max_concurrent": 2}),
+)

@@ -1,0 +1,104 @@
+"""The extraction pipeline for one document: read → normalise → metadata → tables → prose → rules.
+
+Pure: bytes in, :class:`Extraction` out. Every step that can fail on a strange file is inside
+:func:`extract_bytes`'s guard, so one bad file never stops a run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from pipelines.extract import prose
+from pipelines.extract.metadata import read_metadata
+from pipelines.extract.model import Extraction, Finding
+from pipelines.extract.proactive import read_proactive
+from pipelines.extract.readers import Document, read_bytes
+from pipelines.extract.tables import TableRead, read_appeals, read_applications
+from pipelines.extract.template import detect_template
+from pipelines.extract.tokens import group_tokens, tokenize
+from schemas.rules import check_all
+
+ENGINE_VERSION = "0.1.0"
+
+
+def _merge(ex: Extraction, part: TableRead) -> None:
+    ex.values.update(part.values)
+    ex.cells.update(part.cells)
+    ex.provenance.update(part.provenance)
+    ex.findings.extend(part.findings)
+
+
+def _read_tables(ex: Extraction, doc: Document) -> None:
+    groups = group_tokens(tokenize(doc.lines))
+    apps = read_applications(groups, doc.container)
+    _merge(ex, apps)
+    if apps.values or apps.findings:
+        _merge(ex, read_appeals(groups, apps.end, doc.container))
+    _merge(ex, read_proactive(groups, apps.end or len(groups), ex.template, doc.container))
+
+
+def _read_prose(ex: Extraction, doc: Document) -> None:
+    text = prose.compact(doc.text)
+    heads = prose.headline_figures(text)
+    figures = list(heads)
+    if ex.template == "pre2019":
+        figures += prose.pre2019_figures(text, heads)
+    for f in figures:
+        if f.key in ex.values:
+            continue
+        ex.values[f.key] = f.value
+        if f.kind != "number":
+            ex.cells[f.key] = f.kind
+        ex.provenance[f.key] = {"method": "prose", "reader": doc.container, "span": list(f.span)}
+
+
+def extract_document(doc: Document, source: str, sha256: str) -> Extraction:
+    """Extract everything from a read document."""
+    lines = [" ".join(line) for line in doc.lines]
+    text = doc.text
+    meta = read_metadata(lines, text)
+    ex = Extraction(source=source, sha256=sha256, container=doc.container, body=meta.body,
+                    year=meta.year, title=meta.title, published=meta.published)
+    ex.template = detect_template(text, meta.year)
+    if ex.template != "pre2019":
+        _read_tables(ex, doc)
+    _read_prose(ex, doc)
+    ex.findings.extend(check_all(ex.values, ex.cells, ex.template))
+    if ex.year is None:
+        msg = f"{source}: 无法确定统计年度"
+        ex.findings.append(Finding("no_year", "error", (), msg, "reading"))
+    if not ex.values:
+        msg = f"{source}: 未读出任何数字"
+        ex.findings.append(Finding("no_values", "warning", (), msg, "reading"))
+    return ex
+
+
+def extract_bytes(data: bytes, source: str) -> Extraction:
+    """Extract a report from its bytes; never raises (failures become reading findings)."""
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        doc = read_bytes(data, source)
+    except Exception as exc:
+        return _unreadable(source, sha, f"{source}: 无法读取（{type(exc).__name__}: {exc}）")
+    try:
+        return extract_document(doc, source, sha)
+    except Exception as exc:
+        ex = _unreadable(source, sha, f"{source}: 提取失败（{type(exc).__name__}: {exc}）")
+        ex.container = doc.container
+        return ex
+
+
+def _unreadable(source: str, sha: str, message: str) -> Extraction:
+    return Extraction(source=source, sha256=sha, findings=[
+        Finding("unreadable", "error", (), message, "reading")])
+
+
+def extract_file(path: str | Path) -> Extraction:
+    """Extract a report file; never raises (a missing or unreadable file becomes a finding)."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        return _unreadable(p.name, "", f"{p}: 无法打开文件（{exc.strerror or exc}）")
+    return extract_bytes(data, p.name)

@@ -1,0 +1,190 @@
+"""Accuracy of the engine on a corpus folder (``DIR/docs`` against ``DIR/expected``).
+
+Scores exact matches key by key, per container (file extension), template and table, lists every
+mismatch, missed and extra key, and measures how well publisher-blamed findings recover the
+expected ``publisher_errors``. :func:`ratchet_check` compares a result with the recorded floors
+so CI fails when accuracy drops.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipelines.extract.engine import extract_file
+
+TABLES = ("applications", "appeals", "proactive", "headline")
+
+
+@dataclass
+class DocResult:
+    """Comparison of one document with its expected file."""
+
+    file: str
+    container: str
+    template: str | None
+    matched: dict[str, int] = field(default_factory=dict)  # table → exact cells
+    expected: dict[str, int] = field(default_factory=dict)  # table → expected cells
+    mismatches: list[tuple[str, object, object]] = field(default_factory=list)
+    missed: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    meta_errors: list[str] = field(default_factory=list)
+    pub_expected: int = 0
+    pub_found: int = 0  # expected publisher errors recovered
+    pub_reported: int = 0
+    pub_correct: int = 0  # reported publisher findings that match an expected one
+
+
+@dataclass
+class EvalResult:
+    """Every scored document plus the documents that were only extracted."""
+
+    docs: list[DocResult] = field(default_factory=list)
+    unscored: list[str] = field(default_factory=list)
+    crashed: list[str] = field(default_factory=list)
+
+    def rate(self, by: str, name: str) -> tuple[int, int]:
+        """(exact, expected) over the docs whose ``by`` (container/template/table) is ``name``."""
+        hit = tot = 0
+        for d in self.docs:
+            if by == "table":
+                hit += d.matched.get(name, 0)
+                tot += d.expected.get(name, 0)
+            elif getattr(d, by) == name:
+                hit += sum(d.matched.values())
+                tot += sum(d.expected.values())
+        return hit, tot
+
+    def rates(self) -> dict[str, dict[str, float]]:
+        """Exact-match rates (0–1) per container, template and table, and overall."""
+        out: dict[str, dict[str, float]] = {"container": {}, "template": {}, "table": {}}
+        for by, names in (("container", {d.container for d in self.docs}),
+                          ("template", {str(d.template) for d in self.docs}),
+                          ("table", set(TABLES))):
+            for n in sorted(names):
+                hit, tot = self.rate(by, n if by != "template" or n != "None" else None)
+                if tot:
+                    out[by][n] = hit / tot
+        hit = sum(sum(d.matched.values()) for d in self.docs)
+        tot = sum(sum(d.expected.values()) for d in self.docs)
+        out["overall"] = {"all": hit / tot if tot else 1.0}
+        return out
+
+
+def _compare(exp: dict, ex, file: str) -> DocResult:
+    d = DocResult(file, Path(file).suffix.lstrip(".").lower(), exp.get("template"))
+    got = ex.values
+    for key, want in exp.get("values", {}).items():
+        table = key.split(".")[0]
+        d.expected[table] = d.expected.get(table, 0) + 1
+        if key not in got:
+            d.missed.append(key)
+        elif got[key] == want:
+            d.matched[table] = d.matched.get(table, 0) + 1
+        else:
+            d.mismatches.append((key, got[key], want))
+    d.extra = [k for k in got if k not in exp.get("values", {})]
+    body = exp.get("body") or {}
+    for name, want, have in (("year", exp.get("year"), ex.year),
+                             ("template", exp.get("template"), ex.template),
+                             ("body.name", body.get("name"), ex.body.name),
+                             ("body.region_code", body.get("region_code"), ex.body.region_code)):
+        if want is not None and want != have:
+            d.meta_errors.append(f"{name}: {have!r} ≠ {want!r}")
+    _score_publisher(d, exp.get("publisher_errors") or [], ex.findings)
+    return d
+
+
+def _score_publisher(d: DocResult, expected: list[dict], findings: list) -> None:
+    reported = [f for f in findings if f.blame == "publisher" and f.rule != "text_vs_table"]
+
+    def match(f, e) -> bool:
+        return f.rule == e["rule"] and bool(set(f.keys) & set(e.get("keys", [])))
+
+    d.pub_expected = len(expected)
+    d.pub_found = sum(1 for e in expected if any(match(f, e) for f in reported))
+    d.pub_reported = len(reported)
+    d.pub_correct = sum(1 for f in reported if any(match(f, e) for e in expected))
+
+
+def evaluate(corpus_dir: str | Path) -> EvalResult:
+    """Extract every document in ``DIR/docs``; score those with ``DIR/expected/<stem>.json``."""
+    root = Path(corpus_dir)
+    result = EvalResult()
+    for path in sorted((root / "docs").iterdir()):
+        if not path.is_file():
+            continue
+        ex = extract_file(path)
+        if any(f.rule == "unreadable" for f in ex.findings):
+            result.crashed.append(path.name)
+        exp_path = root / "expected" / f"{path.stem}.json"
+        if not exp_path.exists():
+            result.unscored.append(path.name)
+            continue
+        exp = json.loads(exp_path.read_text(encoding="utf-8"))
+        result.docs.append(_compare(exp, ex, path.name))
+    return result
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.2f}%"
+
+
+def format_eval(result: EvalResult, lang: str = "zh") -> str:
+    """A plain-text report: rates, publisher-error recall/precision, every error."""
+    zh = lang != "en"
+    lines = ["准确率（逐键精确匹配）" if zh else "Exact-match rates (key by key)"]
+    for by, rates in result.rates().items():
+        for name, r in rates.items():
+            lines.append(f"  {by:<9} {name:<14} {_pct(r)}")
+    exp = sum(d.pub_expected for d in result.docs)
+    found = sum(d.pub_found for d in result.docs)
+    rep = sum(d.pub_reported for d in result.docs)
+    ok = sum(d.pub_correct for d in result.docs)
+    recall = found / exp if exp else 1.0
+    precision = ok / rep if rep else 1.0
+    lines.append(("发布方错误 召回率 {} 精确率 {}" if zh else "publisher errors recall {} "
+                  "precision {}").format(_pct(recall), _pct(precision)))
+    for d in result.docs:
+        for e in d.meta_errors:
+            lines.append(f"  META  {d.file}: {e}")
+        for k, got, want in d.mismatches:
+            lines.append(f"  WRONG {d.file}: {k} = {got} (expected {want})")
+        if d.missed:
+            lines.append(f"  MISSED {d.file}: {len(d.missed)} " + ", ".join(d.missed))
+        if d.extra:
+            lines.append(f"  EXTRA {d.file}: {len(d.extra)} " + ", ".join(d.extra))
+    if result.unscored:
+        head = "未评分（无 expected）: " if zh else "not scored: "
+        lines.append(head + ", ".join(result.unscored))
+    if result.crashed:
+        lines.append(("无法读取: " if zh else "unreadable: ") + ", ".join(result.crashed))
+    return "\n".join(lines)
+
+
+def ratchet_floors(result: EvalResult) -> dict:
+    """Floors to record: every rate rounded down to 0.1 percentage point."""
+    return {by: {n: math.floor(r * 1000) / 1000 for n, r in rates.items()}
+            for by, rates in result.rates().items()}
+
+
+def ratchet_check(result: EvalResult, ratchet_path: str | Path) -> list[str]:
+    """Regressions against the recorded floors (empty when none)."""
+    floors = json.loads(Path(ratchet_path).read_text(encoding="utf-8"))
+    rates = result.rates()
+    out = []
+    for by, names in floors.items():
+        for name, floor in names.items():
+            have = rates.get(by, {}).get(name)
+            if have is None or have + 1e-9 < floor:
+                out.append(f"{by} {name}: {have if have is None else round(have, 4)} < {floor}")
+    return out
+
+
+if __name__ == "__main__":  # pragma: no cover - python -m pipelines.extract.evaluate DIR
+    import sys
+
+    res = evaluate(sys.argv[1] if len(sys.argv) > 1 else "../shared/corpus")
+    print(format_eval(res, "en" if "--en" in sys.argv else "zh"))

@@ -1,0 +1,192 @@
+"""Template tables 二, 三 and 四, found by their row and column labels.
+
+The document's token groups (see :mod:`tokens`) are matched to canonical rows by label; the
+values after a label are read as that row's cells in template column order. Rows whose cells
+ran together are cut by :mod:`flattened` under the 勾稽 rules. A row that cannot be read with
+certainty is left out and reported, never guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipelines.extract import flattened, labels
+from pipelines.extract.model import Finding
+from pipelines.extract.normalize import EMPTY_MARK, cell_value
+from pipelines.extract.tokens import Group, Token
+from schemas.registry import APPEAL_GROUPS, APPEAL_RESULTS, APPLICANT_COLUMNS
+
+APP_COLUMNS = tuple(c for c, _, _ in APPLICANT_COLUMNS)
+APPEAL_KEYS = tuple(f"{g}.{r}" for g, _, _ in APPEAL_GROUPS for r, _, _ in APPEAL_RESULTS)
+OUTCOME_ROWS = ("granted", "partially_granted", "denied", "unable", "not_processed", "other")
+
+
+@dataclass
+class TableRead:
+    """Cells read from one table: values, cell kinds, provenance and findings."""
+
+    values: dict[str, int | float] = field(default_factory=dict)
+    cells: dict[str, str] = field(default_factory=dict)
+    provenance: dict[str, dict] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    end: int = 0  # index of the first group after the table
+
+    def put(self, key: str, value: int | float, kind: str, prov: dict) -> None:
+        """Store one cell (kind ``number`` is implied and not stored in ``cells``)."""
+        self.values[key] = value
+        if kind != "number":
+            self.cells[key] = kind
+        self.provenance[key] = prov
+
+
+# --- reading a row's values -----------------------------------------------------------------
+
+
+def direct_cells(values: list[Token], n: int) -> list[tuple[int | float, str]] | None:
+    """The row's ``n`` cells when they are printed as separate cells; None otherwise."""
+    toks = list(values)
+    # Label columns of PDF/HTML tables leave blank cells around a row's values.
+    while len(toks) > n and toks[0].text == EMPTY_MARK:
+        toks.pop(0)
+    while len(toks) > n and toks[-1].text == EMPTY_MARK:
+        toks.pop()
+    if len(toks) != n:
+        return None
+    out = []
+    for t in toks:
+        cv = cell_value(t.text)
+        if cv is None:
+            return None
+        out.append(cv)
+    return out
+
+
+def row_candidates(values: list[Token], n: int, row_total: bool) -> list[tuple]:
+    """Readings of a row: one direct reading, or every digit split that satisfies the total."""
+    direct = direct_cells(values, n)
+    if direct is not None:
+        return [tuple(direct)]
+    runs = [t.text for t in values]
+    if len(runs) < n and all(flattened.is_digit_run(r) for r in runs):
+        accept = flattened.row_total_holds if row_total else None
+        return [tuple((v, "number") for v in c) for c in flattened.split_runs(runs, n, accept)]
+    return []
+
+
+# --- table 三 -------------------------------------------------------------------------------
+
+
+def _app_rows(groups: list[Group], start: int) -> tuple[dict[str, tuple[list, Group]], int]:
+    """Collect table-三 label groups from ``start`` until 结转下年度 (inclusive)."""
+    rows: dict[str, tuple[list, Group]] = {}
+    category: str | None = None
+    i = start
+    while i < len(groups):
+        g = groups[i]
+        category = labels.category_of(g.label) or category
+        key = labels.classify_application(g.label, g.last_label, category)
+        if key is not None and "." in key:
+            category = key.split(".")[0]
+        if key is not None and g.values and key not in rows:
+            cands = row_candidates(g.values, 7, row_total=True)
+            rows[key] = (cands, g)
+        i += 1
+        if key == "carried_forward":
+            break
+    return rows, i
+
+
+def _column_rules_hold(rows: dict[str, tuple]) -> bool:
+    """Rules 1 and 3, per column, on candidate cell tuples (blank/dash read as 0)."""
+    def col(key: str, c: int) -> int | float:
+        return rows[key][c][0]
+
+    for c in range(7):
+        if all(k in rows for k in ("new_received", "carried_over", "total_processed",
+                                   "carried_forward")) and (
+            col("new_received", c) + col("carried_over", c)
+            != col("total_processed", c) + col("carried_forward", c)
+        ):
+            return False
+        if "total_processed" in rows:
+            parts = [k for k in rows if k.split(".")[0] in OUTCOME_ROWS and "." in k]
+            parts += [k for k in rows if k in OUTCOME_ROWS and not any(
+                p.startswith(k + ".") for p in rows)]
+            if parts and sum(col(k, c) for k in parts) != col("total_processed", c):
+                return False
+    return True
+
+
+def read_applications(groups: list[Group], reader: str) -> TableRead:
+    """Table 三 from the label groups: 7 cells per row, by label, rules-resolved when flattened."""
+    out = TableRead()
+    start = next((i for i, g in enumerate(groups) if labels.APPLICATION_LABELS[0][1].search(
+        g.label) and g.values), None)
+    if start is None:
+        return out
+    rows, out.end = _app_rows(groups, start)
+    readable = {k: v[0] for k, v in rows.items() if v[0]}
+    for k, (cands, g) in rows.items():
+        if not cands:
+            out.findings.append(Finding(
+                "unreadable_row", "warning", tuple(f"applications.{k}.{c}" for c in APP_COLUMNS),
+                f"表三“{g.last_label[:20]}”行的数字无法读成 7 个单元格："
+                f"{[t.text for t in g.values]}",
+                "reading"))
+    chosen, ambiguous = flattened.resolve_jointly(readable, _column_rules_hold)
+    for k in ambiguous:
+        g = rows[k][1]
+        out.findings.append(Finding(
+            "ambiguous_split", "warning", tuple(f"applications.{k}.{c}" for c in APP_COLUMNS),
+            f"表三“{g.last_label[:20]}”行 {[t.text for t in g.values]} "
+            "有多种符合勾稽关系的拆分，未发布",
+            "reading"))
+    for k, cells in chosen.items():
+        g = rows[k][1]
+        method = "constraint" if len(readable[k]) > 1 else "table"
+        for col, (value, kind) in zip(APP_COLUMNS, cells, strict=True):
+            out.put(f"applications.{k}.{col}", value, kind, {
+                "method": method, "reader": reader, "table": "三", "row": g.last_label[:40],
+                "column": col, "line": g.line})
+    return out
+
+
+# --- table 四 -------------------------------------------------------------------------------
+
+
+def read_appeals(groups: list[Group], start: int, reader: str) -> TableRead:
+    """Table 四: the first 15 values after the 行政复议 header, checked by rule 4 when cut."""
+    out = TableRead()
+    i = next((j for j in range(start, len(groups)) if labels.APPEALS_START.search(groups[j].label)),
+             None)
+    if i is None:
+        return out
+    values: list[Token] = []
+    for g in groups[i:]:
+        if values and g.labels and not labels.is_appeals_header(g.label):
+            break
+        if not values and g.labels and not labels.is_appeals_header(g.last_label) and (
+                not labels.APPEALS_START.search(g.label)):
+            break
+        if len(g.values) < 15 and all(t.text == EMPTY_MARK for t in g.values):
+            continue  # blank cells of the header layout, not data
+        values.extend(g.values)
+        if len(values) >= 15:
+            break
+    cands = row_candidates(values, 15, row_total=False)
+    if len(cands) > 1 or (cands and len(values) < 15):
+        accept = flattened.groups_total_hold(5)
+        cands = [c for c in cands if accept(tuple(v for v, _ in c))]
+    if len(cands) != 1:
+        if values:
+            out.findings.append(Finding(
+                "ambiguous_split" if len(cands) > 1 else "unreadable_row", "warning",
+                tuple(f"appeals.{k}" for k in APPEAL_KEYS),
+                f"表四的数字 {[t.text for t in values][:20]} 无法唯一读成 15 个单元格，未发布",
+                "reading"))
+        return out
+    method = "constraint" if len(values) < 15 else "table"
+    for key, (value, kind) in zip(APPEAL_KEYS, cands[0], strict=True):
+        out.put(f"appeals.{key}", value, kind, {
+            "method": method, "reader": reader, "table": "四", "column": key})
+    return out

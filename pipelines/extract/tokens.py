@@ -1,0 +1,112 @@
+"""Cell tokens: the lines of a document as a stream of label and value tokens, grouped by row.
+
+A row of a template table is "some label text followed by some values", whatever the container:
+an HTML ``<tr>``, a PDF table row whose label is split over three cells, or a flattened text line
+where label and digits ran together ("一、本年新收政府信息公开申请数量640020470"). Grouping the
+token stream into (labels, values) pairs makes all of them look alike to the table parsers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipelines.extract.normalize import EMPTY_MARK, cell_kind
+
+_PIECES = re.compile(r"(\d[\d.\-]*\d|\d)")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_PAGE_NUMBER = re.compile(r"^(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*共\s*\d+\s*页)?)$")
+# OCR/LLM transcriptions rename table columns to 数据1…数据6: the digits are not values.
+_PLACEHOLDER_HEADER = re.compile(r"数据\d{1,2}")
+
+
+@dataclass
+class Token:
+    """One label or value, with the line it came from."""
+
+    text: str
+    is_label: bool
+    line: int
+    separate: bool = True  # False when the value was glued to neighbouring text/digits
+
+
+@dataclass
+class Group:
+    """Labels followed by the values printed after them (one table row, ideally)."""
+
+    labels: list[str] = field(default_factory=list)
+    values: list[Token] = field(default_factory=list)
+    line: int = 0
+
+    @property
+    def label(self) -> str:
+        """All label text of the row, joined."""
+        return "".join(self.labels)
+
+    @property
+    def last_label(self) -> str:
+        """The label cell nearest the values (the most specific one)."""
+        return self.labels[-1] if self.labels else ""
+
+
+def is_page_number(line: list[str]) -> bool:
+    """A page footer line such as ``- 3 -`` or ``第3页``: not part of any table."""
+    return bool(_PAGE_NUMBER.match(" ".join(line).strip()))
+
+
+def _split_cell(cell: str, line: int) -> list[Token]:
+    """Split a label cell with glued digits into label and digit tokens.
+
+    An item number glued to the previous row's digits ("…0502.没有现成") belongs to the label:
+    the last digit before a ``.``/``、`` that starts a label is moved back onto it.
+    """
+    parts = [p for p in _PIECES.split(_PLACEHOLDER_HEADER.sub("数据", cell)) if p]
+    out: list[Token] = []
+    for p in parts:
+        if p[0].isdigit():
+            out.append(Token(p, False, line, separate=False))
+            continue
+        if p[0] in ".、．" and out and not out[-1].is_label and _CJK.search(p[:3]):
+            prev = out.pop()
+            if len(prev.text) > 1:
+                out.append(Token(prev.text[:-1], False, line, separate=False))
+            p = prev.text[-1] + p
+        if _CJK.search(p):
+            out.append(Token(p, True, line))
+    return out
+
+
+def tokenize(lines: list[list[str]]) -> list[Token]:
+    """Every cell of ``lines`` as tokens; page footers are dropped."""
+    out: list[Token] = []
+    for i, line in enumerate(lines):
+        if is_page_number(line):
+            continue
+        for cell in line:
+            if cell == EMPTY_MARK or cell_kind(cell) is not None:
+                out.append(Token(cell, False, i))
+            else:
+                toks = _split_cell(cell, i)
+                if len(toks) == 1 and not toks[0].is_label:
+                    toks[0].separate = True
+                out.extend(toks)
+    return out
+
+
+def group_tokens(tokens: list[Token]) -> list[Group]:
+    """Group the stream into (labels, values) pairs: a label after a value starts a new row."""
+    groups: list[Group] = []
+    cur = Group()
+    for t in tokens:
+        if t.is_label:
+            if cur.values:
+                groups.append(cur)
+                cur = Group(line=t.line)
+            if not cur.labels:
+                cur.line = t.line
+            cur.labels.append(t.text)
+        else:
+            cur.values.append(t)
+    if cur.labels or cur.values:
+        groups.append(cur)
+    return groups

@@ -1,0 +1,60 @@
+"""Jobs, the annual schedule and the inbox sensor.
+
+Reports are due on 31 January for the year before (条例 第五十条). The province-wide run
+builds everything on 1 February and then on the first of every month, so late reports are
+picked up; its year-partitioned rollup targets the year just ended (in January, the year
+before that, whose late reports may still arrive).
+"""
+
+from datetime import date
+
+import dagster as dg
+
+from pipelines.inbox import Inbox
+from pipelines.resources import GongkaiHome
+
+build_job = dg.define_asset_job(
+    "build_warehouse",
+    selection=dg.AssetSelection.all() - dg.AssetSelection.assets("out_province_year"),
+    description="Extract the inbox, validate, build and publish the warehouse, export.",
+)
+province_year_job = dg.define_asset_job(
+    "province_year_rollup",
+    selection=dg.AssetSelection.assets("out_province_year"),
+    description="Province-wide rollup of one report year with coverage.",
+)
+
+
+def rollup_year(today: date) -> int:
+    """The report year the monthly run rolls up: last year from February on."""
+    return today.year - 1 if today.month >= 2 else today.year - 2
+
+
+@dg.schedule(job=build_job, cron_schedule="0 6 1 * *", execution_timezone="Asia/Shanghai")
+def monthly_build(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+    """Rebuild the warehouse on the 1st of every month (1 February is the annual run)."""
+    day = context.scheduled_execution_time.date()
+    return dg.RunRequest(
+        run_key=f"build-{day.isoformat()}",
+        tags={"gongkai/run": "annual" if day.month == 2 else "monthly"},
+    )
+
+
+@dg.schedule(job=province_year_job, cron_schedule="0 9 1 * *", execution_timezone="Asia/Shanghai")
+def annual_province_rollup(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+    """Roll up the year just ended, three hours after the monthly build."""
+    day = context.scheduled_execution_time.date()
+    year = str(rollup_year(day))
+    return dg.RunRequest(run_key=f"rollup-{year}-{day.isoformat()}", partition_key=year)
+
+
+@dg.sensor(job=build_job, minimum_interval_seconds=60)
+def inbox_sensor(context: dg.SensorEvaluationContext, gongkai: GongkaiHome):
+    """Start a build when new documents arrive in the inbox (cursor: documents seen)."""
+    count = len(Inbox(gongkai.paths.inbox).entries())
+    seen = int(context.cursor or 0)
+    if count > seen:
+        context.update_cursor(str(count))
+        yield dg.RunRequest(run_key=f"inbox-{count}")
+    else:
+        yield dg.SkipReason(f"no new documents ({count} in the inbox)")

@@ -1,0 +1,70 @@
+"""What the CLI says, in Chinese (default) and English.
+
+Users of the CLI are 政务公开办 staff and researchers; Chinese is the default. ``--lang en`` or an
+English ``LANG`` (``en_*``) switches to English. Keep every user-facing string here.
+"""
+
+from __future__ import annotations
+
+import os
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "ingest.new": ("新增 {n} 个文件", "{n} new files"),
+    "ingest.duplicate": (
+        "{n} 个文件已在收件箱中（内容相同，跳过）",
+        "{n} files already in the inbox (same content, skipped)",
+    ),
+    "ingest.error": ("无法收入 {path}：{reason}", "cannot ingest {path}: {reason}"),
+    "ingest.where": ("收件箱：{path}", "inbox: {path}"),
+    "extract.progress": ("抽取文件", "extracting documents"),
+    "build.start": ("开始构建：{n} 个文件", "building: {n} documents"),
+    "build.ok": (
+        "构建完成，用时 {secs:.1f} 秒：已发布报告 {published} 份，隔离 {quarantined} 份；"
+        "数据仓库 {path}",
+        "build finished in {secs:.1f} s: {published} reports published, "
+        "{quarantined} quarantined; warehouse {path}",
+    ),
+    "build.failed": (
+        "构建失败（已发布的数据仓库保持不变）：{reason}",
+        "build failed (the published warehouse is unchanged): {reason}",
+    ),
+    "build.empty": (
+        "收件箱为空：请先运行 gongkai ingest 文件夹",
+        "the inbox is empty: run gongkai ingest FOLDER first",
+    ),
+    "demo.generate": (
+        "生成演示省份数据（种子 {seed}，规模 {scale}）→ {path}",
+        "generating the demo province (seed {seed}, scale {scale}) → {path}",
+    ),
+    "demo.generated": ("已生成 {n} 份报告", "{n} reports generated"),
+    "serve.url": ("仪表板地址：{url}", "dashboard at: {url}"),
+    "serve.missing": (
+        "尚无已发布的数据仓库 {path}：请先运行 gongkai build 或 gongkai demo",
+        "no published warehouse at {path}: run gongkai build or gongkai demo first",
+    ),
+    "export.ok": ("已导出开放数据包：{path}", "open-data package exported: {path}"),
+    "eval.regressed": ("准确率低于记录的下限：", "accuracy fell below the recorded floors:"),
+    "eval.ok": (
+        "准确率不低于记录的下限（{path}）",
+        "accuracy at or above the recorded floors ({path})",
+    ),
+    "eval.missing": (
+        "找不到 {path}/docs 或 {path}/expected",
+        "cannot find {path}/docs or {path}/expected",
+    ),
+    "file.missing": ("文件不存在：{path}", "file not found: {path}"),
+}
+
+
+def resolve_lang(option: str | None) -> str:
+    """``zh`` unless asked for English by option or by an English locale."""
+    if option:
+        return "en" if option.lower().startswith("en") else "zh"
+    lang = os.environ.get("GONGKAI_LANG") or os.environ.get("LANG", "")
+    return "en" if lang.lower().startswith("en") else "zh"
+
+
+def t(key: str, lang: str, **kw: object) -> str:
+    """The message ``key`` in ``lang``, formatted."""
+    zh, en = MESSAGES[key]
+    return (en if lang == "en" else zh).format(**kw)
