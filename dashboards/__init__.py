@@ -1,0 +1,1 @@
+"""Streamlit dashboard over the published DuckDB warehouse (read-only); entry point ``app.py``."""

@@ -7,6 +7,7 @@ given engine version is valid for ever: a monthly re-run extracts only the new d
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -71,7 +72,10 @@ def extract_entries(
             progress(done, total)
 
     if workers > 1 and len(todo) > 8:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # "spawn", not fork: the callers (Dagster, Streamlit) run threads, and forking a
+        # threaded process can deadlock the child on a lock held by another thread.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             for d in pool.map(_extract_one, todo, chunksize=8):
                 keep(d)
     else:

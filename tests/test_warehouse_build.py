@@ -107,7 +107,7 @@ def extractions() -> list[Extraction]:
 
 @pytest.fixture
 def built(tmp_path: Path, extractions) -> Path:
-    core = core_tables([], extractions, is_demo=True)
+    core = core_tables([], extractions, demo=True)
     regions = region_frame(core.core_report["region_code"].to_list(), DIVISIONS)
     staging = tmp_path / "build" / "gongkai.duckdb"
     build_database(
@@ -189,7 +189,7 @@ def test_publish_replaces_atomically_and_old_readers_keep_reading(
 ) -> None:
     target = tmp_path / "w" / "gongkai.duckdb"
     for n, subset in enumerate((extractions[:1], extractions)):
-        core = core_tables([], subset, is_demo=False)
+        core = core_tables([], subset, demo=False)
         regions = region_frame(core.core_report["region_code"].to_list(), DIVISIONS)
         staging = tmp_path / f"s{n}" / "gongkai.duckdb"
         build_database(

@@ -46,10 +46,10 @@ def template_expected(year: int) -> str:
 
 
 def core_tables(
-    entries: Sequence[InboxEntry], extractions: Sequence[Extraction], is_demo: bool
+    entries: Sequence[InboxEntry], extractions: Sequence[Extraction], demo: set[str] | bool
 ) -> CoreTables:
-    """Turn extraction records into the validated core tables."""
-    reports = frames.report_frame(extractions, is_demo)
+    """Turn extraction records into the validated core tables (``demo``: sha256s or a flag)."""
+    reports = frames.report_frame(extractions, demo)
     published = set(reports.filter(pl.col("status") == "published")["report_id"].to_list())
     keys = reports.select("report_id", "body_id", "year")
     values = frames.value_frame(extractions, published)

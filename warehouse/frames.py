@@ -73,8 +73,11 @@ def raw_document_frame(entries: Sequence[InboxEntry]) -> pl.DataFrame:
     )
 
 
-def report_frame(extractions: Iterable[Extraction], is_demo: bool) -> pl.DataFrame:
-    """One row per document with its status (published / quarantined) and metadata."""
+def report_frame(extractions: Iterable[Extraction], demo: set[str] | bool) -> pl.DataFrame:
+    """One row per document with its status (published / quarantined) and metadata.
+
+    ``demo`` is the set of sha256 of generated demo documents (or True/False for all).
+    """
     rows = []
     for ex in extractions:
         reason = quarantine_reason(ex)
@@ -95,7 +98,7 @@ def report_frame(extractions: Iterable[Extraction], is_demo: bool) -> pl.DataFra
                 "title": ex.title,
                 "published_date": _parse_date(ex.published),
                 "values_count": len(ex.values),
-                "is_demo": is_demo,
+                "is_demo": demo if isinstance(demo, bool) else ex.sha256 in demo,
             }
         )
     if not rows:

@@ -69,8 +69,8 @@ def core_tables_asset(
 ):
     """Publish or quarantine each report and validate every core table with its pandera model."""
     demo_root = str(gongkai.paths.demo)
-    is_demo = bool(raw_documents) and all(e.origin.startswith(demo_root) for e in raw_documents)
-    core = core_tables(raw_documents, core_extractions, is_demo)
+    demo = {e.sha256 for e in raw_documents if e.origin.startswith(demo_root)}
+    core = core_tables(raw_documents, core_extractions, demo)
     published = core.core_report.filter(pl.col("status") == "published").height
     context.log.info(
         f"{published} reports published, {core.core_report.height - published} quarantined"

@@ -47,11 +47,12 @@ def out_warehouse_staging(
     dim_region: pl.DataFrame,
 ) -> str:
     """A complete new DuckDB file in the staging folder (not yet visible to readers)."""
-    staging = gongkai.paths.builds / context.run_id / "gongkai.duckdb"
+    staging = gongkai.paths.builds / context.run.run_id / "gongkai.duckdb"
     core = CoreTables(
         raw_document, core_report, core_value, core_finding, core_quarantine, dim_body
     )
-    is_demo = bool(core_report.height) and bool(core_report["is_demo"].all())
+    # Any generated report in the warehouse labels the whole dataset 演示数据.
+    is_demo = bool(core_report.height) and bool(core_report["is_demo"].any())
     counts = build_database(
         staging,
         core,

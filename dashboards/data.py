@@ -1,0 +1,275 @@
+"""Pure queries over the published warehouse: a DuckDB connection in, polars frames out.
+
+Nothing here knows about Streamlit, caching or the file on disk, so every function can be
+tested against any DuckDB connection (the test fixture, an in-memory copy, the real file).
+Aggregations run in SQL and select only the columns they need, because the wide marts carry
+hundreds of measure columns. Measure columns are canonical keys with dots, so they are always
+quoted with ``q``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from schemas import registry
+
+LEVEL_ORDER = ("province", "city", "county", "township")
+GRANTED_ROWS = ("granted", "partially_granted")
+OUTCOME_ROWS = ("granted", "partially_granted", "denied", "unable", "not_processed", "other")
+REASON_CATEGORIES = ("denied", "unable", "not_processed")
+EXPORT_TABLES = (
+    "out_body_year",
+    "out_region_year",
+    "core_value",
+    "core_report",
+    "core_finding",
+    "core_quarantine",
+    "dim_region",
+    "dim_body",
+    "dim_measure",
+)
+APPLICATIONS = "applications.new_received.total"
+TOTAL_PROCESSED = "applications.total_processed.total"
+GRANTED = ("applications.granted.total", "applications.partially_granted.total")
+# The region scope of a body: its own region or any region it lies in.
+_IN_REGION = (
+    "region_code IN (SELECT region_code FROM dim_region "
+    "WHERE region_code = $region OR city_code = $region OR province_code = $region)"
+)
+
+
+def q(column: str) -> str:
+    """Quote a column name for SQL (canonical keys contain dots)."""
+    return '"' + column.replace('"', '""') + '"'
+
+
+def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> pl.DataFrame:
+    return con.sql(sql, params=params or None).pl()
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> Any:
+    rows = con.execute(sql, params or {}).fetchall()
+    return rows[0][0] if rows else None
+
+
+def columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """Column names of ``table``, to offer only measures the mart really has."""
+    if table not in (*EXPORT_TABLES, "meta_build"):
+        raise ValueError(f"unknown table {table!r}")
+    return [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
+
+
+def meta(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """The latest ``meta_build`` row as a dict (empty when the table has no row)."""
+    df = _frame(con, "SELECT * FROM meta_build ORDER BY built_at DESC LIMIT 1")
+    return df.row(0, named=True) if df.height else {}
+
+
+def years(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Report years with at least one report (published or quarantined), ascending."""
+    rows = con.execute("SELECT DISTINCT year FROM core_report WHERE year IS NOT NULL ORDER BY 1")
+    return [int(r[0]) for r in rows.fetchall()]
+
+
+def levels(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Region levels present in the region mart, from province down."""
+    found = [r[0] for r in con.execute("SELECT DISTINCT level FROM out_region_year").fetchall()]
+    rank = {lv: i for i, lv in enumerate(LEVEL_ORDER)}
+    return sorted((lv for lv in found if lv is not None), key=lambda lv: rank.get(lv, 99))
+
+
+def regions(con: duckdb.DuckDBPyConnection, level: str) -> pl.DataFrame:
+    """``region_code, region_name`` of one level that appear in the region mart."""
+    return _frame(
+        con,
+        "SELECT region_code, any_value(region_name) AS region_name FROM out_region_year "
+        "WHERE level = $level GROUP BY region_code ORDER BY region_code",
+        {"level": level},
+    )
+
+
+def kpis(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, Any]:
+    """Headline figures of one year: reports, bodies, applications, disclosure rate, findings.
+
+    The rate is recomputed from sums ((granted + partially granted) / total processed) rather
+    than averaged over bodies, so large bodies weigh as much as their caseload.
+    """
+    reports = con.execute(
+        "SELECT count(*) FILTER (WHERE status = 'published'), "
+        "count(DISTINCT body_id) FILTER (WHERE status = 'published'), "
+        "count(*) FILTER (WHERE status = 'quarantined') FROM core_report WHERE year = $y",
+        {"y": year},
+    ).fetchall()[0]
+    sums = con.execute(
+        f"SELECT sum({q(APPLICATIONS)}), sum(coalesce({q(GRANTED[0])}, 0) "
+        f"+ coalesce({q(GRANTED[1])}, 0)), sum({q(TOTAL_PROCESSED)}), count(*) "
+        "FROM out_body_year WHERE year = $y",
+        {"y": year},
+    ).fetchall()[0]
+    findings = _scalar(con, "SELECT count(*) FROM core_finding WHERE year = $y", {"y": year})
+    applications, granted, processed, rows = sums
+    rate = granted / processed if processed else None
+    return {
+        "year": year,
+        "reports": int(reports[0]),
+        "bodies": int(reports[1]),
+        "quarantined": int(reports[2]),
+        "applications": applications,
+        "disclosure_rate": rate,
+        "findings": int(findings),
+        "has_data": bool(reports[0] or reports[2] or rows),
+    }
+
+
+def level_totals(
+    con: duckdb.DuckDBPyConnection, year: int, level: str, measure: str
+) -> pl.DataFrame:
+    """One measure for every region of a level in a year, unsorted (for small charts)."""
+    return _frame(
+        con,
+        f"SELECT region_name, {q(measure)} AS value FROM out_region_year "
+        "WHERE year = $y AND level = $level",
+        {"y": year, "level": level},
+    )
+
+
+def ranking(con: duckdb.DuckDBPyConnection, year: int, level: str, measure: str) -> pl.DataFrame:
+    """Regions of one level ranked by a measure in a year (largest first, missing last).
+
+    Ties share a rank (SQL ``rank()``), and a region that reported nothing keeps a row with a
+    null value, so a missing number is never shown as a 0 at the top or bottom of the list.
+    """
+    return _frame(
+        con,
+        f"SELECT rank() OVER (ORDER BY {q(measure)} DESC NULLS LAST) AS rank, region_code, "
+        f"region_name, {q(measure)} AS value, reports, bodies, coverage FROM out_region_year "
+        "WHERE year = $y AND level = $level ORDER BY rank, region_code",
+        {"y": year, "level": level},
+    )
+
+
+def trend(
+    con: duckdb.DuckDBPyConnection, region_codes: tuple[str, ...], measure: str
+) -> pl.DataFrame:
+    """``year, region_code, region_name, value`` of a measure for the chosen regions."""
+    if not region_codes:
+        return pl.DataFrame(
+            schema={
+                "year": pl.Int64,
+                "region_code": pl.Utf8,
+                "region_name": pl.Utf8,
+                "value": pl.Float64,
+            }
+        )
+    return _frame(
+        con,
+        f"SELECT year, region_code, region_name, {q(measure)} AS value FROM out_region_year "
+        "WHERE list_contains($codes, region_code) ORDER BY region_code, year",
+        {"codes": list(region_codes)},
+    )
+
+
+def _category_sum(category: str) -> str:
+    """SQL for a category total: the printed subtotal, else the sum of its reason rows."""
+    reasons = [r.key for r in registry.APPLICATION_ROWS if r.category == category]
+    parts = " + ".join(f"coalesce({q(f'applications.{k}.total')}, 0)" for k in reasons)
+    return f"coalesce({q(f'applications.{category}.total')}, {parts})"
+
+
+def _scope(region: str | None) -> tuple[str, dict]:
+    return ("WHERE " + _IN_REGION, {"region": region}) if region else ("WHERE TRUE", {})
+
+
+def outcome_mix(con: duckdb.DuckDBPyConnection, region: str | None = None) -> pl.DataFrame:
+    """``year, outcome, value``: 办理结果 summed over the bodies in scope, every year."""
+    where, params = _scope(region)
+    parts = []
+    for row in OUTCOME_ROWS:
+        expr = _category_sum(row) if row not in GRANTED_ROWS else q(f"applications.{row}.total")
+        parts.append(
+            f"SELECT year, '{row}' AS outcome, sum({expr}) AS value "
+            f"FROM out_body_year {where} GROUP BY year"
+        )
+    sql = " UNION ALL ".join(parts) + " ORDER BY year, outcome"
+    return _frame(con, sql, params).with_columns(pl.col("value").cast(pl.Float64))
+
+
+def reasons(con: duckdb.DuckDBPyConnection, year: int, region: str | None = None) -> pl.DataFrame:
+    """``category, reason, value, share``: each 不予公开/无法提供/不予处理 reason in one year.
+
+    ``share`` is the reason's part of its category total, so the bars of different categories
+    are comparable whatever their size.
+    """
+    where, params = _scope(region)
+    params = {**params, "y": year}
+    parts = [
+        f"SELECT '{r.category}' AS category, '{r.key}' AS reason, "
+        f"sum({q(f'applications.{r.key}.total')}) AS value FROM out_body_year {where} AND year = $y"
+        for r in registry.APPLICATION_ROWS
+        if r.category in REASON_CATEGORIES
+    ]
+    df = _frame(con, " UNION ALL ".join(parts), params).with_columns(
+        pl.col("value").cast(pl.Float64)
+    )
+    total = pl.col("value").sum().over("category")
+    return df.with_columns(
+        pl.when(total > 0).then(pl.col("value") / total).otherwise(None).alias("share")
+    )
+
+
+def finding_summary(con: duckdb.DuckDBPyConnection, year: int | None = None) -> pl.DataFrame:
+    """``rule, blame, findings, reports``: how many findings and reports each rule hits."""
+    return _frame(
+        con,
+        "SELECT rule, blame, count(*) AS findings, count(DISTINCT report_id) AS reports "
+        "FROM core_finding WHERE $y IS NULL OR year = $y GROUP BY rule, blame "
+        "ORDER BY findings DESC, rule, blame",
+        {"y": year},
+    )
+
+
+def findings(
+    con: duckdb.DuckDBPyConnection,
+    year: int | None = None,
+    rule: str | None = None,
+    blame: str | None = None,
+) -> pl.DataFrame:
+    """Findings with the body's name, filtered by year, rule and blame (``None`` = all)."""
+    return _frame(
+        con,
+        "SELECT f.report_id, coalesce(b.name, f.body_id) AS body, f.year, f.rule, f.severity, "
+        "f.blame, CAST(f.keys AS VARCHAR) AS keys, f.message FROM core_finding f "
+        "LEFT JOIN dim_body b USING (body_id) "
+        "WHERE ($y IS NULL OR f.year = $y) AND ($rule IS NULL OR f.rule = $rule) "
+        "AND ($blame IS NULL OR f.blame = $blame) ORDER BY f.year DESC, f.rule, f.report_id",
+        {"y": year, "rule": rule, "blame": blame},
+    )
+
+
+def quarantine(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The quarantine list: every item held back, the stage, the rule and why."""
+    return _frame(
+        con,
+        "SELECT item, stage, rule, reason, detected_at FROM core_quarantine "
+        "ORDER BY detected_at DESC, item",
+    )
+
+
+def quarantined_reports(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Reports kept out of the marts, with the body's name and the quarantine reason."""
+    return _frame(
+        con,
+        "SELECT r.report_id, coalesce(b.name, r.body_id) AS body, r.year, r.source, "
+        "r.quarantine_reason FROM core_report r LEFT JOIN dim_body b USING (body_id) "
+        "WHERE r.status = 'quarantined' ORDER BY r.year DESC, r.report_id",
+    )
+
+
+def table(con: duckdb.DuckDBPyConnection, name: str) -> pl.DataFrame:
+    """A whole warehouse table for download; only names in ``EXPORT_TABLES`` are allowed."""
+    if name not in EXPORT_TABLES:
+        raise ValueError(f"not an exportable table: {name!r}")
+    return _frame(con, f"SELECT * FROM {name}")

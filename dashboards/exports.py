@@ -1,0 +1,65 @@
+"""Frames to download bytes: CSV (UTF-8 with BOM), Parquet and XLSX.
+
+The BOM is there because Excel in China opens a BOM-less UTF-8 CSV as GBK and garbles every
+Chinese name. List and struct columns (e.g. ``core_finding.keys``) are written as text in CSV and
+XLSX, which cannot hold them; Parquet keeps them as they are.
+"""
+
+from __future__ import annotations
+
+import io
+
+import polars as pl
+
+XLSX_MAX_ROWS = 1_048_575  # one row is the header
+FORMATS = {
+    "csv": ("CSV", "text/csv"),
+    "parquet": ("Parquet", "application/vnd.apache.parquet"),
+    "xlsx": ("XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+def _as_text(name: str, dtype: pl.DataType) -> pl.Expr:
+    col = pl.col(name)
+    if isinstance(dtype, pl.Struct):
+        return col.struct.json_encode()
+    if isinstance(dtype, pl.Array):
+        col = col.arr.to_list()
+    return col.list.eval(pl.element().cast(pl.String)).list.join("; ")
+
+
+def _flat(df: pl.DataFrame) -> pl.DataFrame:
+    nested = {c: t for c, t in df.schema.items() if isinstance(t, pl.List | pl.Array | pl.Struct)}
+    if not nested:
+        return df
+    return df.with_columns(_as_text(c, t) for c, t in nested.items())
+
+
+def to_csv(df: pl.DataFrame) -> bytes:
+    """CSV in UTF-8 with a byte-order mark."""
+    return _flat(df).write_csv(include_bom=True).encode("utf-8")
+
+
+def to_parquet(df: pl.DataFrame) -> bytes:
+    """Parquet (zstd), the master format of the open data."""
+    buf = io.BytesIO()
+    df.write_parquet(buf, compression="zstd")
+    return buf.getvalue()
+
+
+def to_xlsx(df: pl.DataFrame, sheet: str = "data") -> bytes:
+    """One worksheet with a header row; callers check ``fits_xlsx`` first."""
+    buf = io.BytesIO()
+    _flat(df).write_excel(buf, worksheet=sheet[:31], autofit=df.width <= 50)
+    return buf.getvalue()
+
+
+def fits_xlsx(df: pl.DataFrame) -> bool:
+    """True when the frame fits in one worksheet."""
+    return df.height <= XLSX_MAX_ROWS
+
+
+def encode(df: pl.DataFrame, fmt: str) -> bytes:
+    """Bytes of ``df`` in ``fmt`` (``csv``, ``parquet`` or ``xlsx``)."""
+    writers = {"csv": to_csv, "parquet": to_parquet, "xlsx": to_xlsx}
+    return writers[fmt](df)

@@ -1,0 +1,224 @@
+"""Every UI string of the dashboard, in Chinese and English, in one place.
+
+Measure labels are *not* here: they come from ``schemas.registry.label`` so a label is never
+retyped. This module only holds the words around them (page titles, widget labels, messages).
+The language lives in ``st.session_state["lang"]``, set by the sidebar toggle in ``app.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+import streamlit as st
+
+LANGS = ("zh", "en")
+LANG_NAMES = {"zh": "中文", "en": "English"}
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "app.title": ("政府信息公开年度报告数据", "Government information disclosure statistics"),
+    "app.lang": ("语言 / Language", "语言 / Language"),
+    "app.source": ("数据文件：{path}", "Data file: {path}"),
+    "app.version": ("数据版本 {version} · 构建于 {built}", "Dataset {version} · built {built}"),
+    "demo.badge": ("演示数据", "演示数据 demo data"),
+    "demo.caption": (
+        "演示数据：由种子生成器合成的演示省份，不是真实的政府统计。",
+        "演示数据 (demo data): a generated demo province, not real government statistics.",
+    ),
+    "missing.title": ("尚未找到数据仓库文件", "The warehouse file was not found"),
+    "missing.body": (
+        "没有找到 `{path}`。请先运行下面的命令构建数据仓库，然后刷新本页：",
+        "`{path}` does not exist. Build the warehouse with the command below, then reload:",
+    ),
+    "missing.env": (
+        "也可以用环境变量 `GONGKAI_WAREHOUSE` 指向另一个已发布的 DuckDB 文件。",
+        "Or point the environment variable `GONGKAI_WAREHOUSE` at another published DuckDB file.",
+    ),
+    "broken.title": ("无法读取数据仓库", "The warehouse could not be read"),
+    "broken.body": (
+        "读取 `{path}` 时出错：{error}。如果正在构建，请稍后刷新；否则请重新运行 `gongkai build`。",
+        "Reading `{path}` failed: {error}. If a build is running, reload shortly; "
+        "otherwise run `gongkai build` again.",
+    ),
+    "nodata": ("所选范围内没有数据。", "No data for this selection."),
+    "page.overview": ("总览", "Overview"),
+    "page.compare": ("地区比较", "Compare regions"),
+    "page.trends": ("年度趋势", "Trends"),
+    "page.outcomes": ("办理结果", "Outcomes"),
+    "page.quality": ("数据质量", "Data quality"),
+    "page.downloads": ("下载", "Downloads"),
+    "w.year": ("年度", "Year"),
+    "w.level": ("行政级别", "Level"),
+    "w.measure": ("指标", "Measure"),
+    "w.regions": ("地区", "Regions"),
+    "w.region": ("地区", "Region"),
+    "w.all_regions": ("全部地区", "All regions"),
+    "w.all": ("全部", "All"),
+    "w.rule": ("规则", "Rule"),
+    "w.blame": ("责任方", "Blame"),
+    "w.table": ("数据表", "Table"),
+    "w.category": ("处理类别", "Category"),
+    "level.province": ("省级", "province"),
+    "level.city": ("市级", "city"),
+    "level.county": ("县级", "county"),
+    "level.township": ("乡镇级", "township"),
+    "kpi.reports": ("已发布年报", "Reports published"),
+    "kpi.bodies": ("报送机关", "Reporting bodies"),
+    "kpi.applications": ("本年新收申请", "Applications received"),
+    "kpi.disclosure_rate": ("公开率", "Disclosure rate"),
+    "kpi.disclosure_rate.help": (
+        "（予以公开 + 部分公开）÷ 办理结果总计，按全部机关合计计算。",
+        "(granted + partially granted) ÷ total processed, over the sums of all bodies.",
+    ),
+    "kpi.findings": ("勾稽问题", "Consistency findings"),
+    "kpi.quarantined": ("隔离年报", "Quarantined reports"),
+    "kpi.pp": ("{value} 个百分点", "{value} pp"),
+    "kpi.vs": ("与 {year} 年相比", "compared with {year}"),
+    "kpi.no_prev": ("没有 {year} 年数据，无法比较", "no data for {year} to compare"),
+    "overview.by_city": ("各市本年新收申请", "Applications received by city"),
+    "overview.rate_by_city": ("各市公开率", "Disclosure rate by city"),
+    "derived.disclosure_rate": ("公开率", "Disclosure rate"),
+    "derived.review_correction_rate": ("行政复议纠错率", "Review correction rate"),
+    "derived.litigation_correction_rate": ("行政诉讼纠错率", "Litigation correction rate"),
+    "col.rank": ("排名", "Rank"),
+    "col.region": ("地区", "Region"),
+    "col.region_code": ("区划代码", "Region code"),
+    "col.value": ("数值", "Value"),
+    "col.reports": ("年报数", "Reports"),
+    "col.bodies": ("机关数", "Bodies"),
+    "col.coverage": ("报送覆盖率", "Coverage"),
+    "col.year": ("年度", "Year"),
+    "col.outcome": ("办理结果", "Outcome"),
+    "col.reason": ("理由", "Reason"),
+    "col.count": ("件数", "Count"),
+    "col.share": ("占比", "Share"),
+    "col.rule": ("规则", "Rule"),
+    "col.blame": ("责任方", "Blame"),
+    "col.findings": ("问题数", "Findings"),
+    "col.reports_hit": ("涉及年报", "Reports affected"),
+    "col.body": ("机关", "Body"),
+    "col.severity": ("严重程度", "Severity"),
+    "col.message": ("说明", "Message"),
+    "col.keys": ("相关指标", "Keys"),
+    "col.report": ("年报", "Report"),
+    "col.item": ("对象", "Item"),
+    "col.stage": ("环节", "Stage"),
+    "col.reason_q": ("原因", "Reason"),
+    "col.detected_at": ("发现时间", "Detected at"),
+    "blame.publisher": ("发布机关差错", "publisher error"),
+    "blame.reading": ("识读差错", "reading error"),
+    "compare.title": ("{year} 年 {level} 地区排名：{measure}", "{level} ranking {year}: {measure}"),
+    "trends.help": ("默认显示该指标最近一年排名前五的地区。", "Defaults to the top five regions."),
+    "outcomes.scope": ("范围：{region}", "Scope: {region}"),
+    "outcomes.mix": ("办理结果构成（各年占比）", "Outcome mix by year (shares)"),
+    "outcomes.reasons": ("{year} 年各类理由构成", "Reasons within each category, {year}"),
+    "outcomes.granted_partial": ("予以公开与部分公开", "granted and partially granted"),
+    "quality.intro": (
+        "发布机关差错：年报自身数字不符合勾稽关系（保留原数并标注）；"
+        "识读差错：我们未能可靠读取（年报被隔离，不发布）。",
+        "Publisher errors: the report's own numbers break a rule (kept as printed, flagged). "
+        "Reading errors: we could not read it reliably (quarantined, never published).",
+    ),
+    "quality.by_rule": ("各规则问题数", "Findings by rule"),
+    "quality.findings": ("问题明细", "Findings"),
+    "quality.quarantine": ("隔离清单", "Quarantine"),
+    "quality.quarantined_reports": ("被隔离的年报", "Quarantined reports"),
+    "downloads.current": ("当前视图", "Current view"),
+    "downloads.current_none": (
+        "还没有当前视图：先在其他页面选择数据，这里就会提供下载。",
+        "No current view yet: pick data on another page and it can be downloaded here.",
+    ),
+    "downloads.current_name": (
+        "来自「{page}」：{name}（{rows} 行）",
+        "From “{page}”: {name} ({rows} rows)",
+    ),
+    "downloads.full": ("完整数据集", "Full dataset"),
+    "downloads.full_help": (
+        "CSV 为带 BOM 的 UTF-8（Excel 可直接打开），另有 Parquet 与 XLSX。",
+        "CSV is UTF-8 with BOM (opens in Excel), plus Parquet and XLSX.",
+    ),
+    "downloads.rows": ("{rows} 行 × {cols} 列", "{rows} rows × {cols} columns"),
+    "downloads.too_big_xlsx": (
+        "超过 XLSX 的行数上限，请使用 CSV 或 Parquet。",
+        "Too many rows for XLSX; use CSV or Parquet.",
+    ),
+    "downloads.export": ("开放数据包", "Open-data package"),
+    "downloads.export_found": (
+        "已发布的开放数据包位于 `{path}`（datapackage.json，版本 {version}）：",
+        "The published open-data package is at `{path}` (datapackage.json, version {version}):",
+    ),
+    "downloads.export_none": (
+        "数据仓库旁没有找到开放数据包；"
+        "运行 `gongkai export DIR` 可生成带 datapackage.json 的导出。",
+        "No open-data package next to the warehouse; `gongkai export DIR` writes one "
+        "with datapackage.json.",
+    ),
+    "table.out_body_year": ("机关-年度宽表", "body-year mart"),
+    "table.out_region_year": ("地区-年度宽表", "region-year mart"),
+    "table.core_value": ("指标长表（含来源）", "long values with provenance"),
+    "table.core_report": ("年报清单", "reports"),
+    "table.core_finding": ("勾稽问题", "findings"),
+    "table.core_quarantine": ("隔离清单", "quarantine"),
+    "table.dim_region": ("行政区划", "regions"),
+    "table.dim_body": ("机关", "bodies"),
+    "table.dim_measure": ("指标字典", "data dictionary"),
+}
+
+
+_FORCED: ContextVar[str | None] = ContextVar("gongkai_lang", default=None)
+
+
+def lang() -> str:
+    """The current UI language; Chinese unless the sidebar toggle chose English."""
+    value = _FORCED.get() or st.session_state.get("lang", "zh")
+    return value if value in LANGS else "zh"
+
+
+@contextmanager
+def _forced(value: str) -> Iterator[None]:
+    token = _FORCED.set(value)
+    try:
+        yield
+    finally:
+        _FORCED.reset(token)
+
+
+def frozen(label: Callable[[Any], str]) -> Callable[[Any], str]:
+    """``label`` bound to the language of this script run, for a widget's ``format_func``.
+
+    Streamlit may call ``format_func`` outside the script run (``AppTest`` does when it collects
+    widget states), where ``st.session_state`` is not the session's; a bound function still
+    formats the options as they were shown.
+    """
+    current = lang()
+
+    def call(value: Any) -> str:
+        with _forced(current):
+            return label(value)
+
+    return call
+
+
+def t(key: str, **fmt: object) -> str:
+    """Translate ``key`` into the current language, formatting ``{placeholders}``.
+
+    An unknown key is returned as is, so a missing string shows up on screen instead of
+    crashing a page.
+    """
+    pair = STRINGS.get(key)
+    text = key if pair is None else pair[LANGS.index(lang())]
+    return text.format(**fmt) if fmt else text
+
+
+def level_name(level: str) -> str:
+    """A region level (``city``) in words; unknown levels are shown as stored."""
+    key = f"level.{level}"
+    return t(key) if key in STRINGS else str(level)
+
+
+def blame_name(blame: str) -> str:
+    """``publisher``/``reading`` in words."""
+    key = f"blame.{blame}"
+    return t(key) if key in STRINGS else str(blame)

@@ -1,0 +1,130 @@
+"""Where the published warehouse is, and cached read-only access to it.
+
+A build publishes a new DuckDB file by atomic rename, so the dashboard never keeps a connection
+open: each query opens the file read-only, runs, and closes. Results are cached under the file's
+identity (inode, mtime, size), so a new build shows up on the next rerun and the old results are
+simply never asked for again, while a half-written file is never seen (it only appears under the
+published name once complete).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+import streamlit as st
+
+from dashboards import data, exports
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_WAREHOUSE = Path("data/warehouse/gongkai.duckdb")
+T = TypeVar("T")
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse file exists but could not be queried (wrong schema, unreadable file)."""
+
+
+def warehouse_path() -> Path:
+    """The published DuckDB file: ``$GONGKAI_WAREHOUSE``, else the repo's default location."""
+    env = os.environ.get("GONGKAI_WAREHOUSE")
+    path = Path(env) if env else DEFAULT_WAREHOUSE
+    return path if path.is_absolute() else REPO_ROOT / path
+
+
+def stamp(path: Path) -> tuple[int, int, int] | None:
+    """The file's identity (inode, mtime in ns, size), or ``None`` when it does not exist.
+
+    The inode changes on every atomic publish even when two builds land in the same mtime tick.
+    """
+    try:
+        st_ = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st_.st_ino, st_.st_mtime_ns, st_.st_size)
+
+
+def connect(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse read-only, so many app sessions and a running build never clash."""
+    return duckdb.connect(str(path), read_only=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _cached(path: str, file_stamp: tuple, name: str, args: tuple) -> Any:
+    """Run ``dashboards.data.<name>(con, *args)`` on a fresh connection; cached per file stamp."""
+    con = connect(Path(path))
+    try:
+        return getattr(data, name)(con, *args)
+    finally:
+        con.close()
+
+
+def query(fn: Callable[..., T], *args: Any) -> T:
+    """Call a ``dashboards.data`` query on the current published file, through the cache.
+
+    Raises:
+        WarehouseError: when the file is missing or DuckDB cannot answer, so the app can show a
+            message instead of a traceback.
+    """
+    path = warehouse_path()
+    file_stamp = stamp(path)
+    if file_stamp is None:
+        raise WarehouseError(f"{path} does not exist")
+    try:
+        return _cached(str(path), file_stamp, fn.__name__, tuple(args))
+    except duckdb.Error as exc:
+        raise WarehouseError(str(exc).splitlines()[0]) from exc
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _table_bytes(path: str, file_stamp: tuple, table: str, fmt: str) -> bytes:
+    """A whole table encoded for download; cached because full tables are the slow case."""
+    return exports.encode(_cached(path, file_stamp, "table", (table,)), fmt)
+
+
+def table_bytes(table: str, fmt: str) -> bytes:
+    """``table`` of the current published file as ``fmt`` bytes (see ``dashboards.exports``)."""
+    path = warehouse_path()
+    file_stamp = stamp(path)
+    if file_stamp is None:
+        raise WarehouseError(f"{path} does not exist")
+    try:
+        return _table_bytes(str(path), file_stamp, table, fmt)
+    except duckdb.Error as exc:
+        raise WarehouseError(str(exc).splitlines()[0]) from exc
+
+
+def export_package(path: Path | None = None) -> dict[str, Any] | None:
+    """The open-data export next to the warehouse, if one was written there.
+
+    Looks for ``datapackage.json`` in the warehouse's folder, its subfolders, and the sibling
+    folders of that folder (e.g. ``data/export/`` beside ``data/warehouse/``).
+
+    Returns:
+        ``{"path", "name", "version", "title", "resources": [{"name", "path"}]}`` or ``None``.
+    """
+    base = (path or warehouse_path()).parent
+    candidates = [base / "datapackage.json", *sorted(base.glob("*/datapackage.json"))]
+    candidates += sorted(base.parent.glob("*/datapackage.json"))
+    for file in candidates:
+        try:
+            meta = json.loads(file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        resources = [
+            {"name": r.get("name", ""), "path": str(r.get("path", ""))}
+            for r in meta.get("resources", [])
+            if isinstance(r, dict)
+        ]
+        return {
+            "path": str(file.parent),
+            "name": meta.get("name", ""),
+            "version": meta.get("version", ""),
+            "title": meta.get("title", ""),
+            "resources": resources,
+        }
+    return None

@@ -1,0 +1,81 @@
+"""下载 Downloads: the current view and whole warehouse tables as CSV / Parquet / XLSX.
+
+The current view is whatever the last visited page showed (pages register it through
+``ui.set_current_view``). Whole tables come from the published file, encoded once per build
+(cached). If an open-data package (``datapackage.json``) lies next to the warehouse, it is
+described here too, since that is the documented, checksummed release.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboards import data, store, ui
+from dashboards.exports import FORMATS
+from dashboards.i18n import frozen, t
+from dashboards.store import query
+
+
+def _current_view() -> None:
+    st.subheader(t("downloads.current"))
+    view = st.session_state.get("current_view")
+    if not view:
+        st.info(t("downloads.current_none"))
+        return
+    df = view["frame"]
+    st.caption(t("downloads.current_name", page=view["page"], name=view["name"], rows=df.height))
+    st.dataframe(df.head(200), hide_index=True, width="stretch")
+    ui.download_buttons(df, view["name"], key="dl-current")
+
+
+def _full_dataset() -> None:
+    st.subheader(t("downloads.full"))
+    st.caption(t("downloads.full_help"))
+    name = st.selectbox(
+        t("w.table"),
+        data.EXPORT_TABLES,
+        format_func=frozen(lambda n: f"{t('table.' + n)} · {n}"),
+        key="downloads_table",
+    )
+    cols = query(data.columns, name)
+    rows = query(data.table, name).height
+    st.caption(t("downloads.rows", rows=f"{rows:,}", cols=len(cols)))
+    buttons = st.columns(len(FORMATS))
+    for col, (fmt, (label, mime)) in zip(buttons, FORMATS.items(), strict=True):
+        if fmt == "xlsx" and rows > 1_048_575:
+            col.caption(t("downloads.too_big_xlsx"))
+            continue
+        col.download_button(
+            label,
+            data=store.table_bytes(name, fmt),
+            file_name=f"{name}.{fmt}",
+            mime=mime,
+            key=f"dl-full-{fmt}",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+
+
+def _export_package() -> None:
+    st.subheader(t("downloads.export"))
+    package = store.export_package()
+    if package is None:
+        st.caption(t("downloads.export_none"))
+        return
+    st.markdown(
+        t("downloads.export_found", path=package["path"], version=package["version"] or "—")
+    )
+    if package["title"]:
+        st.caption(package["title"])
+    st.dataframe(package["resources"], hide_index=True, width="stretch")
+
+
+def render() -> None:
+    """Draw the page."""
+    st.title(t("page.downloads"))
+    _current_view()
+    _full_dataset()
+    _export_package()
+
+
+render()

@@ -1,0 +1,329 @@
+"""Orchestration: plan the documents of the demo province, inject faults, render, write files.
+
+Layout written under ``out_dir`` (docs/ARCHITECTURE.md, "Demo data layout"): ``docs/``,
+``expected/<stem>.json`` (corpus format), ``MANIFEST.tsv``, ``ledgers/``, ``regions.csv``,
+``bodies.csv``. Containers: each body has a preferred container (HTML 45 %, TXT 25 %, DOCX 25 %,
+PDF 5 %) and keeps it in 85 % of its years; 10 % of TXT pages are GB18030-encoded. Templates:
+2019 for 2019–2020, 2021 from 2021 on, except ~5 % of bodies that keep the 2019 template in
+2021. About 40 % of townships publish only from 2020 or 2021 on.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import shutil
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import faults as F
+from . import prose
+from .layout import PROACTIVE_KEYS, Doc, table3_keys, table4_keys
+from .ledgers import write_ledgers
+from .numbers import COLUMNS, YEARS, body_chain, rng_for
+from .province import Body, build_province
+from .render_docx import render_docx
+from .render_html import render_html
+from .render_pdf import render_pdf
+from .render_text import render_text
+
+CONTAINERS = {"html": 0.45, "txt": 0.25, "docx": 0.25, "pdf": 0.05}
+MANIFEST_COLUMNS = ("file", "body", "region_code", "level", "type", "year", "template",
+                    "container", "bytes", "sha256", "source", "traps")
+_SIGNED = {k for k in PROACTIVE_KEYS["2019"] if k.endswith(".change")}
+_MONEY = {"proactive.fees.amount_10k_yuan", "proactive.procurement.amount_yuan"}
+
+
+@dataclass
+class _Plan:
+    body: Body
+    year: int
+    template: str
+    container: str
+    rng: np.random.Generator
+    values: dict = field(default_factory=dict)
+    fault: str = ""
+    fault_note: str = ""
+    style: str = "zero"
+    doc: Doc | None = None
+    errors: list[dict] = field(default_factory=list)
+    cells: dict[str, str] = field(default_factory=dict)
+    heads: dict = field(default_factory=dict)  # true headline figures (prose states them)
+
+
+def _fmt(key: str, value: float) -> str:
+    if key in _MONEY:
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    if key in _SIGNED and value > 0:
+        return f"+{int(value)}"
+    return str(int(value))
+
+
+def _years_of(body: Body, rng: np.random.Generator) -> tuple[int, ...]:
+    start = 2019
+    if body.level == "township" and rng.random() < 0.4:
+        start = int(rng.choice([2020, 2021]))
+    return tuple(y for y in YEARS if y >= start)
+
+
+def _plan(bodies: list[Body], seed: int) -> list[_Plan]:
+    """Every (body, year) document with its template and container, before numbers."""
+    plans: list[_Plan] = []
+    names = list(CONTAINERS)
+    weights = np.array(list(CONTAINERS.values()))
+    prng = rng_for(seed, "plan")
+    keep_2019 = set(prng.choice(len(bodies), size=max(1, round(0.05 * len(bodies))),
+                                replace=False).tolist())
+    for i, body in enumerate(bodies):
+        brng = rng_for(seed, body.body_id, "plan")
+        home = names[int(brng.choice(len(names), p=weights))]
+        for year in _years_of(body, brng):
+            container = home if brng.random() < 0.85 else names[int(brng.choice(len(names),
+                                                                                 p=weights))]
+            template = "2019" if year <= 2020 or (year == 2021 and i in keep_2019) else "2021"
+            plans.append(_Plan(body, year, template, container, rng_for(seed, body.body_id, year)))
+    if len(plans) >= len(names):  # a tiny province still shows every container
+        present = Counter(p.container for p in plans)
+        for name in names:
+            if not present[name]:
+                victim = next(p for p in plans if present[p.container] > 1)
+                present[victim.container] -= 1
+                victim.container = name
+                present[name] += 1
+    return plans
+
+
+def _printed_values(plan: _Plan, truth: dict) -> dict:
+    """The document's table and headline values before faults (template projection)."""
+    v: dict = {k: truth[k] for k in PROACTIVE_KEYS[plan.template]}
+    if plan.template == "2019":
+        for c in (*COLUMNS, "total"):
+            truth[f"applications.other.{c}"] = sum(
+                truth[f"applications.other.{s}.{c}"]
+                for s in ("no_correction", "unpaid_fee", "other"))
+    v |= {k: truth[k] for k in table3_keys(plan.template)}
+    v |= {k: truth[k] for k in table4_keys()}
+    v["headline.applications_received"] = truth["applications.new_received.total"]
+    return v
+
+
+def _assign_faults(plans: list[_Plan], seed: int) -> dict[str, dict[int, int]]:
+    """Choose the documents of every primary fault; returns the carry-over shifts per body."""
+    frng = rng_for(seed, "faults")
+    counts = F.fault_counts(len(plans))
+    by_body: dict[str, list[_Plan]] = {}
+    for p in plans:
+        by_body.setdefault(p.body.body_id, []).append(p)
+    candidates = [p for p in plans if p.year != by_body[p.body.body_id][0].year]
+    shifts: dict[str, dict[int, int]] = {}
+    for idx in frng.permutation(len(candidates))[: counts["carry_over_years"]]:
+        p = candidates[int(idx)]
+        p.fault = "carry_over_years"
+        shift = int(frng.integers(1, 7)) * (1 if frng.random() < 0.6 else -1)
+        shifts.setdefault(p.body.body_id, {})[p.year] = shift
+        p.fault_note = ("上年结转 (自然人) differs from last year's 结转下年度; "
+                        "the year itself balances")
+    return shifts
+
+
+def _inject(plans: list[_Plan], seed: int) -> None:
+    frng = rng_for(seed, "content-faults")
+    counts = F.fault_counts(len(plans))
+    for kind in ("row_total", "outcomes_sum", "zero_total", "text_vs_table"):
+        done = 0
+        for idx in frng.permutation(len(plans)):
+            if done >= counts[kind]:
+                break
+            p = plans[int(idx)]
+            if p.fault:
+                continue
+            trial = dict(p.values)
+            note = F.apply_fault(kind, trial, p.template, p.rng)
+            if note:
+                p.values, p.fault, p.fault_note = trial, kind, note
+                done += 1
+
+
+def _style_cells(plan: _Plan, touched: set[str]) -> dict[str, str]:
+    """Printed text of each value; zero cells of tables 三/四 in the document's style."""
+    _, zero_text, kind = F.CELL_STYLES[plan.style]
+    printed = {}
+    for key, value in plan.values.items():
+        if key.startswith("headline."):
+            continue
+        text = _fmt(key, value)
+        if value == 0 and key.startswith(("applications.", "appeals.")) and key not in touched:
+            text = zero_text
+            if kind:
+                plan.cells[key] = kind
+        printed[key] = text
+    return printed
+
+
+def _stem(body: Body, year: int) -> str:
+    return f"{body.region_code}_{body.slug}_{year}"
+
+
+def _build_doc(plan: _Plan, touched: set[str]) -> Doc:
+    body, year, rng = plan.body, plan.year, plan.rng
+    doc = Doc(body=body, year=year, template=plan.template, container=plan.container,
+              stem=_stem(body, year), title=prose.title(body, year, rng),
+              published=prose.publication_date(year, rng),
+              numbering=str(rng.choice([".", "、", "．"], p=[0.6, 0.3, 0.1])),
+              variant=int(rng.integers(0, 1000)))
+    doc.printed = _style_cells(plan, touched)
+    said = int(plan.values["headline.applications_received"])
+    doc.intro = prose.intro(body, year)
+    doc.sections, heads, kinds = prose.sections(body, year, plan.heads, said, rng,
+                                                brief=plan.container == "pdf")
+    plan.values.update(heads)
+    plan.cells.update(kinds)
+    if plan.container == "txt" and rng.random() < 0.1:
+        doc.encoding = "gb18030"
+    return doc
+
+
+def _render(doc: Doc, rng: np.random.Generator) -> tuple[bytes, list[str]]:
+    traps: list[str] = []
+    if doc.container == "html":
+        return render_html(doc), ["merged header cells (rowspan/colspan)"]
+    if doc.container == "txt":
+        data, mode = render_text(doc, rng)
+        traps.append(f"flattened tables ({mode})")
+        if doc.encoding != "utf-8":
+            traps.append("GB18030 encoding")
+        return data, traps
+    if doc.container == "docx":
+        return render_docx(doc), ["Word tables with merged cells"]
+    return render_pdf(doc), ["PDF text layer, tables drawn as grids"]
+
+
+def _ordered(values: dict) -> dict:
+    order = {"proactive": 0, "applications": 1, "appeals": 2, "headline": 3}
+    return dict(sorted(values.items(), key=lambda kv: order[kv[0].split(".")[0]]))
+
+
+def _prepare_out(out_dir: Path) -> None:
+    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / "MANIFEST.tsv").exists():
+        raise FileExistsError(f"{out_dir} is not empty and holds no demo MANIFEST.tsv")
+    for sub in ("docs", "expected", "ledgers"):
+        if (out_dir / sub).exists():
+            shutil.rmtree(out_dir / sub)
+        (out_dir / sub).mkdir(parents=True)
+
+
+def _write_csv(path: Path, header: tuple[str, ...], rows: list[tuple]) -> None:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+
+
+def generate(out_dir: Path, seed: int = 20240201, scale: float = 1.0) -> dict:
+    """Write the seeded demo province under ``out_dir``.
+
+    Args:
+        out_dir: target folder (created; a previous demo output there is replaced, any other
+            non-empty folder is refused).
+        seed: random seed; the same seed and scale give byte-identical files.
+        scale: province size (1.0 ≈ 8 cities, 41 counties, ~1200 documents; 0.05 ≈ 40).
+
+    Returns:
+        A summary: counts per container, template, primary fault, publisher-error rule, zero-cell
+        style, plus documents, bodies, regions and ledgers.
+    """
+    out_dir = Path(out_dir)
+    _prepare_out(out_dir)
+    regions, bodies = build_province(scale)
+    plans = _plan(bodies, seed)
+    shifts = _assign_faults(plans, seed)
+    truths: dict[tuple[str, int], dict] = {}
+    by_body: dict[str, list[_Plan]] = {}
+    for p in plans:
+        by_body.setdefault(p.body.body_id, []).append(p)
+    for body in bodies:
+        mine = by_body[body.body_id]
+        chain = body_chain(body, tuple(p.year for p in mine), seed, shifts.get(body.body_id))
+        for p in mine:
+            truth = chain[p.year]
+            truths[(body.body_id, p.year)] = truth
+            p.values = _printed_values(p, truth)
+            p.heads = {k: v for k, v in truth.items() if k.startswith("headline.")}
+    clean = {id(p): dict(p.values) for p in plans}
+    _inject(plans, seed)
+
+    manifest: list[tuple] = []
+    source = (f"generated by pipelines.demo (seed {seed}, scale {scale}); "
+              "演示数据, not a real report")
+    for p in plans:
+        touched = {k for k, v in p.values.items() if clean[id(p)].get(k) != v}
+        p.style = F.pick_style(p.rng, p.container)
+        p.doc = _build_doc(p, touched)
+    for mine in by_body.values():
+        for i, p in enumerate(mine):
+            p.errors = F.check_document(p.values, p.template)
+            if i:
+                p.errors += F.check_years(mine[i - 1].values, p.values)
+    for p in plans:
+        doc = p.doc
+        assert doc is not None
+        data, traps = _render(doc, p.rng)
+        (out_dir / "docs" / doc.file).write_bytes(data)
+        if p.style != "zero":
+            traps.append(f"zero cells printed as {F.CELL_STYLES[p.style][1] or 'blank'!r}")
+        if p.fault:
+            traps.append(f"publisher error ({p.fault}): {p.fault_note}")
+        expected = {
+            "source": doc.file,
+            "body": {"name": p.body.name, "region_code": p.body.region_code,
+                     "level": p.body.level, "type": p.body.type},
+            "year": p.year,
+            "template": p.template,
+            "values": _ordered(p.values),
+            "cells": dict(sorted(p.cells.items())),
+            "publisher_errors": p.errors,
+            "notes": f"演示数据 (demo), generated with seed {seed}. Container {doc.container}, "
+                     f"template {p.template}, zero cells style {p.style!r}, sub-row numbering "
+                     f"'1{doc.numbering}'. " + (f"Injected fault {p.fault}: {p.fault_note}."
+                                                if p.fault else "No injected fault."),
+        }
+        (out_dir / "expected" / f"{doc.stem}.json").write_text(
+            json.dumps(expected, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        manifest.append((doc.file, p.body.name, p.body.region_code, p.body.level, p.body.type,
+                         p.year, p.template, doc.container, len(data),
+                         hashlib.sha256(data).hexdigest(), source, "; ".join(traps)))
+
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    w.writerow(MANIFEST_COLUMNS)
+    w.writerows(manifest)
+    (out_dir / "MANIFEST.tsv").write_text(buf.getvalue(), encoding="utf-8")
+    _write_csv(out_dir / "regions.csv", ("region_code", "name", "level", "parent_code"),
+               [(r.code, r.name, r.level, r.parent) for r in regions])
+    _write_csv(out_dir / "bodies.csv", ("body_id", "name", "region_code", "level", "type",
+                                        "department"),
+               [(b.body_id, b.name, b.region_code, b.level, b.type, b.department) for b in bodies])
+    ledger_summary = write_ledgers(out_dir / "ledgers", bodies, by_body, truths, seed)
+
+    rules = Counter(e["rule"] for p in plans for e in p.errors)
+    return {
+        "seed": seed,
+        "scale": scale,
+        "regions": len(regions),
+        "bodies": len(bodies),
+        "documents": len(plans),
+        "containers": dict(Counter(p.container for p in plans)),
+        "templates": dict(Counter(p.template for p in plans)),
+        "faults": dict(Counter(p.fault for p in plans if p.fault)),
+        "documents_with_publisher_errors": sum(1 for p in plans if p.errors),
+        "publisher_error_rules": dict(rules),
+        "cell_styles": dict(Counter(p.style for p in plans)),
+        "years": dict(Counter(p.year for p in plans)),
+        **ledger_summary,
+    }
