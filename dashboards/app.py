@@ -7,6 +7,7 @@ it draws (badge, sidebar) appears on all of them.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -77,6 +78,9 @@ def main() -> None:
     st.set_page_config(
         page_title=t("app.title"), page_icon=":material/account_balance:", layout="wide"
     )
+    # `gongkai --lang en serve` passes its language on; the sidebar toggle wins afterwards.
+    if "lang" not in st.session_state and os.environ.get("GONGKAI_LANG") in LANGS:
+        st.session_state["lang"] = os.environ["GONGKAI_LANG"]
     st.sidebar.radio(
         t("app.lang"), LANGS, format_func=LANG_NAMES.__getitem__, key="lang", horizontal=True
     )
