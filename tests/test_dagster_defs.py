@@ -1,4 +1,4 @@
-"""The Dagster definitions: the asset graph snapshot, schedules, sensor, and `dagster dev` itself."""
+"""The Dagster definitions: graph snapshot, schedules, sensor, and `dagster dev` itself."""
 
 from __future__ import annotations
 
