@@ -19,7 +19,7 @@ from pipelines.extract.template import detect_template
 from pipelines.extract.tokens import group_tokens, tokenize
 from schemas.rules import check_all
 
-ENGINE_VERSION = "0.1.0"
+ENGINE_VERSION = "0.2.0"
 
 
 def _merge(ex: Extraction, part: TableRead) -> None:
@@ -29,17 +29,16 @@ def _merge(ex: Extraction, part: TableRead) -> None:
     ex.findings.extend(part.findings)
 
 
-def _read_tables(ex: Extraction, doc: Document) -> None:
+def _read_tables(ex: Extraction, doc: Document, text: str) -> None:
     groups = group_tokens(tokenize(doc.lines))
     apps = read_applications(groups, doc.container)
     _merge(ex, apps)
     if apps.values or apps.findings:
         _merge(ex, read_appeals(groups, apps.end, doc.container))
-    _merge(ex, read_proactive(groups, apps.end or len(groups), ex.template, doc.container))
+    _merge(ex, read_proactive(groups, apps.end or len(groups), ex.template, doc.container, text))
 
 
-def _read_prose(ex: Extraction, doc: Document) -> None:
-    text = prose.compact(doc.text)
+def _read_prose(ex: Extraction, doc: Document, text: str) -> None:
     heads = prose.headline_figures(text)
     figures = list(heads)
     if ex.template == "pre2019":
@@ -61,9 +60,10 @@ def extract_document(doc: Document, source: str, sha256: str) -> Extraction:
     ex = Extraction(source=source, sha256=sha256, container=doc.container, body=meta.body,
                     year=meta.year, title=meta.title, published=meta.published)
     ex.template = detect_template(text, meta.year)
+    compact = prose.compact(text)
     if ex.template != "pre2019":
-        _read_tables(ex, doc)
-    _read_prose(ex, doc)
+        _read_tables(ex, doc, compact)
+    _read_prose(ex, doc, compact)
     ex.findings.extend(check_all(ex.values, ex.cells, ex.template))
     if ex.year is None:
         msg = f"{source}: 无法确定统计年度"

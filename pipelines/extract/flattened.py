@@ -68,6 +68,64 @@ def row_total_holds(cells: tuple[int, ...]) -> bool:
     return sum(cells[:-1]) == cells[-1]
 
 
+@lru_cache(maxsize=16384)
+def _total_splits(runs: tuple[str, ...], n: int) -> tuple[tuple[int, ...], ...]:
+    """Readings of ``runs`` as ``n`` cells whose last cell is the sum of the others.
+
+    Same result as ``split_runs(runs, n, row_total_holds)``, found by choosing the printed total
+    first (a suffix of the last run) and cutting the other digits left to right while their
+    running sum stays within it, so hopeless branches are pruned early. Cached: template rows
+    of zeros and small counts repeat across documents.
+    """
+    last = runs[-1]
+    out: list[tuple[int, ...]] = []
+    for tlen in range(1, len(last) + 1):
+        head_of_last = last[:-tlen]
+        digits = last[-tlen:]
+        if len(digits) > 1 and digits[0] == "0":
+            continue
+        total = int(digits)
+        body = (*runs[:-1], head_of_last) if head_of_last else tuple(runs[:-1])
+        if not body or sum(len(r) for r in body) < n - 1 or len(body) > n - 1:
+            continue
+
+        def rec(i: int, pos: int, left: int, acc: tuple[int, ...], s: int,
+                body: tuple[str, ...] = body, total: int = total) -> None:
+            run = body[i]
+            if pos == len(run):
+                if i + 1 == len(body):
+                    if left == 0 and s == total:
+                        out.append((*acc, total))
+                    return
+                rec(i + 1, 0, left, acc, s)
+                return
+            rest_min = len(body) - i - 1  # every later run holds at least one cell
+            if left - 1 < rest_min:
+                return
+            end = len(run) if run[pos] != "0" else pos + 1
+            for j in range(pos + 1, end + 1):
+                v = int(run[pos:j])
+                if s + v > total:
+                    break
+                cells_after = left - 1
+                # digits left in this run need a cell of their own, as does every later run
+                if cells_after < rest_min + (j < len(run)):
+                    continue
+                rec(i, j, cells_after, (*acc, v), s + v)
+
+        rec(0, 0, n - 1, (), 0)
+    return tuple(out)
+
+
+def split_with_total(runs: Sequence[str], n: int) -> list[tuple[int, ...]]:
+    """All readings of ``runs`` as ``n`` cells that satisfy the row total (rule 2)."""
+    if not runs or any(not is_digit_run(r) for r in runs):
+        return []
+    if sum(len(r) for r in runs) < n or len(runs) > n:
+        return []
+    return sorted(_total_splits(tuple(runs), n))
+
+
 def groups_total_hold(size: int) -> Callable[[tuple[int, ...]], bool]:
     """Table 四: in every group of ``size`` cells the last is the sum of the others (rule 4)."""
 

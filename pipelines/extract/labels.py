@@ -43,6 +43,7 @@ APPLICATION_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 # A bare "其他" row belongs to (六)其他处理 only when it follows that category's sub-rows.
 OTHER_OTHER = re.compile(r"^(?:\d[.、．]?|[(（]?\d[)）])?\s*其他$")
 BARE_TOTAL = re.compile(r"^总计$")
+_OTHER_CATEGORY = re.compile(r"其他处理")
 
 CATEGORY_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("denied", re.compile(r"不予公开")),
@@ -76,12 +77,16 @@ APPEALS_START = re.compile(r"行政复议")
 
 def classify_application(label: str, last: str, category: str | None) -> str | None:
     """Canonical table-三 row for a label group, given the category seen most recently."""
-    for text in (last, label):
-        for key, pat in APPLICATION_LABELS:
-            if pat.search(text):
-                return key
-    if category == "other" and OTHER_OTHER.match(last):
+    for key, pat in APPLICATION_LABELS:
+        if pat.search(last):
+            return key
+    if OTHER_OTHER.match(last) and (category == "other" or _OTHER_CATEGORY.search(label)):
+        # "3、其他" under （六）其他处理 — the full label also names the category, so this test
+        # must come before the category patterns are tried on it.
         return "other.other"
+    for key, pat in APPLICATION_LABELS:
+        if pat.search(label):
+            return key
     if BARE_TOTAL.match(last):
         return "total_processed"
     return None

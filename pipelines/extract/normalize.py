@@ -97,6 +97,7 @@ def to_number(text: str) -> int | float | None:
     return chinese_numeral(s)
 
 
+@lru_cache(maxsize=1 << 16)
 def cell_kind(text: str | None) -> str | None:
     """Classify a table cell: ``number``, ``empty``, ``dash``, ``text`` (无…) or None (a label).
 
@@ -114,6 +115,7 @@ def cell_kind(text: str | None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)
 def cell_value(text: str | None) -> tuple[int | float, str] | None:
     """A cell as (value, kind): blank/dash/无 read as 0 with their kind; None if a label."""
     kind = cell_kind(text)

@@ -15,6 +15,7 @@ import json
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pipelines.extract.encoding import decode_bytes
 from pipelines.extract.normalize import EMPTY_MARK, normalize_text
@@ -64,8 +65,8 @@ def sniff_container(data: bytes, source: str = "") -> str:
 def sniff_text(text: str, source: str = "") -> str:
     """Classify decoded text as html, js (HTML inside string literals), md or txt."""
     stripped = text.lstrip()
-    tags = len(_HTML_TAG.findall(text[:200_000]))
-    if tags >= 2:
+    found = _HTML_TAG.finditer(text, 0, 200_000)
+    if next(found, None) is not None and next(found, None) is not None:  # two tags are enough
         if stripped.startswith("<") or not _JS_STRING.search(text):
             return "html"
         return "js"
@@ -82,6 +83,9 @@ def _clean(cell: str) -> str:
     return _WS.sub(" ", normalize_text(cell)).strip()
 
 
+# Template tables repeat the same cell texts in every report ("0", the row labels), so the
+# cleaned form of a short cell is memoised: normalisation per cell is most of an HTML read.
+@lru_cache(maxsize=1 << 16)
 def _clean_label_cell(cell: str) -> str:
     s = _clean(cell)
     # Inside one table cell, spaces between CJK characters are layout, not separators.
@@ -218,7 +222,9 @@ def _pdf_page_lines(page) -> list[tuple[float, Line]]:
         top = t.bbox[1]
         for i, row in enumerate(t.extract()):
             cells = [EMPTY_MARK if c == "" else _clean_label_cell(c) for c in row if c is not None]
-            if any(c != EMPTY_MARK for c in cells):
+            # A row of blank cells is kept: it may be a data row printed all blank (table 四
+            # of a body without appeals). Empty spacer rows are only single cells.
+            if len(cells) > 1 or any(c != EMPTY_MARK for c in cells):
                 items.append((top + i * 0.001, cells))
 
     def outside(obj) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipelines.extract import flattened, labels
+from pipelines.extract import detached, flattened, labels
 from pipelines.extract.model import Finding
 from pipelines.extract.normalize import EMPTY_MARK, cell_value
 from pipelines.extract.tokens import Group, Token
@@ -68,17 +68,33 @@ def row_candidates(values: list[Token], n: int, row_total: bool) -> list[tuple]:
         return [tuple(direct)]
     runs = [t.text for t in values]
     if len(runs) < n and all(flattened.is_digit_run(r) for r in runs):
-        accept = flattened.row_total_holds if row_total else None
-        return [tuple((v, "number") for v in c) for c in flattened.split_runs(runs, n, accept)]
+        cands = (flattened.split_with_total(runs, n) if row_total
+                 else flattened.split_runs(runs, n))
+        return [tuple((v, "number") for v in c) for c in cands]
     return []
 
 
 # --- table 三 -------------------------------------------------------------------------------
 
 
-def _app_rows(groups: list[Group], start: int) -> tuple[dict[str, tuple[list, Group]], int]:
-    """Collect table-三 label groups from ``start`` until 结转下年度 (inclusive)."""
+def _named_rows(g: Group, category: str | None) -> set[str]:
+    """The template rows named by the separate label pieces of a group."""
+    return {k for piece in g.labels
+            if (k := labels.classify_application(piece, piece, category)) is not None}
+
+
+def _app_rows(
+    groups: list[Group], start: int
+) -> tuple[dict[str, tuple[list, Group]], int, list[tuple[set[str], Group]]]:
+    """Collect table-三 label groups from ``start`` until 结转下年度 (inclusive).
+
+    A group whose nearest label names no row while its other label pieces name several rows
+    (labels detached from their numbers: "5.属于三类内部事务信 息 1.本机关不掌握相关政 府信息"
+    followed by one row of cells) cannot say which row its cells belong to: it is returned in
+    the third list and not read.
+    """
     rows: dict[str, tuple[list, Group]] = {}
+    unsure: list[tuple[set[str], Group]] = []
     category: str | None = None
     i = start
     while i < len(groups):
@@ -87,13 +103,17 @@ def _app_rows(groups: list[Group], start: int) -> tuple[dict[str, tuple[list, Gr
         key = labels.classify_application(g.label, g.last_label, category)
         if key is not None and "." in key:
             category = key.split(".")[0]
-        if key is not None and g.values and key not in rows:
+        own = labels.classify_application(g.last_label, g.last_label, category)
+        named = _named_rows(g, category) if own is None and key is not None else set()
+        if len(named) > 1 and g.values:
+            unsure.append((named, g))
+        elif key is not None and g.values and key not in rows:
             cands = row_candidates(g.values, 7, row_total=True)
             rows[key] = (cands, g)
         i += 1
         if key == "carried_forward":
             break
-    return rows, i
+    return rows, i, unsure
 
 
 def _column_rules_hold(rows: dict[str, tuple]) -> bool:
@@ -117,6 +137,29 @@ def _column_rules_hold(rows: dict[str, tuple]) -> bool:
     return True
 
 
+def _complete(rows: dict[str, tuple[list, Group]]) -> bool:
+    """Every row of a template read by its label, each with exactly one reading."""
+    got = {k for k, (cands, _) in rows.items() if len(cands) == 1}
+    return any(set(order) <= got for order in detached.ORDERS.values())
+
+
+def _put_detached(out: TableRead, det: detached.DetachedRead, reader: str) -> None:
+    """Store rows assigned in template order; a cell that could not be placed is reported."""
+    for k, cells in det.rows.items():
+        lost = [f"applications.{k}.{c}" for c, cell in zip(APP_COLUMNS, cells, strict=True)
+                if cell is None]
+        if lost:
+            out.findings.append(Finding(
+                "lost_cell", "warning", tuple(lost),
+                f"表三第 {det.lines[k] + 1} 行少印一个单元格，无法确定其位置，未发布：{lost}",
+                "reading"))
+        for col, cell in zip(APP_COLUMNS, cells, strict=True):
+            if cell is not None:
+                out.put(f"applications.{k}.{col}", cell[0], cell[1], {
+                    "method": "constraint", "reader": reader, "table": "三", "row": k,
+                    "column": col, "line": det.lines[k], "note": "template row order"})
+
+
 def read_applications(groups: list[Group], reader: str) -> TableRead:
     """Table 三 from the label groups: 7 cells per row, by label, rules-resolved when flattened."""
     out = TableRead()
@@ -124,7 +167,18 @@ def read_applications(groups: list[Group], reader: str) -> TableRead:
         g.label) and g.values), None)
     if start is None:
         return out
-    rows, out.end = _app_rows(groups, start)
+    rows, out.end, unsure = _app_rows(groups, start)
+    if not _complete(rows):
+        det = detached.read_detached(groups[start:out.end])
+        if det is not None:
+            _put_detached(out, det, reader)
+            return out
+    for named, g in unsure:
+        out.findings.append(Finding(
+            "ambiguous_label", "warning",
+            tuple(f"applications.{k}.{c}" for k in sorted(named) for c in APP_COLUMNS),
+            f"表三一行数字 {[t.text for t in g.values][:9]} 前的标签指向多行 {sorted(named)}，"
+            "无法确定所属行，未发布", "reading"))
     readable = {k: v[0] for k, v in rows.items() if v[0]}
     for k, (cands, g) in rows.items():
         if not cands:

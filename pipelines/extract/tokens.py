@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pipelines.extract.normalize import EMPTY_MARK, cell_kind
 
@@ -37,6 +38,7 @@ class Group:
     labels: list[str] = field(default_factory=list)
     values: list[Token] = field(default_factory=list)
     line: int = 0
+    label_lines: list[int] = field(default_factory=list)  # the line of each label
 
     @property
     def label(self) -> str:
@@ -54,26 +56,32 @@ def is_page_number(line: list[str]) -> bool:
     return bool(_PAGE_NUMBER.match(" ".join(line).strip()))
 
 
-def _split_cell(cell: str, line: int) -> list[Token]:
-    """Split a label cell with glued digits into label and digit tokens.
+@lru_cache(maxsize=1 << 16)
+def _cell_pieces(cell: str) -> tuple[tuple[str, bool], ...]:
+    """Split a label cell with glued digits into ``(text, is_label)`` pieces (memoised).
 
     An item number glued to the previous row's digits ("…0502.没有现成") belongs to the label:
     the last digit before a ``.``/``、`` that starts a label is moved back onto it.
     """
     parts = [p for p in _PIECES.split(_PLACEHOLDER_HEADER.sub("数据", cell)) if p]
-    out: list[Token] = []
+    out: list[tuple[str, bool]] = []
     for p in parts:
         if p[0].isdigit():
-            out.append(Token(p, False, line, separate=False))
+            out.append((p, False))
             continue
-        if p[0] in ".、．" and out and not out[-1].is_label and _CJK.search(p[:3]):
-            prev = out.pop()
-            if len(prev.text) > 1:
-                out.append(Token(prev.text[:-1], False, line, separate=False))
-            p = prev.text[-1] + p
+        if p[0] in ".、．" and out and not out[-1][1] and _CJK.search(p[:3]):
+            prev = out.pop()[0]
+            if len(prev) > 1:
+                out.append((prev[:-1], False))
+            p = prev[-1] + p
         if _CJK.search(p):
-            out.append(Token(p, True, line))
-    return out
+            out.append((p, True))
+    return tuple(out)
+
+
+def _split_cell(cell: str, line: int) -> list[Token]:
+    """Label and digit tokens of one cell; digits glued to text are not ``separate``."""
+    return [Token(text, is_label, line, separate=is_label) for text, is_label in _cell_pieces(cell)]
 
 
 def tokenize(lines: list[list[str]]) -> list[Token]:
@@ -105,6 +113,7 @@ def group_tokens(tokens: list[Token]) -> list[Group]:
             if not cur.labels:
                 cur.line = t.line
             cur.labels.append(t.text)
+            cur.label_lines.append(t.line)
         else:
             cur.values.append(t)
     if cur.labels or cur.values:
