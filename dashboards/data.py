@@ -240,9 +240,10 @@ def findings(
     """Findings with the body's name, filtered by year, rule and blame (``None`` = all)."""
     return _frame(
         con,
-        "SELECT f.report_id, coalesce(b.name, f.body_id) AS body, f.year, f.rule, f.severity, "
+        "SELECT coalesce(r.source, f.report_id) AS report_id, coalesce(b.name, f.body_id) AS body, "
+        "f.year, f.rule, f.severity, "
         "f.blame, CAST(f.keys AS VARCHAR) AS keys, f.message FROM core_finding f "
-        "LEFT JOIN dim_body b USING (body_id) "
+        "LEFT JOIN dim_body b USING (body_id) LEFT JOIN core_report r USING (report_id) "
         "WHERE ($y IS NULL OR f.year = $y) AND ($rule IS NULL OR f.rule = $rule) "
         "AND ($blame IS NULL OR f.blame = $blame) ORDER BY f.year DESC, f.rule, f.report_id",
         {"y": year, "rule": rule, "blame": blame},

@@ -275,6 +275,8 @@ def _serve(lang: str, host: str, port: int) -> None:
         str(port),
         "--browser.gatherUsageStats",
         "false",
+        "--client.toolbarMode",
+        "viewer",
     ]
     _run_foreground(cmd, env)
 

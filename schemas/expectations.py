@@ -9,6 +9,7 @@ the functions that need it, never at module import.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -66,6 +67,8 @@ def expectations_for(table: Table) -> list:
 
 def run_suites(frames: dict[str, pd.DataFrame], quality_dir: Path) -> list[SuiteResult]:
     """Validate each table with its suite in a file context and build Data Docs there."""
+    # GE draws a tqdm bar per expectation; in a build log that is noise.
+    os.environ.setdefault("TQDM_DISABLE", "1")
     import great_expectations as gx
 
     quality_dir.mkdir(parents=True, exist_ok=True)

@@ -320,6 +320,7 @@ def tables() -> dict[str, Table]:
                 _c("stage", "VARCHAR", "环节", "stage", nullable=False),
                 _c("rule", "VARCHAR", "规则", "rule", nullable=False),
                 _c("reason", "VARCHAR", "原因", "reason", nullable=False),
+                _c("detected_at", "TIMESTAMP", "发现时间", "when it was quarantined"),
             ),
         ),
         Table(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import polars as pl
 
@@ -178,5 +178,6 @@ def quarantine_frame(reports: pl.DataFrame) -> pl.DataFrame:
             .fill_null("unreadable")
             .alias("rule"),
             pl.col("quarantine_reason").alias("reason"),
+            pl.lit(datetime.now(UTC).replace(tzinfo=None, microsecond=0)).alias("detected_at"),
         ),
     )
