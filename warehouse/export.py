@@ -8,7 +8,6 @@ CSV gets a BOM because Excel as used in China opens BOM-less UTF-8 as GBK and ga
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines.inbox import sha256_file
 from schemas.tables import Column, Table, tables
 
 EXPORT_TABLES = (
@@ -43,14 +43,6 @@ _FRICTIONLESS_TYPES = {
     "DATE": "date",
     "TIMESTAMP": "datetime",
 }
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def field_descriptor(column: Column) -> dict:
@@ -89,7 +81,7 @@ def resource_descriptor(table: Table, files: dict[str, Path], root: Path) -> lis
             "format": fmt,
             "title": table.zh,
             "description": f"{table.zh} / {table.en}",
-            "hash": f"sha256:{_sha256(path)}",
+            "hash": f"sha256:{sha256_file(path)}",
             "bytes": path.stat().st_size,
         }
         if fmt == "csv":
@@ -144,7 +136,7 @@ def export_dataset(warehouse: Path, out_dir: Path) -> Path:
             "format": "xlsx",
             "title": "汇总工作簿（维表与宽表，每表一页）",
             "description": "Workbook: dimensions and marts, one sheet per table",
-            "hash": f"sha256:{_sha256(xlsx)}",
+            "hash": f"sha256:{sha256_file(xlsx)}",
             "bytes": xlsx.stat().st_size,
         }
     )
@@ -178,9 +170,8 @@ def export_dataset(warehouse: Path, out_dir: Path) -> Path:
     (staging / "datapackage.json").write_text(
         json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8"
     )
-    sums = [
-        f"{_sha256(p)}  {p.relative_to(staging)}" for p in sorted(staging.rglob("*")) if p.is_file()
-    ]
+    files = [p for p in sorted(staging.rglob("*")) if p.is_file()]
+    sums = [f"{sha256_file(p)}  {p.relative_to(staging)}" for p in files]
     (staging / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="utf-8")
     if final.exists():
         shutil.rmtree(final)
