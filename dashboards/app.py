@@ -29,6 +29,9 @@ PAGES = (
     ("trends", ":material/show_chart:"),
     ("outcomes", ":material/pie_chart:"),
     ("quality", ":material/fact_check:"),
+    ("timeliness", ":material/timer:"),
+    ("scorecard", ":material/grading:"),
+    ("regions", ":material/account_tree:"),
     ("downloads", ":material/download:"),
 )
 

@@ -274,3 +274,114 @@ def table(con: duckdb.DuckDBPyConnection, name: str) -> pl.DataFrame:
     if name not in EXPORT_TABLES:
         raise ValueError(f"not an exportable table: {name!r}")
     return _frame(con, f"SELECT * FROM {name}")
+
+
+# --- application ledgers (issue 6) -----------------------------------------------------------
+
+
+def ledger_timeliness(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Timeliness and outcome mix per city (province bodies: the province) and year."""
+    return _frame(
+        con,
+        """
+        SELECT coalesce(r.city_code, r.province_code, a.region_code) AS region_code,
+               any_value(coalesce(c.name, a.region_code)) AS region_name, a.year,
+               count(*) AS applications,
+               median(a.working_days) AS median_working_days,
+               avg(CASE WHEN a.on_time THEN 1.0 ELSE 0.0 END)
+                   FILTER (WHERE a.on_time IS NOT NULL) AS on_time_share,
+               count(*) FILTER (WHERE a.overdue_days > 0) AS overdue,
+               count(*) FILTER (WHERE a.outcome IN ('granted', 'partially_granted'))
+                   / nullif(count(a.outcome), 0) AS disclosed_share,
+               count(*) FILTER (WHERE a.outcome_category = 'denied')
+                   / nullif(count(a.outcome), 0) AS denied_share
+        FROM core_application a
+        LEFT JOIN dim_region r ON r.region_code = a.region_code
+        LEFT JOIN dim_region c
+            ON c.region_code = coalesce(r.city_code, r.province_code, a.region_code)
+        GROUP BY 1, a.year
+        ORDER BY 1, a.year
+        """,
+    )
+
+
+def ledger_bodies(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """``out_ledger_body_year``: one row per body and year with a ledger."""
+    return _frame(con, "SELECT * FROM out_ledger_body_year ORDER BY body_name, year")
+
+
+def reconciliation(con: duckdb.DuckDBPyConnection, body_id: str) -> pl.DataFrame:
+    """Cells of one body's reconciliation that do not simply match, then the matching count."""
+    return _frame(
+        con,
+        """
+        SELECT year, key, ledger_value, report_value, difference, status
+        FROM out_reconciliation WHERE body_id = $body
+        ORDER BY year, status = 'match', key
+        """,
+        {"body": body_id},
+    )
+
+
+# --- report-quality scorecard (out_scorecard, out_report_check) ----------------------------
+
+
+def scorecard_years(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Years with a scorecard, ascending."""
+    rows = con.execute("SELECT DISTINCT year FROM out_scorecard ORDER BY 1").fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def scorecard_regions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Regions a ranking can be asked for: provinces and the regions bodies are ranked in."""
+    return _frame(
+        con,
+        "SELECT region_code, name, level FROM dim_region WHERE level = 'province' "
+        "OR region_code IN (SELECT rank_region_code FROM out_scorecard) "
+        "ORDER BY region_code",
+    )
+
+
+def scorecard_ranking(con: duckdb.DuckDBPyConnection, region: str, year: int) -> pl.DataFrame:
+    """Bodies of a region (and its sub-regions) in a year, ranked by score (best first)."""
+    return _frame(
+        con,
+        f"""
+        SELECT rank() OVER (ORDER BY score DESC) AS rank, body_id, body_name, region_code,
+               score, errors, warnings, infos, problems_on_time, problems_sections,
+               problems_template, problems_consistency, problems_text_vs_table,
+               problems_continuity, problems_catalogue
+        FROM out_scorecard WHERE year = $year AND {_IN_REGION}
+        ORDER BY score DESC, body_name
+        """,
+        {"region": region, "year": year},
+    )
+
+
+def scorecard_problems(con: duckdb.DuckDBPyConnection, body_id: str, year: int) -> pl.DataFrame:
+    """One body's problems in a year with their locations, errors first."""
+    return _frame(
+        con,
+        """
+        SELECT severity, "check", rule, location_text, message_zh, message_en, keys, deduction
+        FROM out_report_check WHERE body_id = $body AND year = $year
+        ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, "check"
+        """,
+        {"body": body_id, "year": year},
+    )
+
+
+def scorecard_trend(con: duckdb.DuckDBPyConnection, body_id: str) -> pl.DataFrame:
+    """A body's score and rank across years."""
+    return _frame(
+        con,
+        "SELECT year, score, rank, rank_of FROM out_scorecard WHERE body_id = $body ORDER BY year",
+        {"body": body_id},
+    )
+
+
+def scorecard_xlsx(con: duckdb.DuckDBPyConnection, region: str, year: int) -> bytes:
+    """The ranking and list of fixes of a region and year as XLSX (see warehouse.scorecard)."""
+    from warehouse.scorecard import fixes_xlsx
+
+    return fixes_xlsx(con, region, year)

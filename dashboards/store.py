@@ -9,6 +9,7 @@ published name once complete).
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 from collections.abc import Callable
@@ -56,9 +57,12 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
 @st.cache_data(show_spinner=False, max_entries=1024)
 def _cached(path: str, file_stamp: tuple, name: str, args: tuple) -> Any:
     """Run ``dashboards.data.<name>(con, *args)`` on a fresh connection; cached per file stamp."""
+    # ``module:function`` names a query module beside ``data`` (e.g. ``dashboards.drill``).
+    module, _, attr = name.rpartition(":")
+    target = importlib.import_module(module) if module else data
     con = connect(Path(path))
     try:
-        return getattr(data, name)(con, *args)
+        return getattr(target, attr)(con, *args)
     finally:
         con.close()
 
@@ -75,7 +79,8 @@ def query(fn: Callable[..., T], *args: Any) -> T:
     if file_stamp is None:
         raise WarehouseError(f"{path} does not exist")
     try:
-        return _cached(str(path), file_stamp, fn.__name__, tuple(args))
+        name = fn.__name__ if fn.__module__ == data.__name__ else f"{fn.__module__}:{fn.__name__}"
+        return _cached(str(path), file_stamp, name, tuple(args))
     except duckdb.Error as exc:
         raise WarehouseError(str(exc).splitlines()[0]) from exc
 

@@ -327,10 +327,114 @@ def demo(ctx: click.Context, seed: int, scale: float, do_serve: bool, host: str,
     summary = generate(paths.demo, seed=seed, scale=scale)
     click.echo(t("demo.generated", lang, n=summary.get("documents", "?")))
     Inbox(paths.inbox).ingest([paths.demo / "docs"])
+    # Application ledgers: CSV/XLSX only; the *.truth.json beside them are test truth.
+    ledgers = paths.demo / "ledgers"
+    if ledgers.is_dir():
+        files = sorted(ledgers.iterdir())
+        Inbox(paths.inbox).ingest(p for p in files if p.suffix in {".csv", ".xlsx"})
     if not run_build(lang):
         sys.exit(1)
     if do_serve:
         _serve(lang, host, port)
+
+
+def _report_bodies() -> dict:
+    """Report stem → body from the published warehouse, for ledgers filed beside a report."""
+    import duckdb
+    import polars as pl
+
+    from warehouse.ledgers import report_bodies
+
+    wh = default_paths().warehouse
+    if not wh.exists():
+        return {}
+    try:
+        con = duckdb.connect(str(wh), read_only=True)
+        try:
+            frame = con.sql("SELECT source, body_name, region_code, status FROM core_report").pl()
+        finally:
+            con.close()
+    except duckdb.Error:
+        return {}
+    return report_bodies(frame.with_columns(pl.col("status").cast(pl.Utf8)))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="每行申请输出一行 JSON / one JSON per row")
+@click.option(
+    "--summary", is_flag=True, help="按机关和年度输出表三汇总 JSON / table 三 per body and year"
+)
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.pass_context
+def ledger(ctx: click.Context, as_json: bool, summary: bool, files: tuple[Path, ...]) -> None:
+    """读取依申请公开台账：期限、超期、表三汇总（不入库）/ read application ledgers."""
+    import polars as pl
+
+    from pipelines.ledgers import process_ledger
+    from pipelines.ledgers.aggregate import summary_json, table_three
+    from pipelines.ledgers.process import json_rows
+
+    lang = _lang(ctx)
+    missing = [p for p in files if not p.is_file()]
+    for p in missing:
+        err.print(f"[red]{t('file.missing', lang, path=p)}[/red]")
+    reports = _report_bodies()
+    results = [
+        process_ledger(p.read_bytes(), p.name, reports=reports) for p in files if p.is_file()
+    ]
+    for r in results:
+        if as_json:
+            for obj in json_rows(r):
+                click.echo(json.dumps(obj, ensure_ascii=False))
+        elif not summary:
+            click.echo(_ledger_line(r, lang))
+    if summary:
+        # A ledger whose body cannot be told is still summarised, under its file name.
+        apps = [
+            r.rows.filter(pl.col("quarantine_reason").is_null()).with_columns(
+                body_id=pl.coalesce("body_id", pl.lit(f"?|{r.source}"))
+            )
+            for r in results
+            if r.rows.height
+        ]
+        pairs = pl.DataFrame(
+            [(f"{r.body.region_code or '000000'}|{r.body.name}" if r.body and r.body.name
+              else f"?|{r.source}", r.year) for r in results if r.year and not r.file_error],
+            schema={"body_id": pl.Utf8, "year": pl.Int64},
+            orient="row",
+        )
+        long = table_three(pl.concat(apps, how="diagonal_relaxed") if apps else
+                           pl.DataFrame(schema={"body_id": pl.Utf8, "year": pl.Int64}), pairs)
+        for obj in summary_json(long):
+            click.echo(json.dumps(obj, ensure_ascii=False))
+        for r in results:
+            if r.body is None or not r.body.name:
+                err.print(f"[yellow]{t('ledger.no_body', lang, path=r.source)}[/yellow]")
+    if missing or any(r.file_error for r in results):
+        for r in results:
+            if r.file_error:
+                msg = t("ledger.file_error", lang, path=r.source, reason=r.file_error)
+                err.print(f"[red]{msg}[/red]")
+        sys.exit(1)
+
+
+def _ledger_line(r, lang: str) -> str:
+    import polars as pl
+
+    if r.file_error:
+        return t("ledger.file_error", lang, path=r.source, reason=r.file_error)
+    rows = r.rows
+    body = r.body.name if r.body is not None and r.body.name else "?"
+    return t(
+        "ledger.line",
+        lang,
+        path=r.source,
+        body=body,
+        year=r.year or "?",
+        rows=rows.height,
+        quarantined=rows.filter(pl.col("quarantine_reason").is_not_null()).height,
+        overdue=rows.filter(pl.col("overdue_days") > 0).height,
+    )
 
 
 def _dagster_home() -> Path:
@@ -355,6 +459,14 @@ def dev(port: int) -> None:
         str(port),
     ]
     _run_foreground(cmd, env)
+
+
+# The report checker's commands (gongkai check, gongkai scorecard) live in their own module.
+from pipelines.cli_check import check as _check_cmd  # noqa: E402
+from pipelines.cli_check import scorecard as _scorecard_cmd  # noqa: E402
+
+main.add_command(_check_cmd)
+main.add_command(_scorecard_cmd)
 
 
 if __name__ == "__main__":

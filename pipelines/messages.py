@@ -53,6 +53,43 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "cannot find {path}/docs or {path}/expected",
     ),
     "file.missing": ("文件不存在：{path}", "file not found: {path}"),
+    "check.head": (
+        "{source}：{body} {year} 年度（{template}）— "
+        "错误 {errors} 个，警告 {warnings} 个，提示 {infos} 个",
+        "{source}: {body} {year} ({template}) — {errors} errors, {warnings} warnings, "
+        "{infos} notes",
+    ),
+    "check.none": ("  未发现问题。", "  no problems found."),
+    "check.error": ("错误", "error"),
+    "check.warning": ("警告", "warning"),
+    "check.info": ("提示", "note"),
+    "check.catalogue_bad": ("无法读取规范性文件目录 {path}：{reason}",
+                            "cannot read the catalogue {path}: {reason}"),
+    "check.previous": ("与上年报告比对：{source}（{year} 年度）",
+                       "compared with last year's report: {source} ({year})"),
+    "check.previous_wh": ("与数据仓库中 {year} 年度报告比对", "compared with the {year} report "
+                          "in the warehouse"),
+    "check.failed": (
+        "发现 {n} 个错误，请修改后再发布。", "{n} errors found: fix them before publishing."
+    ),
+    "scorecard.none": ("所选范围内没有评分（地区 {region}，年度 {year}）。",
+                       "no scores for this selection (region {region}, year {year})."),
+    "scorecard.xlsx": ("已写出整改清单：{path}（{bodies} 个机关，{problems} 个问题）",
+                       "list of fixes written: {path} ({bodies} bodies, {problems} problems)"),
+    "scorecard.row": ("{rank:>3}. {body} {year} 年度  {score:.0f} 分"
+                      "（错误 {errors}，警告 {warnings}）",
+                      "{rank:>3}. {body} {year}  {score:.0f} points ({errors} errors, "
+                      "{warnings} warnings)"),
+    "ledger.line": (
+        "{path}：{body} {year} 年，{rows} 行，隔离 {quarantined} 行，超期答复 {overdue} 件",
+        "{path}: {body} {year}, {rows} rows, {quarantined} quarantined, {overdue} replied late",
+    ),
+    "ledger.file_error": ("无法读取台账 {path}：{reason}", "cannot read ledger {path}: {reason}"),
+    "ledger.no_body": (
+        "无法确定台账 {path} 所属机关（无机关列，文件名不含机关名，数据仓库中无同名报告）",
+        "cannot tell the body of ledger {path} (no body column, no body in the file name, "
+        "no report of the same stem in the warehouse)",
+    ),
 }
 
 

@@ -164,6 +164,12 @@ def tables() -> dict[str, Table]:
                 _c("parent_code", "VARCHAR", "上级区划代码", "parent division code"),
                 _c("province_code", "VARCHAR", "省级代码", "province code"),
                 _c("city_code", "VARCHAR", "地级代码", "prefecture code"),
+                _c(
+                    "current_code",
+                    "VARCHAR",
+                    "现行代码（已撤销代码的承继代码）",
+                    "code in force now: itself, or the successor of a retired code",
+                ),
             ),
             ("region_code",),
         ),
@@ -355,6 +361,7 @@ def tables() -> dict[str, Table]:
                 _c("bodies_expected", "INTEGER", "应报告机关数", "bodies expected", ge=0),
                 _c("coverage", "DOUBLE", "覆盖率", "coverage = bodies / expected", ge=0.0, le=1.0),
                 _c("quarantined", "INTEGER", "被隔离报告数", "quarantined reports", ge=0),
+                *_INCONSISTENT_COLUMNS,
                 *(
                     Column(k, "DOUBLE", label_zh, label_en, ge=0.0)
                     for k, label_zh, label_en in ROLLUP_MEASURES
@@ -370,6 +377,8 @@ def tables() -> dict[str, Table]:
             ),
             ("region_code", "year"),
         ),
+        _government_year_table(level),
+        *_scorecard_tables(level),
         Table(
             "meta_build",
             "构建信息",
@@ -385,7 +394,68 @@ def tables() -> dict[str, Table]:
             ),
         ),
     ]
+    defs[-1:-1] = ledger_tables()  # application ledgers (issue 6), before meta_build
     return {t.name: t for t in defs}
+
+
+# Beside every aggregate: how much of it rests on reports whose own numbers disagree.
+# Quarantined reports carry no published values, so they show as a count (``quarantined``).
+_INCONSISTENT_COLUMNS = (
+    Column(
+        "inconsistent_reports",
+        "INTEGER",
+        "自相矛盾的报告数（发布方责任的勾稽问题）",
+        "reports with publisher-blamed inconsistencies",
+        ge=0,
+    ),
+    Column(
+        "inconsistent_share",
+        "DOUBLE",
+        "新收申请中来自自相矛盾报告的比例",
+        "share of new applications from reports with publisher-blamed inconsistencies",
+        ge=0.0,
+        le=1.0,
+        unit="ratio",
+    ),
+)
+
+
+def _government_year_table(level: Column) -> Table:
+    """``out_government_year``: department → government rollup, coverage beside it."""
+    return Table(
+        "out_government_year",
+        "政府·年度汇总（本级政府及其部门，含覆盖率）",
+        "government × year rollup: a government with its office and departments, with coverage",
+        (
+            replace(REGION_CODE, nullable=False),
+            Column("region_name", "VARCHAR", "地区名称", "region name"),
+            level,
+            replace(YEAR, nullable=False),
+            Column("government_body_id", "VARCHAR", "政府机关标识", "government body id"),
+            Column(
+                "government_reported",
+                "BOOLEAN",
+                "本级政府（或管委会）是否报告",
+                "the government (or zone committee) itself reported",
+            ),
+            Column("departments", "INTEGER", "报告的部门数", "departments that reported", ge=0),
+            Column(
+                "departments_expected", "INTEGER", "应报告部门数", "departments expected", ge=0
+            ),
+            Column("reports", "INTEGER", "已发布报告数", "published reports", ge=0),
+            Column("bodies", "INTEGER", "报告机关数", "bodies that reported", ge=0),
+            Column("bodies_expected", "INTEGER", "应报告机关数", "bodies expected", ge=0),
+            Column(
+                "coverage", "DOUBLE", "覆盖率", "coverage = bodies / expected", ge=0.0, le=1.0
+            ),
+            *_INCONSISTENT_COLUMNS,
+            *(
+                Column(k, "DOUBLE", label_zh, label_en, ge=0.0)
+                for k, label_zh, label_en in ROLLUP_MEASURES
+            ),
+        ),
+        ("region_code", "year"),
+    )
 
 
 def _rollup_measures() -> tuple[tuple[str, str, str], ...]:
@@ -433,3 +503,192 @@ def comments(table: Table) -> list[str]:
         for c in table.columns
     ]
     return out
+
+
+def _scorecard_tables(level: Column) -> tuple[Table, ...]:
+    """``out_report_check`` (one row per problem) and ``out_scorecard`` (body × year score).
+
+    The checks and their order come from :data:`pipelines.checker.model.CHECKS`, so a new check
+    gets its count column here without retyping it.
+    """
+    from pipelines.checker.model import CHECKS
+
+    checks = tuple(CHECKS)
+    problem_columns = (
+        _c("check", "VARCHAR", "检查项", "check", nullable=False, isin=checks),
+        _c("rule", "VARCHAR", "规则", "rule id", nullable=False),
+        _c("severity", "VARCHAR", "严重程度", "severity", nullable=False, isin=SEVERITIES),
+        _c("keys", "VARCHAR", "涉及的规范键（逗号分隔）", "keys involved (comma-separated)"),
+        _c("location", "VARCHAR", "位置（JSON）", "location (JSON: table/row/column or span)"),
+        _c("location_text", "VARCHAR", "位置", "location in words"),
+        _c("message_zh", "VARCHAR", "说明（中文）", "message (Chinese)", nullable=False),
+        _c("message_en", "VARCHAR", "说明（英文）", "message (English)"),
+        _c("deduction", "DOUBLE", "扣分（按权重，未封顶）", "points deducted (weight, uncapped)",
+           ge=0.0),
+    )
+    counts = tuple(
+        _c(f"problems_{c}", "INTEGER", f"问题数·{zh}", f"problems: {en}", ge=0)
+        for c, (zh, en) in CHECKS.items()
+    )
+    return (
+        Table(
+            "out_report_check",
+            "年报质量检查：每个问题一行",
+            "report quality checks: one row per problem",
+            (replace(REPORT_ID, nullable=False), BODY_ID, YEAR, *problem_columns),
+        ),
+        Table(
+            "out_scorecard",
+            "年报质量评分：机关·年度（含地区内排名）",
+            "report quality scorecard: body × year, ranked within its region",
+            (
+                replace(BODY_ID, nullable=False),
+                _c("body_name", "VARCHAR", "机关名称", "body name"),
+                REGION_CODE,
+                level,
+                _c("body_type", "VARCHAR", "机关类型", "body type"),
+                replace(YEAR, nullable=False),
+                REPORT_ID,
+                _c("score", "DOUBLE", "得分", "score", nullable=False, ge=0.0),
+                _c("rank_region_code", "VARCHAR", "排名范围（地区代码）",
+                   "region the rank is within (city, else province)"),
+                _c("rank", "INTEGER", "地区内排名", "rank within the region", ge=1),
+                _c("rank_of", "INTEGER", "参与排名机关数", "bodies ranked in the region", ge=1),
+                _c("errors", "INTEGER", "错误数", "errors", ge=0),
+                _c("warnings", "INTEGER", "警告数", "warnings", ge=0),
+                _c("infos", "INTEGER", "提示数", "notes", ge=0),
+                *counts,
+                _c("weights", "VARCHAR", "评分权重文件", "weights file used"),
+            ),
+            ("body_id", "year"),
+        ),
+    )
+
+
+# --- application ledgers (依申请公开台账) ------------------------------------------------------
+
+CHANNEL_CODES = ("online", "letter", "in_person", "fax", "email", "other")
+RECONCILIATION_STATUSES = ("match", "differs", "not_in_report", "no_report")
+OUTCOME_SHARES = (
+    ("granted", "予以公开", "granted"),
+    ("partially_granted", "部分公开", "partially granted"),
+    ("denied", "不予公开", "denied"),
+    ("unable", "无法提供", "unable to provide"),
+    ("not_processed", "不予处理", "not processed"),
+    ("other", "其他处理", "other handling"),
+)
+
+
+def ledger_tables() -> list[Table]:
+    """Tables of the application ledgers: applications (no personal data), timeliness, checks.
+
+    ``core_application`` never holds a name, ID number, phone, e-mail or address: they are
+    dropped on ingest; ``applicant_hash`` is a keyed hash and ``request_text`` is scrubbed
+    (:mod:`pipelines.ledgers.privacy`).
+    """
+    from schemas.registry import APPLICANT_COLUMNS
+
+    cols = tuple(c for c, _, _ in APPLICANT_COLUMNS if c != "total")
+    count = {"ge": 0}
+    share = {"ge": 0.0, "le": 1.0, "unit": "ratio"}
+    body_name = _c("body_name", "VARCHAR", "机关名称", "body name")
+    return [
+        Table(
+            "core_application",
+            "依申请公开办理记录（每件申请一行，不含个人信息）",
+            "applications from the handling ledgers, one row each, without personal data",
+            (
+                _c("application_id", "VARCHAR", "申请标识（台账 sha256 前 16 位:行号）",
+                   "application id (ledger sha256 prefix:row)", nullable=False),
+                _c("ledger_id", "VARCHAR", "台账文件 sha256", "sha256 of the ledger file",
+                   nullable=False),
+                _c("source", "VARCHAR", "台账文件名", "ledger file name", nullable=False),
+                _c("row", "INTEGER", "行号（表头下第 1 行为 1）",
+                   "row (1 = first under the header)", nullable=False, ge=1),
+                BODY_ID,
+                body_name,
+                REGION_CODE,
+                YEAR,
+                _c("received", "DATE", "收到申请日期", "date received", nullable=False),
+                _c("correction_date", "DATE", "补正日期（期限起算）",
+                   "补正 date the deadline counts from"),
+                _c("deadline", "DATE", "法定答复期限", "statutory reply deadline"),
+                _c("replied", "DATE", "答复日期", "date replied"),
+                _c("working_days", "INTEGER", "收到至答复的工作日数",
+                   "working days from receipt to reply", unit="working_days"),
+                _c("overdue_days", "INTEGER", "超期工作日数（按时为 0）",
+                   "working days past the deadline (0 when on time)", unit="working_days",
+                   **count),
+                _c("on_time", "BOOLEAN", "是否按期答复", "replied by the deadline"),
+                _c("extended", "BOOLEAN", "是否延期", "extension used", nullable=False),
+                _c("third_party_days", "INTEGER", "征求第三方意见工作日数",
+                   "third-party consultation working days", unit="working_days", **count),
+                _c("applicant_type", "VARCHAR", "申请人类型（表三列）",
+                   "applicant type (table 三 column)", nullable=False, isin=cols),
+                _c("channel", "VARCHAR", "申请方式", "channel", isin=CHANNEL_CODES),
+                _c("outcome", "VARCHAR", "处理结果（表三行键，办理中为空）",
+                   "outcome (table 三 row key; null while pending)"),
+                _c("outcome_category", "VARCHAR", "处理结果类别", "outcome category"),
+                _c("carried_over", "BOOLEAN", "上年结转", "carried over from the year before",
+                   nullable=False),
+                _c("pending", "BOOLEAN", "年末仍在办理", "still open at year end",
+                   nullable=False),
+                _c("fee", "DOUBLE", "收费（元）", "fee (yuan)", ge=0.0, unit="yuan"),
+                _c("applicant_hash", "VARCHAR", "申请人密钥散列", "keyed hash of the applicant"),
+                _c("request_text", "VARCHAR", "申请内容（已去除个人信息）",
+                   "request text with personal data removed"),
+                _c("findings", "VARCHAR", "行级检查结果（逗号分隔）",
+                   "row findings (comma-separated)"),
+            ),
+            ("application_id",),
+        ),
+        Table(
+            "out_ledger_body_year",
+            "台账·机关年度：答复时效与处理结果构成",
+            "ledgers by body and year: timeliness and outcome mix",
+            (
+                replace(BODY_ID, nullable=False),
+                body_name,
+                REGION_CODE,
+                replace(YEAR, nullable=False),
+                _c("applications", "INTEGER", "申请件数", "applications", **count),
+                _c("replied", "INTEGER", "已答复件数", "replied", **count),
+                _c("pending", "INTEGER", "年末在办件数", "open at year end", **count),
+                _c("median_working_days", "DOUBLE", "答复用时中位数（工作日）",
+                   "median working days to reply", ge=0.0, unit="working_days"),
+                _c("on_time_share", "DOUBLE", "按期答复比例", "share replied on time", **share),
+                _c("overdue", "INTEGER", "超期件数", "applications replied late", **count),
+                _c("extended", "INTEGER", "延期件数", "extensions", **count),
+                _c("corrections", "INTEGER", "补正件数", "补正 requested", **count),
+                _c("third_party", "INTEGER", "征求第三方意见件数", "third parties consulted",
+                   **count),
+                _c("calendar_errors", "INTEGER", "日期超出日历覆盖件数",
+                   "dates outside the official calendar", **count),
+                *(
+                    _c(f"share_{k}", "DOUBLE", f"{zh}占办理结果比例",
+                       f"share {en} of processed", **share)
+                    for k, zh, en in OUTCOME_SHARES
+                ),
+            ),
+            ("body_id", "year"),
+        ),
+        Table(
+            "out_reconciliation",
+            "台账与年度报告逐格核对",
+            "ledger against the published report, cell by cell",
+            (
+                replace(BODY_ID, nullable=False),
+                body_name,
+                replace(YEAR, nullable=False),
+                _c("key", "VARCHAR", "规范键", "canonical key", nullable=False),
+                _c("ledger_value", "DOUBLE", "台账汇总值", "value from the ledger", ge=0.0),
+                _c("report_value", "DOUBLE", "报告值（按原文）", "value printed in the report"),
+                _c("difference", "DOUBLE", "差额（台账−报告）", "ledger − report",
+                   unit="signed_count"),
+                _c("status", "VARCHAR", "核对结果", "result", nullable=False,
+                   isin=RECONCILIATION_STATUSES),
+                replace(REPORT_ID, nullable=True),
+            ),
+            ("body_id", "year", "key"),
+        ),
+    ]

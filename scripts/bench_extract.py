@@ -17,6 +17,7 @@ memory of the workers and of this process (``resource.getrusage`` maxrss).
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import resource
 import sys
@@ -76,7 +77,10 @@ def bench(name: str, files: list[Path], workers: int) -> dict:
     pages: dict[str, int] = defaultdict(int)
     worker_rss = 0
     t0 = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=workers, initializer=_warm) as pool:
+    # spawn, not fork: the demo generator has started polars' thread pool in this process, and a
+    # forked child inherits its locks without the threads (the workers hang).
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, initializer=_warm, mp_context=ctx) as pool:
         for rows, rss in pool.map(_run_chunk, chunks):
             worker_rss = max(worker_rss, rss)
             for container, dt, n in rows:

@@ -64,6 +64,9 @@ def built_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltHome]:
         (bad / name).write_bytes(data)
     inbox = Inbox(paths.inbox)
     inbox.ingest([paths.demo / "docs", bad])
+    # Application ledgers (CSV/XLSX) too, never their *.truth.json files (tests only).
+    ledgers = sorted((paths.demo / "ledgers").iterdir())
+    inbox.ingest(p for p in ledgers if p.suffix in {".csv", ".xlsx"})
     job = defs.resolve_job_def("build_warehouse")
     import dagster as dg
 

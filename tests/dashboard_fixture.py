@@ -327,6 +327,52 @@ def _insert_region_years(con: duckdb.DuckDBPyConnection) -> None:
     """)
 
 
+# Application ledgers (issue 6): B2 in 2023, four applications. Two replied on time (5 and 20
+# working days), one late by 3 working days (23), one pending → median 20, on-time 2/3,
+# overdue 1; outcomes granted, granted, denied.state_secret → disclosed 2/3, denied 1/3.
+# Reconciliation: B2 2023 report prints new_received.total 4 and granted.total 3 (ledger 2).
+LEDGER_APPS = [  # row, received, replied, working_days, overdue_days, outcome, pending
+    (1, "2023-03-01", "2023-03-08", 5, 0, "granted", False),
+    (2, "2023-04-03", "2023-05-05", 20, 0, "granted", False),
+    (3, "2023-06-01", "2023-07-06", 23, 3, "denied.state_secret", False),
+    (4, "2023-12-20", None, None, None, None, True),
+]
+RECONCILIATION = [  # key, ledger, report, status
+    ("applications.new_received.total", 4, 4, "match"),
+    ("applications.granted.total", 2, 3, "differs"),
+    ("applications.other.no_correction.total", 0, None, "not_in_report"),
+]
+
+
+def _insert_ledgers(con: duckdb.DuckDBPyConnection) -> None:
+    from schemas.tables import ddl, tables
+
+    for name in ("core_application", "out_ledger_body_year", "out_reconciliation"):
+        con.execute(ddl(tables()[name]))
+    for row, rec, rep, wd, od, outcome, pending in LEDGER_APPS:
+        con.execute(
+            "INSERT INTO core_application (application_id, ledger_id, source, row, body_id, "
+            "body_name, region_code, year, received, replied, working_days, overdue_days, "
+            "on_time, extended, third_party_days, applicant_type, outcome, outcome_category, "
+            "carried_over, pending) VALUES (?, 'L', 'b2_2023_ledger.csv', ?, 'B2', "
+            "'甲市东县人民政府', '990101', 2023, ?, ?, ?, ?, ?, false, 0, 'natural_person', ?, ?, "
+            "false, ?)",
+            [f"L:{row}", row, rec, rep, wd, od, None if od is None else od == 0, outcome,
+             outcome.split(".")[0] if outcome else None, pending],
+        )
+    con.execute(
+        "INSERT INTO out_ledger_body_year (body_id, body_name, region_code, year, applications, "
+        "replied, pending, median_working_days, on_time_share, overdue) VALUES "
+        "('B2', '甲市东县人民政府', '990101', 2023, 4, 3, 1, 20, 2/3, 1)"
+    )
+    for key, led, rep, status in RECONCILIATION:
+        con.execute(
+            "INSERT INTO out_reconciliation VALUES ('B2', '甲市东县人民政府', 2023, ?, ?, ?, ?, ?, "
+            "NULL)",
+            [key, led, rep, None if rep is None else led - rep, status],
+        )
+
+
 def make_fixture_warehouse(path: str | Path) -> Path:
     """Write the fixture warehouse to ``path`` (overwriting it) and return the path."""
     path = Path(path)
@@ -351,6 +397,62 @@ def make_fixture_warehouse(path: str | Path) -> Path:
         _insert_body_years(con)
         _insert_reports(con)
         _insert_region_years(con)
+        _insert_scorecard(con)
+        _insert_ledgers(con)
     finally:
         con.close()
     return path
+
+
+# Report-quality scorecard (issue 7), default weights (error 5 / on_time 10, warning 3 for
+# text_vs_table, 2 for sections): 2023 — B1 85 (outcomes_sum error + late), B2 100, B3 95
+# (carry_over_years error), B4 97 (text_vs_table warning); 2022 — B2 95 (row_total error),
+# B5 98 (a section missing, warning), others 100. Ranks within the city: 甲市 2023 B2 1, B1 2;
+# 乙市 2023 B4 1, B3 2. Province 2023: B2 100, B4 97, B3 95, B1 85.
+SCORECARD_PROBLEMS = [  # body, year, check, rule, severity, location, message, deduction
+    ("B1", 2023, "consistency", "outcomes_sum", "error", "表三 · 办理结果总计 · 总计",
+     "办理结果总计·总计 印为 120，但各项之和为 125", 5.0),
+    ("B1", 2023, "on_time", "published_late", "error", "发布时间 · “2024-02-20”",
+     "页面“发布时间”为 2024年2月20日，晚于法定期限 2024年1月31日 20 天。", 10.0),
+    ("B3", 2023, "continuity", "carry_over_years", "error", "表三 · 上年结转 · 总计",
+     "上年结转与 2022 年度报告的结转下年度不符", 5.0),
+    ("B4", 2023, "text_vs_table", "prose_figure", "warning", "正文第 120–128 字",
+     "正文称“予以公开41件”，表三“予以公开”总计为 40。", 3.0),
+    ("B2", 2022, "consistency", "row_total", "error", "表三 · 予以公开 · 总计",
+     "予以公开·总计 印为 20，但各项之和为 21", 5.0),
+    ("B5", 2022, "sections", "section_missing", "warning", "五、存在的主要问题及改进情况",
+     "缺少第五部分“存在的主要问题及改进情况”。", 2.0),
+]
+SCORES = {("B1", 2023): 85.0, ("B3", 2023): 95.0, ("B4", 2023): 97.0, ("B2", 2022): 95.0,
+          ("B5", 2022): 98.0}
+
+
+def _insert_scorecard(con: duckdb.DuckDBPyConnection) -> None:
+    from pipelines.checker.model import CHECKS
+    from schemas.tables import ddl, tables
+
+    for name in ("out_report_check", "out_scorecard"):
+        con.execute(ddl(tables()[name]))
+    for body, year, check, rule, sev, loc, msg, ded in SCORECARD_PROBLEMS:
+        con.execute(
+            "INSERT INTO out_report_check VALUES (?, ?, ?, ?, ?, ?, '', '{}', ?, ?, ?, ?)",
+            [_report_id(body, year), body, year, check, rule, sev, loc, msg, msg, ded],
+        )
+    city = {"990100": "990100", "990101": "990100", "990200": "990200", "990201": "990200",
+            "990202": "990200"}
+    bodies = {b[0]: b for b in BODIES}
+    rows = []
+    for body, year in sorted(BODY_YEARS):
+        mine = [p for p in SCORECARD_PROBLEMS if p[:2] == (body, year)]
+        counts = [sum(p[2] == c for p in mine) for c in CHECKS]
+        rows.append([body, bodies[body][1], bodies[body][2], bodies[body][3], bodies[body][4],
+                     year, _report_id(body, year), SCORES.get((body, year), 100.0),
+                     city[bodies[body][2]], sum(p[4] == "error" for p in mine),
+                     sum(p[4] == "warning" for p in mine), 0, *counts])
+    for r in rows:
+        peers = [x for x in rows if x[8] == r[8] and x[5] == r[5]]
+        rank = 1 + sum(x[7] > r[7] for x in peers)
+        con.execute(
+            f"INSERT INTO out_scorecard VALUES ({', '.join('?' * (len(r) + 3))})",
+            [*r[:9], rank, len(peers), *r[9:], "weights.toml"],
+        )

@@ -69,9 +69,10 @@ def test_reasons_share_within_category_for_a_city(con) -> None:
 
 def test_findings_filters(con) -> None:
     assert data.findings(con, 2023, None, "reading")["rule"].to_list() == ["row_total"]
+    # The findings list names the document (source file), not the hash.
     assert data.findings(con, None, "outcome_sum", None)["report_id"].to_list() == [
-        "r-B1-2023",
-        "r-B2-2022",
+        "r-B1-2023.html",
+        "r-B2-2022.html",
     ]
     summary = data.finding_summary(con)
     assert summary.filter(pl.col("rule") == "outcome_sum")["reports"].to_list() == [2]

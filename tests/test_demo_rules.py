@@ -156,3 +156,25 @@ def test_volumes_are_realistic_and_long_tailed() -> None:
     every = [e["values"]["applications.new_received.total"] for e in expected(out).values()]
     assert max(every) > 8 * statistics.median(every)
     assert Counter(r["level"] for r in manifest(out))["township"] > 0
+
+
+def test_text_vs_table_faults_never_state_new_plus_carried_over() -> None:
+    """Prose counting new + carried-over applications agrees (engine rule, corpus 018)."""
+    import numpy as np
+
+    from pipelines.demo.faults import apply_fault
+
+    out, _, _ = full_province()
+    for e in expected(out).values():
+        v = e["values"]
+        said = v["headline.applications_received"]
+        agreeing = (v["applications.new_received.total"],
+                    v["applications.new_received.total"] + v["applications.carried_over.total"])
+        listed = any(p["rule"] == "text_vs_table" for p in e["publisher_errors"])
+        assert listed == (said not in agreeing), e["source"]
+    values = {"applications.new_received.total": 5, "applications.carried_over.total": 2,
+              "applications.new_received.natural_person": 7, "headline.applications_received": 7}
+    for seed in range(50):
+        trial = dict(values)
+        if apply_fault("text_vs_table", trial, "2021", np.random.default_rng(seed)):
+            assert trial["headline.applications_received"] not in (5, 7)

@@ -23,7 +23,15 @@ from schemas.models import conform, validate
 from schemas.registry import measures
 from schemas.tables import comments, ddl, tables
 from warehouse import frames
-from warehouse.marts import body_year_sql, cross_year_findings_sql, region_year_sql
+from warehouse.ledgers import LedgerTables, load_ledgers
+from warehouse.marts import (
+    body_year_sql,
+    cross_year_findings_sql,
+    government_year_sql,
+    region_year_sql,
+    yoy_findings_sql,
+)
+from warehouse.scorecard import build_scorecard
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,10 @@ class CoreTables:
     core_finding: pl.DataFrame
     core_quarantine: pl.DataFrame
     dim_body: pl.DataFrame
+    # One row per problem of the report checker (``out_report_check`` asset); None: no checks.
+    out_report_check: pl.DataFrame | None = None
+    # Application ledgers (``core_application`` asset); None: none ingested.
+    ledgers: LedgerTables | None = None
 
 
 def template_expected(year: int) -> str:
@@ -85,6 +97,10 @@ def core_tables(
 def region_frame(codes: Sequence[str], divisions: pl.DataFrame) -> pl.DataFrame:
     """The regions the bodies sit in, with every ancestor up to the province."""
     wanted = {c for c in codes if c}
+    if "current_code" in divisions.columns:
+        # A retired code (洪泽县 320829) rolls up through its successor (320813): load it too.
+        current = dict(zip(divisions["region_code"], divisions["current_code"], strict=True))
+        wanted |= {current[c] for c in list(wanted) if current.get(c)}
     parents = dict(zip(divisions["region_code"], divisions["parent_code"], strict=True))
     frontier = set(wanted)
     while frontier:
@@ -174,7 +190,11 @@ def build_database(
         _load(con, "core_quarantine", core.core_quarantine)
         _load_mart(con, "out_body_year", body_year_sql())
         con.execute(cross_year_findings_sql())
+        con.execute(yoy_findings_sql())
         _load_mart(con, "out_region_year", region_year_sql())
+        _load_mart(con, "out_government_year", government_year_sql())
+        build_scorecard(con, core.out_report_check)
+        load_ledgers(con, core.ledgers)
         published = core.core_report.filter(pl.col("status") == "published").height
         meta = pl.DataFrame(
             {

@@ -104,6 +104,29 @@ def _category_or_subrows(key: str) -> str:
     return f"coalesce(b.{q(key)}, CASE WHEN {any_sub} THEN {total} END)"
 
 
+# Reports whose own printed numbers disagree (publisher-blamed errors and warnings, cross-year
+# ones included): an aggregate says how much of its value comes from them. ``yoy_jump`` is info
+# and not counted: a jump is a question, not an inconsistency.
+FLAGGED_CTE = """flagged AS (
+    SELECT DISTINCT report_id FROM core_finding
+    WHERE blame = 'publisher' AND severity IN ('error', 'warning') AND report_id IS NOT NULL
+)"""
+# The county a unit rolls up to: itself, or a township's parent county.
+_COUNTY_OF_D = (
+    "CASE WHEN d.level = 'county' THEN d.region_code "
+    "WHEN d.level = 'township' THEN d.parent_code END"
+)
+
+
+def _share_sql(alias: str, key: str) -> str:
+    """Share of ``key``'s sum that comes from inconsistent reports (null when the sum is 0)."""
+    return (
+        f"CASE WHEN sum(coalesce({alias}.{key}, 0)) > 0 THEN "
+        f"sum(CASE WHEN {alias}.inconsistent THEN coalesce({alias}.{key}, 0) ELSE 0 END) "
+        f"/ sum(coalesce({alias}.{key}, 0)) END"
+    )
+
+
 def region_year_sql() -> str:
     """``out_region_year``: county → city → province sums with coverage beside them."""
     sums = ",\n    ".join(
@@ -114,17 +137,22 @@ def region_year_sql() -> str:
         q("applications.partially_granted.total"),
         q("applications.total_processed.total"),
     )
+    nr = q("applications.new_received.total")
     return f"""
 CREATE TABLE out_region_year AS
-WITH placed AS (
-    SELECT o.*, x.rollup_code, x.rollup_level
+WITH {FLAGGED_CTE},
+placed AS (
+    SELECT o.*, x.rollup_code, x.rollup_level,
+        o.report_id IN (SELECT report_id FROM flagged) AS inconsistent
     FROM out_body_year o
-    JOIN dim_region d ON d.region_code = o.region_code
+    JOIN dim_region d0 ON d0.region_code = o.region_code
+    -- a retired code (洪泽县 320829) rolls up with its successor in force (洪泽区 320813)
+    JOIN dim_region d ON d.region_code = coalesce(d0.current_code, d0.region_code)
     CROSS JOIN LATERAL (
         SELECT * FROM (VALUES
             (d.province_code, 'province'),
             (d.city_code, 'city'),
-            (CASE WHEN d.level IN ('county', 'township') THEN d.region_code END, 'county')
+            ({_COUNTY_OF_D}, 'county')
         ) t(rollup_code, rollup_level)
     ) x
     WHERE x.rollup_code IS NOT NULL
@@ -135,9 +163,10 @@ expected AS (
 quarantined AS (
     SELECT x.rollup_code, r.year, count(*) AS quarantined
     FROM core_report r
-    JOIN dim_region d ON d.region_code = r.region_code
+    JOIN dim_region d0 ON d0.region_code = r.region_code
+    JOIN dim_region d ON d.region_code = coalesce(d0.current_code, d0.region_code)
     CROSS JOIN LATERAL (SELECT * FROM (VALUES (d.province_code), (d.city_code),
-        (CASE WHEN d.level IN ('county', 'township') THEN d.region_code END)) t(rollup_code)) x
+        ({_COUNTY_OF_D})) t(rollup_code)) x
     WHERE r.status = 'quarantined' AND x.rollup_code IS NOT NULL
     GROUP BY ALL
 )
@@ -147,6 +176,8 @@ SELECT b.rollup_code AS region_code, rg.name AS region_name, b.rollup_level AS l
     any_value(e.bodies_expected)::INTEGER AS bodies_expected,
     count(DISTINCT b.body_id) / any_value(e.bodies_expected) AS coverage,
     coalesce(any_value(qq.quarantined), 0)::INTEGER AS quarantined,
+    count(*) FILTER (WHERE b.inconsistent)::INTEGER AS inconsistent_reports,
+    {_share_sql("b", nr)} AS inconsistent_share,
     {sums},
     CASE WHEN sum(coalesce(b.{tp}, 0)) > 0
         THEN sum(coalesce(b.{g}, 0) + coalesce(b.{p}, 0)) / sum(b.{tp}) END
@@ -207,3 +238,101 @@ WHERE cur.{f["in_force"]} IS NOT NULL AND prev.{f["in_force"]} IS NOT NULL
     AND cur.{f["issued"]} IS NOT NULL AND cur.{f["repealed"]} IS NOT NULL
     AND cur.{f["in_force"]} <> prev.{f["in_force"]} + cur.{f["issued"]} - cur.{f["repealed"]}""")
     return "INSERT INTO core_finding " + "\nUNION ALL\n".join(parts)
+
+
+def government_year_sql() -> str:
+    """``out_government_year``: department → government, each government's own bodies per year.
+
+    A government here is the set of bodies that sit at one region code (in force now): its
+    人民政府, its office and its departments (a special zone's 管委会 and departments at the
+    zone's code). Sub-regions are not included (that is ``out_region_year``), so a county's row
+    says how completely the county's own departments reported.
+    """
+    sums = ",\n    ".join(
+        f"sum({_category_or_subrows(k)}) AS {q(k)}" for k, _, _ in ROLLUP_MEASURES
+    )
+    nr = q("applications.new_received.total")
+    return f"""
+CREATE TABLE out_government_year AS
+WITH {FLAGGED_CTE},
+placed AS (
+    SELECT o.*, coalesce(d.current_code, o.region_code) AS gov_code,
+        o.report_id IN (SELECT report_id FROM flagged) AS inconsistent
+    FROM out_body_year o
+    LEFT JOIN dim_region d ON d.region_code = o.region_code
+    WHERE o.region_code IS NOT NULL
+),
+expected AS (
+    SELECT gov_code, count(DISTINCT body_id) AS bodies_expected,
+        count(DISTINCT body_id) FILTER (WHERE body_type = 'department') AS departments_expected
+    FROM placed GROUP BY 1
+)
+SELECT b.gov_code AS region_code, any_value(rg.name) AS region_name,
+    any_value(rg.level) AS level, b.year,
+    min(b.body_id) FILTER (WHERE b.body_type IN ('government', 'special_zone'))
+        AS government_body_id,
+    coalesce(bool_or(b.body_type IN ('government', 'special_zone')), FALSE)
+        AS government_reported,
+    count(DISTINCT b.body_id) FILTER (WHERE b.body_type = 'department')::INTEGER AS departments,
+    any_value(e.departments_expected)::INTEGER AS departments_expected,
+    count(*)::INTEGER AS reports,
+    count(DISTINCT b.body_id)::INTEGER AS bodies,
+    any_value(e.bodies_expected)::INTEGER AS bodies_expected,
+    count(DISTINCT b.body_id) / any_value(e.bodies_expected) AS coverage,
+    count(*) FILTER (WHERE b.inconsistent)::INTEGER AS inconsistent_reports,
+    {_share_sql("b", nr)} AS inconsistent_share,
+    {sums}
+FROM placed b
+JOIN expected e USING (gov_code)
+LEFT JOIN dim_region rg ON rg.region_code = b.gov_code
+GROUP BY b.gov_code, b.year
+ORDER BY b.gov_code, b.year
+"""
+
+
+# Year-over-year jumps worth a reviewer's look. A change is the log ratio of consecutive years,
+# ln((N + 1) / (N-1 + 1)); it is flagged when it lies further from the median change of all
+# bodies than YOY_MAD_K robust standard deviations (1.4826 × the median absolute deviation) and
+# never for less than a factor YOY_MIN_FACTOR, and only where either year has YOY_MIN_COUNT or
+# more (5 → 15 applications is noise). Severity info, blame publisher: the numbers are as
+# printed and may be true (a new law, a mass applicant); the finding asks for a look, it
+# accuses no one, and it is not counted as an inconsistency in the rollups.
+YOY_MIN_COUNT = 20
+YOY_MIN_FACTOR = 3.0
+YOY_MAD_K = 3.5
+
+
+def yoy_findings_sql() -> str:
+    """``yoy_jump`` findings (info) on the later report of each flagged pair of years."""
+    pairs = "\nUNION ALL\n".join(
+        f"""SELECT cur.report_id, cur.body_id, cur.year, '{k}' AS key,
+        prev.{q(k)} AS prev_v, cur.{q(k)} AS cur_v,
+        ln((cur.{q(k)} + 1) / (prev.{q(k)} + 1)) AS r
+    FROM out_body_year cur JOIN out_body_year prev
+        ON prev.body_id = cur.body_id AND prev.year = cur.year - 1
+    WHERE cur.{q(k)} IS NOT NULL AND prev.{q(k)} IS NOT NULL"""
+        for k in YOY_KEYS
+    )
+    return f"""
+INSERT INTO core_finding
+WITH pairs AS (
+    {pairs}
+),
+med AS (SELECT key, median(r) AS m FROM pairs GROUP BY key),
+spread AS (
+    SELECT p.key, any_value(med.m) AS m, median(abs(p.r - med.m)) AS mad
+    FROM pairs p JOIN med USING (key) GROUP BY p.key
+)
+SELECT p.report_id, p.body_id, p.year, 'yoy_jump', 'info', p.key,
+    format('{{}}年 {{}} → {{}}年 {{}}（{{}}），变化超出稳健阈值 ×{{}} / '
+        || 'year-over-year jump {{}} → {{}} ({{}}) beyond the robust threshold ×{{}}',
+        p.year - 1, p.prev_v::BIGINT, p.year, p.cur_v::BIGINT, p.key, round(exp(t.limit_), 1),
+        p.prev_v::BIGINT, p.cur_v::BIGINT, p.key, round(exp(t.limit_), 1)),
+    'publisher'
+FROM pairs p
+JOIN (
+    SELECT key, m, greatest(ln({YOY_MIN_FACTOR}), {YOY_MAD_K} * 1.4826 * mad) AS limit_
+    FROM spread
+) t USING (key)
+WHERE greatest(p.cur_v, p.prev_v) >= {YOY_MIN_COUNT} AND abs(p.r - t.m) > t.limit_
+"""

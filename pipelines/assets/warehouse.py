@@ -6,11 +6,11 @@ failed build leaves the last good warehouse in place.
 """
 
 import shutil
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 import polars as pl
 
 from pipelines.bodies.divisions import divisions
@@ -19,6 +19,8 @@ from pipelines.partitions import report_year_partitions
 from pipelines.resources import GongkaiHome
 from warehouse.build import CoreTables, build_database, publish, region_frame
 from warehouse.export import export_dataset
+from warehouse.ledgers import LedgerTables
+from warehouse.rollups import write_province_rollups
 
 
 @dg.asset(group_name="validate", kinds={"polars"})
@@ -45,12 +47,16 @@ def out_warehouse_staging(
     core_quarantine: pl.DataFrame,
     dim_body: pl.DataFrame,
     dim_region: pl.DataFrame,
+    out_report_check: pl.DataFrame,
+    core_application: LedgerTables,
 ) -> str:
     """A complete new DuckDB file in the staging folder (not yet visible to readers)."""
     staging = gongkai.paths.builds / context.run.run_id / "gongkai.duckdb"
     core = CoreTables(
         raw_document, core_report, core_value, core_finding, core_quarantine, dim_body
     )
+    core = replace(core, out_report_check=out_report_check)
+    core = replace(core, ledgers=core_application)
     # Any generated report in the warehouse labels the whole dataset 演示数据.
     is_demo = bool(core_report.height) and bool(core_report["is_demo"].any())
     counts = build_database(
@@ -93,28 +99,32 @@ def out_open_data(
     deps=[out_warehouse],
 )
 def out_province_year(context: dg.AssetExecutionContext, gongkai: GongkaiHome) -> None:
-    """The province-wide rollup of one report year, with coverage, as a dated Parquet snapshot.
+    """The province × year rollups of one report year, with coverage, as Parquet snapshots.
 
     The annual schedule runs it on 1 February for the year just ended and monthly afterwards,
     so late reports show up in the coverage figures.
     """
     year = int(context.partition_key)
-    con = duckdb.connect(str(gongkai.paths.warehouse), read_only=True)
-    try:
-        frame = con.execute(
-            "SELECT * FROM out_region_year WHERE year = ? ORDER BY level, region_code", [year]
-        ).pl()
-    finally:
-        con.close()
-    out = gongkai.paths.export / "rollups" / f"year={year}" / "out_region_year.parquet"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    frame.write_parquet(out)
-    provinces = frame.filter(pl.col("level") == "province")
+    # One folder per province inside the year partition (warehouse/rollups.py says why).
+    rollups = write_province_rollups(gongkai.paths.warehouse, gongkai.paths.export, year)
+    out = gongkai.paths.export / "rollups" / f"year={year}"
     context.add_output_metadata(
         {
-            "regions": frame.height,
-            "reports": int(provinces["reports"].sum()) if provinces.height else 0,
-            "coverage": float(provinces["coverage"].min()) if provinces.height else 0.0,
+            "provinces": len(rollups),
+            "regions": sum(r.regions for r in rollups),
+            "reports": sum(r.reports for r in rollups),
+            "coverage": min((r.coverage or 0.0 for r in rollups), default=0.0),
+            "by_province": dg.MetadataValue.json(
+                {
+                    r.province_code: {
+                        "name": r.province_name,
+                        "reports": r.reports,
+                        "coverage": r.coverage,
+                        "inconsistent_share": r.inconsistent_share,
+                    }
+                    for r in rollups
+                }
+            ),
             "path": dg.MetadataValue.path(str(out)),
         }
     )

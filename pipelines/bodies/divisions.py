@@ -35,6 +35,7 @@ COLUMNS = (
     "city_code",
     "valid_from",
     "valid_to",
+    "current_code",
 )
 
 
@@ -122,6 +123,32 @@ def _name_spans(events: list[dict]) -> tuple[dict, dict, dict]:
 
 
 @cache
+def successors() -> dict[str, str]:
+    """Retired code → the code in force now that took over its area (洪泽县 320829 → 320813).
+
+    Follows the retiring events of the history (撤县设区, 更名, 同名改码, 撤销 → the unit that
+    absorbed it …) to the end of the chain, so a report filed under a retired code rolls up
+    with today's unit. Codes with no retiring event are absent.
+    """
+    step: dict[str, tuple[int, str]] = {}
+    for event in source.read_json(source.HISTORY_FILE)["events"]:
+        old = _short((event.get("old") or {}).get("code"))
+        new = _short((event.get("new") or {}).get("code"))
+        if event["type"] in _RETIRES and old and new and old != new:
+            year = int(event["year"])
+            if old not in step or year >= step[old][0]:
+                step[old] = (year, new)
+    out: dict[str, str] = {}
+    for code in step:
+        seen, cur = {code}, step[code][1]
+        while cur in step and step[cur][1] not in seen:
+            seen.add(cur)
+            cur = step[cur][1]
+        out[code] = cur
+    return out
+
+
+@cache
 def division_names() -> pl.DataFrame:
     """Every name each code has carried, current and historical, with its years.
 
@@ -167,9 +194,11 @@ def divisions() -> pl.DataFrame:
 
     Returns:
         Columns ``region_code, name, level, parent_code, province_code, city_code,
-        valid_from, valid_to``. A code still in force carries its current name; a retired
-        code its last name and ``valid_to``. ``city_code`` is null for provinces and for
-        units directly under a province (直辖市 districts, 省直辖县级市).
+        valid_from, valid_to, current_code``. A code still in force carries its current name;
+        a retired code its last name and ``valid_to``. ``city_code`` is null for provinces and
+        for units directly under a province (直辖市 districts, 省直辖县级市). ``current_code``
+        is the code itself while in force, the successor in force today for a retired code
+        (:func:`successors`), null when the history names none.
     """
     names = division_names()
     live = names.filter(pl.col("current"))
@@ -200,6 +229,13 @@ def divisions() -> pl.DataFrame:
         .then(own_city)
         .otherwise(None)
     )
+    live_set = set(live_codes)
+    succ = {k: v for k, v in successors().items() if v in live_set}
+    current = (
+        pl.when(pl.col("valid_to").is_null())
+        .then(code)
+        .otherwise(code.replace_strict(succ, default=None, return_dtype=pl.Utf8))
+    )
     return frame.select(
         "region_code",
         "name",
@@ -209,4 +245,5 @@ def divisions() -> pl.DataFrame:
         city_code.alias("city_code"),
         "valid_from",
         "valid_to",
+        current.alias("current_code"),
     )

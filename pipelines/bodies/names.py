@@ -49,6 +49,11 @@ def simplify(text: str) -> str:
     return re.sub(r"\s+", "", _t2s().convert(text))
 
 
+def simplify_keep_space(text: str) -> str:
+    """Like :func:`simplify` but keeps line breaks and spaces, for reading labelled fields."""
+    return _t2s().convert(unicodedata.normalize("NFKC", text))
+
+
 def issuer_part(text: str) -> str:
     """The body's name out of an issuer line or title.
 
@@ -76,6 +81,11 @@ def _read_csv(file_name: str) -> tuple[dict[str, str], ...]:
 def special_zones() -> tuple[dict[str, str], ...]:
     """Rows of ``special_zones.csv``: name, region_code, level, covers."""
     return _read_csv("special_zones.csv")
+
+
+def province_abbreviations() -> tuple[dict[str, str], ...]:
+    """Rows of ``province_abbreviations.csv``: abbr (苏), name (江苏省)."""
+    return _read_csv("province_abbreviations.csv")
 
 
 @cache

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
-from pipelines.bodies import names
+from pipelines.bodies import clues, names
+from pipelines.bodies.divisions import level_of
 from pipelines.bodies.index import Place, PlaceIndex, place_index
 
 if TYPE_CHECKING:
@@ -78,6 +79,36 @@ class _Context:
         return self._index.mentioned(names.simplify(self._text)) if self._text else ()
 
     @cached_property
+    def issuers(self) -> tuple[Place, ...]:
+        """Places of the page's issuer fields (发布机构, 来源 …) that resolve on their own."""
+        found: dict[str, Place] = {}
+        for line in clues.issuer_lines(self._text) if self._text else ():
+            r = resolve_body_detailed(line)
+            if r.status == "resolved" and r.body.region_code:
+                code = r.body.region_code
+                found[code] = Place(code, r.body.name or "", level_of(code))
+        return tuple(found.values())
+
+    @cached_property
+    def clues(self) -> tuple[tuple[Place, ...], ...]:
+        """Every clue's places, strongest first: names in full, issuer fields, site, 发文字号."""
+        if not self._text:
+            return ()
+        found = (
+            self.places,
+            self.issuers,
+            clues.site_places(self._text),
+            clues.document_number_places(self._text),
+        )
+        return tuple(c for c in found if c)
+
+    @cached_property
+    def scope(self) -> tuple[Place, ...] | None:
+        """Every place any clue names: where an OCR repair may be confirmed (None: no clue)."""
+        merged = {p.code: p for clue in self.clues for p in clue}
+        return tuple(merged.values()) or None
+
+    @cached_property
     def year(self) -> int | None:
         """The report year: the name's (a title) first, else the context's first."""
         return names.year_in(self._name) or (names.year_in(self._text) if self._text else None)
@@ -87,6 +118,15 @@ def _inside(places: tuple[Place, ...], within: tuple[Place, ...] | None) -> tupl
     if within is None:
         return places
     return tuple(p for p in places if any(w.contains(p) for w in within))
+
+
+def _at_or_inside(
+    places: tuple[Place, ...], scope: tuple[Place, ...] | None
+) -> tuple[Place, ...]:
+    """Places inside ``scope`` or equal to one of it (a site can name the county itself)."""
+    if scope is None:
+        return places
+    return tuple(p for p in places if any(s.code == p.code or s.contains(p) for s in scope))
 
 
 def _next_token(
@@ -111,14 +151,16 @@ def _next_token(
         places = tuple(p for p in places if p.level != "township")
         if places:
             return _Token(places, len(key))
-    return _fuzzy_token(text, pos, index, within if within else (context.places or None))
+    return _fuzzy_token(text, pos, index, within if within else context.scope)
 
 
 def _fuzzy_token(
     text: str, pos: int, index: PlaceIndex, scope: tuple[Place, ...] | None
 ) -> _Token | None:
     hits = index.fuzzy(text, pos)
-    found = [(n, p) for n, ps in hits.items() for p in _inside(ps, scope) if p.valid_to is None]
+    found = [
+        (n, p) for n, ps in hits.items() for p in _at_or_inside(ps, scope) if p.valid_to is None
+    ]
     if not found:
         return None
     if len({n for n, _ in found}) > 1:
@@ -149,11 +191,13 @@ def _narrow(places: tuple[Place, ...], context: _Context) -> tuple[Place, ...]:
     """Cut several fitting places down by context, year, and to the latest of one name."""
     if len(places) < 2:
         return places
-    for level in ("city", "province"):
-        scope = tuple(c for c in context.places if c.level == level)
-        inside = tuple(p for p in places if any(s.contains(p) or s.code == p.code for s in scope))
-        if len(places) > 1 and inside:
-            places = inside
+    # One clue at a time, strongest first; a clue that fits none of the places is ignored.
+    for clue in context.clues:
+        for level in ("county", "city", "province"):
+            scope = tuple(c for c in clue if c.level == level)
+            inside = _at_or_inside(places, scope) if scope else ()
+            if len(places) > 1 and inside:
+                places = inside
     if context.year is not None and len(places) > 1:
         places = tuple(p for p in places if p.valid_in(context.year)) or places
 

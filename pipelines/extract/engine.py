@@ -19,7 +19,7 @@ from pipelines.extract.template import detect_template
 from pipelines.extract.tokens import group_tokens, tokenize
 from schemas.rules import check_all
 
-ENGINE_VERSION = "0.2.0"
+ENGINE_VERSION = "0.3.0"
 
 
 def _merge(ex: Extraction, part: TableRead) -> None:
@@ -59,6 +59,7 @@ def extract_document(doc: Document, source: str, sha256: str) -> Extraction:
     meta = read_metadata(lines, text)
     ex = Extraction(source=source, sha256=sha256, container=doc.container, body=meta.body,
                     year=meta.year, title=meta.title, published=meta.published)
+    ex.findings.extend(meta.findings)
     ex.template = detect_template(text, meta.year)
     compact = prose.compact(text)
     if ex.template != "pre2019":

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipelines.bodies import resolve_body
-from pipelines.extract.model import Body
+from pipelines.bodies import resolve_body_detailed
+from pipelines.extract.model import Body, Finding
 from pipelines.extract.prose import compact
 
 _REPORT = r"(?:政府)?信息公开(?:工作)?(?:年度)?(?:工作)?年?报告?"
@@ -39,6 +39,7 @@ class Metadata:
     body: Body
     year: int | None
     published: str | None
+    findings: tuple[Finding, ...] = ()
 
 
 def _title_at(lines: list[str], i: int) -> str | None:
@@ -138,7 +139,16 @@ def read_metadata(lines: list[str], text: str) -> Metadata:
     """Title, body (resolved to region/level/type), statistics year and publication date."""
     title = find_title(lines)
     name = body_name(title, text)
-    body = resolve_body(name, text[:3000]) if name else Body()
+    # Head (title, 来源/发布机构, 原文链接) and tail (signature): the clues that place a body.
+    resolution = resolve_body_detailed(name, text[:3000] + "\n" + text[-1500:]) if name else None
+    body = resolution.body if resolution else Body()
     if body.name is None and name:
         body = Body(name=name, region_code=body.region_code, level=body.level, type=body.type)
-    return Metadata(title, body, statistics_year(title, text), published_date(text))
+    findings = ()
+    if resolution is not None and resolution.status == "ambiguous":
+        # Never guessed: the candidates are reported for a reviewer (our reading, not a fault).
+        msg = f"机关所在地无法唯一确定：{body.name} 可能是 {'、'.join(resolution.candidates)}"
+        findings = (Finding("body_ambiguous", "warning", (), msg, "reading"),)
+    return Metadata(
+        title, body, statistics_year(title, text), published_date(text), findings
+    )

@@ -10,6 +10,7 @@ time because extraction runs thousands of documents per second.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import opencc
@@ -23,6 +24,21 @@ _FULLWIDTH.update({cp: cp - 0xFEE0 for cp in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
 _FULLWIDTH.update({cp: cp - 0xFEE0 for cp in range(0xFF41, 0xFF5B)})  # ａ-ｚ
 _FULLWIDTH.update({0xFF0E: ord("."), 0xFF05: ord("%"), 0xFF0D: ord("-"), 0x3000: ord(" ")})
 _FULLWIDTH.update({0xA0: ord(" "), 0x2002: ord(" "), 0x2003: ord(" "), 0x200B: None, 0xFEFF: None})
+
+# PDF text layers often name a glyph by a radical code point (⼈⺠ for 人民, ⽇ for 日): CJK fonts
+# draw a radical and its ideograph with one glyph, and the PDF's ToUnicode map (Chromium's
+# print-to-PDF, some Word exports) picks the radical. Kangxi radicals decompose to their ideograph
+# (NFKC); the CJK Radicals Supplement pairs below are Unicode's EquivalentUnifiedIdeograph values
+# (those that Noto CJK SC draws with the ideograph's glyph), as radical-ideograph pairs.
+_SUPPLEMENT_PAIRS = (
+    "⺂乛⺃乚⺅亻⺉刂⺋㔾⺏尣⺐尢⺒巳⺓幺⺔彑⺕彐⺖忄⺘扌⺙攵⺛旡⺞歺⺟母⺠民⺡氵⺣灬⺤爫⺦丬⺨犭⺭礻⺯糹⺰纟"
+    "⺱罓⺳㓁⺹耂⺺肀⺾艹⻂衤⻅见⻆角⻈讠⻉贝⻋车⻌辶⻐钅⻑長⻒镸⻓长⻔门⻖阝⻘青⻙韦⻚页⻛风⻜飞⻝食⻟飠⻠饣"
+    "⻢马⻣骨⻤鬼⻥鱼⻦鸟⻧卤⻨麦⻩黄⻪黾⻫斉⻬齐⻮齿⻯竜⻰龙⻱龜⻲亀⻳龟"
+)
+_RADICALS = {cp: ord(unicodedata.normalize("NFKC", chr(cp))) for cp in range(0x2F00, 0x2FD6)}
+_RADICALS.update({ord(r): ord(i) for r, i in zip(_SUPPLEMENT_PAIRS[::2], _SUPPLEMENT_PAIRS[1::2],
+                                                  strict=True)})
+_WIDTH_AND_RADICALS = {**_FULLWIDTH, **_RADICALS}
 
 # A CJK character followed by its pinyin in brackets: 關(guān) / 关（guān）.
 _PINYIN = re.compile(
@@ -47,6 +63,11 @@ def fullwidth_to_ascii(text: str) -> str:
     return text.translate(_FULLWIDTH)
 
 
+def radicals_to_ideographs(text: str) -> str:
+    """Map radical code points from PDF text layers to their ideographs: ``⼈⺠`` → ``人民``."""
+    return text.translate(_RADICALS)
+
+
 def strip_pinyin(text: str) -> str:
     """Remove mirror-site pinyin annotations: ``关(guān)于(yú)`` → ``关于``."""
     return _PINYIN.sub("", text)
@@ -64,7 +85,7 @@ def drop_thousands_separators(text: str) -> str:
 
 def normalize_text(text: str) -> str:
     """Every normalisation in the order that makes them safe (pinyin after width, before t2s)."""
-    text = fullwidth_to_ascii(text)
+    text = text.translate(_WIDTH_AND_RADICALS)  # fullwidth_to_ascii + radicals_to_ideographs
     text = strip_pinyin(text)
     text = to_simplified(text)
     return drop_thousands_separators(text)

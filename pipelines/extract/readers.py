@@ -243,7 +243,13 @@ def _pdf_page_lines(page) -> list[tuple[float, Line]]:
 
 def read_pdf_lines(data: bytes) -> list[Line]:
     """PDF text layer via pdfplumber: ruled tables as cell rows, other text as lines, top-down."""
+    import logging
+
     import pdfplumber
+
+    # pdfminer logs a warning per glyph of fonts without a FontBBox (Chromium's embedded CJK
+    # subsets): thousands of lines per document that say nothing about the text layer.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
     lines: list[Line] = []
     with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -252,8 +258,13 @@ def read_pdf_lines(data: bytes) -> list[Line]:
     return lines
 
 
-def read_docx_lines(data: bytes) -> list[Line]:
-    """DOCX via python-docx: paragraphs and tables in body order; merged cells counted once."""
+def read_docx_lines_python_docx(data: bytes) -> list[Line]:
+    """DOCX via python-docx: the reference :func:`read_docx_lines` is tested against.
+
+    python-docx resolves every vertically merged cell with XPath queries, which made DOCX the
+    slowest container (15 documents/s); it is kept only so a test can show that the direct
+    reader gives identical lines.
+    """
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -280,6 +291,184 @@ def read_docx_lines(data: bytes) -> list[Line]:
     return lines
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_P, _TBL, _TR, _TC, _R, _T = (_W + t for t in ("p", "tbl", "tr", "tc", "r", "t"))
+_HYPERLINK, _BR = _W + "hyperlink", _W + "br"
+_GRID_SPAN, _V_MERGE, _GRID_BEFORE = _W + "gridSpan", _W + "vMerge", _W + "gridBefore"
+_VAL, _TYPE = _W + "val", _W + "type"
+# Run content as text, as Word (and python-docx) show it: tabs, breaks, non-breaking hyphens.
+_RUN_TEXT = {_W + "tab": "\t", _W + "ptab": "\t", _W + "cr": "\n", _W + "noBreakHyphen": "-"}
+_RUN_TAGS = (_T, _BR, *_RUN_TEXT)
+_RUN_TAG_SET = frozenset(_RUN_TAGS)
+
+
+def _docx_main_part(z: zipfile.ZipFile) -> str:
+    """Name of the main document part: the package's officeDocument relationship target."""
+    from lxml import etree
+
+    try:
+        rels = etree.fromstring(z.read("_rels/.rels"))
+    except (KeyError, etree.XMLSyntaxError):
+        return "word/document.xml"
+    for rel in rels:
+        if (rel.get("Type") or "").endswith("/officeDocument") and rel.get("Target"):
+            return rel.get("Target").lstrip("/")
+    return "word/document.xml"
+
+
+def _run_piece(e) -> str:
+    tag = e.tag
+    if tag == _T:
+        return e.text or ""
+    if tag == _BR:
+        return "\n" if e.get(_TYPE, "textWrapping") == "textWrapping" else ""
+    return _RUN_TEXT[tag]
+
+
+@dataclass
+class _Cell:
+    """A ``w:tc`` being read: its grid span, vertical-merge state and paragraphs' text parts."""
+
+    span: int = 1
+    cont: bool = False
+    paras: list[list[str]] = field(default_factory=list)
+
+
+def _row_line(cells: list[_Cell], before: int, above: dict[int, str]) -> tuple[Line, dict]:
+    """One table row as a line, and the text at each grid offset for the row below.
+
+    A horizontally merged cell is one ``w:tc`` and so appears once; a ``w:vMerge``
+    continuation shows the text of the cell above it at the same grid offset (as python-docx
+    does), so a merged category label stands on every sub-row. A continuation with nothing
+    above it (malformed) is read as its own content.
+    """
+    line: Line = []
+    here: dict[int, str] = {}
+    offset = before
+    for cell in cells:
+        if cell.cont and offset in above:
+            text = above[offset]
+        else:
+            text = "\n".join(["".join(parts) for parts in cell.paras])
+        here[offset] = text
+        offset += cell.span
+        clean = _clean_label_cell(text)
+        line.append(clean if clean else EMPTY_MARK)
+    return line, here
+
+
+class _DocxBody:
+    """One pass over a ``w:body`` in document order, reading it as python-docx does.
+
+    Only what python-docx reads counts: body-level ``w:p``/``w:tbl``, a table's own rows and
+    cells (with ``gridBefore``, ``gridSpan``, ``vMerge``), a cell's own paragraphs, a
+    paragraph's runs (direct or inside ``w:hyperlink``) and their ``w:t``/``w:tab``/``w:br``….
+    lxml's tag-filtered ``iter`` selects those elements in C; each is kept only if its parent
+    is the current element of the level above (lxml keeps one proxy per live node, so ``is``
+    compares nodes), so nested tables and text boxes are skipped as python-docx skips them.
+    Walking every element in Python, or one XPath union (sorted in document order), was slower.
+    """
+
+    __slots__ = ("above", "before", "body", "body_para", "cells", "h", "lines", "p", "parts", "r",
+                 "tbl", "tc", "tr")
+    TAGS = (_TBL, _TR, _TC, _P, _HYPERLINK, _R, _GRID_SPAN, _V_MERGE, _GRID_BEFORE, *_RUN_TAGS)
+
+    def __init__(self, body) -> None:
+        self.body = body
+        self.lines: list[Line] = []
+        self.tbl = self.tr = self.tc = self.p = self.h = self.r = None
+        self.parts: list[str] = []  # text parts of the current paragraph
+        self.body_para: list[str] | None = None
+        self.cells: list[_Cell] | None = None  # cells of the current table row
+        self.before = 0
+        self.above: dict[int, str] = {}
+
+    def read(self) -> list[Line]:
+        """The lines of the body (runs inline: they are most of the elements)."""
+        for el in self.body.iter(*self.TAGS):
+            tag = el.tag
+            if tag in _RUN_TAG_SET:
+                if self.r is not None and el.getparent() is self.r:
+                    self.parts.append(_run_piece(el))
+            elif tag == _R:
+                parent = el.getparent()
+                if parent is self.p or (self.h is not None and parent is self.h):
+                    self.r = el
+            else:
+                self._structure(el, tag, el.getparent())
+        self._flush()
+        return self.lines
+
+    def _flush(self) -> None:
+        if self.body_para is not None:
+            text = normalize_text("".join(self.body_para))
+            words = [c for c in _CELL_SPLIT.split(text.strip()) if c]
+            if words:
+                self.lines.append(words)
+            self.body_para = None
+        if self.cells is not None:
+            line, self.above = _row_line(self.cells, self.before, self.above)
+            self.lines.append(line)
+            self.cells = None
+
+    def _structure(self, el, tag: str, parent) -> None:
+        if tag == _P:
+            if parent is self.body:
+                self._flush()
+                self.tbl, self.p, self.parts = None, el, []
+                self.body_para = self.parts
+            elif self.tc is not None and parent is self.tc and self.cells:
+                self.p, self.parts = el, []
+                self.cells[-1].paras.append(self.parts)
+        elif tag == _HYPERLINK:
+            if parent is self.p:
+                self.h = el
+        elif tag == _TC:
+            if self.tr is not None and parent is self.tr and self.cells is not None:
+                self.tc = el
+                self.cells.append(_Cell())
+        elif tag == _TR:
+            if self.tbl is not None and parent is self.tbl:
+                self._flush()
+                self.tr, self.cells, self.before = el, [], 0
+        elif tag == _TBL:
+            if parent is self.body:
+                self._flush()
+                self.tbl, self.above = el, {}
+        else:
+            self._property(el, tag, parent.getparent())
+
+    def _property(self, el, tag: str, owner) -> None:
+        """``trPr/gridBefore`` of the current row, ``tcPr/gridSpan|vMerge`` of the current cell."""
+        if tag == _GRID_BEFORE:
+            if owner is self.tr and self.tr is not None:
+                self.before = int(el.get(_VAL, "0"))
+        elif owner is self.tc and self.tc is not None and self.cells:
+            if tag == _GRID_SPAN:
+                self.cells[-1].span = max(int(el.get(_VAL, "1")), 1)
+            else:
+                self.cells[-1].cont = el.get(_VAL, "continue") == "continue"
+
+
+def read_docx_lines(data: bytes) -> list[Line]:
+    """DOCX: paragraphs and tables of the body in order, read from the WordprocessingML.
+
+    The XML is read directly with lxml (python-docx made DOCX the slowest container); the
+    lines are those of :func:`read_docx_lines_python_docx`: body-level ``w:p`` and ``w:tbl``
+    only, a ``w:gridSpan`` cell once, a ``w:vMerge`` continuation with the text of the cell it
+    continues.
+    """
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        xml = z.read(_docx_main_part(z))
+    root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, huge_tree=True))
+    lines: list[Line] = []
+    for body in root.iterchildren(_W + "body"):
+        lines.extend(_DocxBody(body).read())
+    return lines
+
+
 def read_bytes(data: bytes, source: str = "") -> Document:
     """Read any supported container into a :class:`Document` (may raise on corrupt files)."""
     container = sniff_container(data, source)
@@ -288,7 +477,7 @@ def read_bytes(data: bytes, source: str = "") -> Document:
     if container == "docx":
         if not _is_docx(data):
             raise ValueError("ZIP archive without word/document.xml: not a DOCX report")
-        return Document("docx", read_docx_lines(data), reader="python-docx")
+        return Document("docx", read_docx_lines(data), reader="docx-xml")
     text, enc = decode_bytes(data)
     container = sniff_text(text, source)
     if container == "js":

@@ -1,0 +1,60 @@
+"""Assets of the application ledgers: ``raw_ledgers`` → ``core_application`` (+ checks).
+
+The ledger tables are loaded into the staging warehouse by ``out_warehouse_staging`` together
+with the report tables, so the reconciliation sees the same build's published reports.
+"""
+
+import dagster as dg
+import polars as pl
+
+from pipelines.inbox import Inbox, InboxEntry
+from pipelines.ledgers.privacy import TEXT_PATTERNS
+from pipelines.resources import GongkaiHome
+from warehouse.ledgers import LedgerTables, ledger_tables, report_bodies
+
+
+@dg.asset(group_name="raw", kinds={"python"})
+def raw_ledgers(context: dg.AssetExecutionContext, gongkai: GongkaiHome) -> list[InboxEntry]:
+    """Every application ledger (台账, CSV/XLSX) in the content-addressed inbox."""
+    entries = [e for e in Inbox(gongkai.paths.inbox).entries() if e.kind == "ledger"]
+    context.add_output_metadata({"ledgers": len(entries)})
+    return entries
+
+
+@dg.asset(group_name="validate", kinds={"polars"})
+def core_application(
+    context: dg.AssetExecutionContext,
+    gongkai: GongkaiHome,
+    raw_ledgers: list[InboxEntry],
+    core_report: pl.DataFrame,
+) -> LedgerTables:
+    """Applications read, normalised, timed and stripped of personal data; bad rows quarantined."""
+    out = ledger_tables(
+        raw_ledgers,
+        Inbox(gongkai.paths.inbox),
+        report_bodies(core_report),
+        demo_root=str(gongkai.paths.demo),
+    )
+    context.add_output_metadata(
+        {
+            "applications": out.core_application.height,
+            "quarantined": out.quarantine.height,
+            "body_years": out.body_years.height,
+        }
+    )
+    return out
+
+
+@dg.asset_check(asset=core_application, blocking=True)
+def no_personal_data(core_application: LedgerTables) -> dg.AssetCheckResult:
+    """No text column of ``core_application`` holds an ID number, phone or e-mail pattern."""
+    frame = core_application.core_application
+    patterns = "|".join(p for p, r in TEXT_PATTERNS if r in ("[证件号]", "[电话]", "[邮箱]"))
+    text = [c for c, t in frame.schema.items() if t == pl.Utf8 and c != "applicant_hash"]
+    hits = {
+        c: int(frame[c].str.contains(patterns).sum() or 0)
+        for c in text
+        if c not in ("application_id", "ledger_id")
+    }
+    bad = {c: n for c, n in hits.items() if n}
+    return dg.AssetCheckResult(passed=not bad, metadata={"hits": dg.MetadataValue.json(bad)})

@@ -1,0 +1,239 @@
+"""Application ledgers in the warehouse: ``core_application``, timeliness mart, reconciliation.
+
+:func:`ledger_tables` turns the ledger files of the inbox into the validated
+``core_application`` frame and the quarantine rows (unreadable files and rows, ledgers whose
+body cannot be told); :func:`load_ledgers` loads them into the staging DuckDB file and builds
+``out_ledger_body_year`` (SQL) and ``out_reconciliation`` (ledger table 三 against the values of
+the body's published report for that year, the one ``out_body_year`` chose).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import duckdb
+import polars as pl
+
+from pipelines.extract.model import Body
+from pipelines.inbox import Inbox, InboxEntry
+from pipelines.ledgers import LedgerResult, process_ledger
+from pipelines.ledgers.aggregate import table_three
+from pipelines.ledgers.privacy import DEMO_KEY, PII_KEY_ENV, pii_key
+from pipelines.ledgers.reconcile import reconcile
+from schemas.models import conform, empty_frame, validate
+from schemas.tables import OUTCOME_SHARES, comments, ddl, tables
+
+
+@dataclass(frozen=True)
+class LedgerTables:
+    """Validated ledger frames of one build."""
+
+    core_application: pl.DataFrame
+    quarantine: pl.DataFrame  # in the core_quarantine schema
+    body_years: pl.DataFrame  # (body_id, year) of every ledger with a body, rows or not
+
+
+def empty_ledgers() -> LedgerTables:
+    """No ledgers: the tables still exist, empty."""
+    return LedgerTables(
+        empty_frame("core_application"),
+        empty_frame("core_quarantine"),
+        pl.DataFrame(schema={"body_id": pl.Utf8, "year": pl.Int64}),
+    )
+
+
+def report_bodies(core_report: pl.DataFrame) -> dict[str, Body]:
+    """Report file stem → body, for ledgers filed beside their report (published reports)."""
+    pub = core_report.filter(pl.col("status") == "published")
+    return {
+        src.rsplit(".", 1)[0]: Body(name, region)
+        for src, name, region in pub.select("source", "body_name", "region_code").iter_rows()
+        if name
+    }
+
+
+def _application_frame(result: LedgerResult, sha256: str) -> pl.DataFrame:
+    apps = result.applications
+    return apps.select(
+        pl.concat_str([pl.lit(sha256[:16] + ":"), pl.col("row").cast(pl.Utf8)]).alias(
+            "application_id"
+        ),
+        pl.lit(sha256).alias("ledger_id"),
+        pl.lit(result.source).alias("source"),
+        "row",
+        "body_id",
+        "body_name",
+        "region_code",
+        "year",
+        "received",
+        pl.col("start")
+        .alias("correction_date")
+        .pipe(lambda e: pl.when(e != pl.col("received")).then(e)),
+        "deadline",
+        "replied",
+        "working_days",
+        "overdue_days",
+        "on_time",
+        "extended",
+        "third_party_days",
+        "applicant_type",
+        "channel",
+        pl.when(pl.col("outcome") != "").then("outcome").alias("outcome"),
+        pl.when(pl.col("outcome") != "").then("outcome_category").alias("outcome_category"),
+        pl.col("carried_over").fill_null(False),
+        "pending",
+        "fee",
+        "applicant_hash",
+        pl.col("content").alias("request_text"),
+        pl.col("findings").list.join(",").alias("findings"),
+    )
+
+
+def _quarantine_frame(result: LedgerResult, now: datetime) -> pl.DataFrame:
+    if result.file_error:
+        rows = [(result.source, "unreadable_file", result.file_error)]
+    else:
+        q = result.quarantined
+        rows = [
+            (
+                f"{result.source}#第{row}行",
+                "unreadable_row" if reason else "unknown_body",
+                reason
+                or "无法确定台账所属机关（无机关列、文件名不含机关名、无同名报告）/ "
+                "the ledger's body cannot be told",
+            )
+            for row, reason in q.select("row", "quarantine_reason").iter_rows()
+        ]
+    return pl.DataFrame(
+        {
+            "item": [r[0] for r in rows],
+            "stage": ["ledger"] * len(rows),
+            "rule": [r[1] for r in rows],
+            "reason": [r[2] for r in rows],
+            "detected_at": [now] * len(rows),
+        },
+        schema={
+            "item": pl.Utf8,
+            "stage": pl.Utf8,
+            "rule": pl.Utf8,
+            "reason": pl.Utf8,
+            "detected_at": pl.Datetime,
+        },
+    )
+
+
+def ledger_tables(
+    entries: Sequence[InboxEntry],
+    inbox: Inbox,
+    reports: Mapping[str, Body],
+    demo_root: str | None = None,
+) -> LedgerTables:
+    """Read every ledger of the inbox into validated frames.
+
+    The applicant hash uses ``GONGKAI_PII_KEY``; without one it is computed only for demo
+    ledgers (under ``demo_root``): the public demo key must not protect real people.
+    """
+    key_set = PII_KEY_ENV in os.environ and pii_key() != DEMO_KEY.encode()
+    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    apps, quarantine, pairs = [], [], []
+    for e in entries:
+        data = inbox.object_path(e.sha256, e.suffix).read_bytes()
+        is_demo = bool(demo_root) and e.origin.startswith(demo_root)
+        key = pii_key() if key_set or is_demo else b""
+        result = process_ledger(data, e.file_name, reports=reports, hash_key=key or None)
+        if result.body is not None and result.year is not None and result.body.name:
+            bid = f"{result.body.region_code or '000000'}|{result.body.name}"
+            pairs.append((bid, result.year))
+        apps.append(_application_frame(result, e.sha256) if result.rows.height else None)
+        quarantine.append(_quarantine_frame(result, now))
+    frames = [conform("core_application", a) for a in apps if a is not None and a.height]
+    core = pl.concat(frames) if frames else empty_frame("core_application")
+    q = pl.concat(quarantine) if quarantine else empty_frame("core_quarantine")
+    return LedgerTables(
+        validate("core_application", core),
+        validate("core_quarantine", conform("core_quarantine", q)),
+        pl.DataFrame(pairs, schema={"body_id": pl.Utf8, "year": pl.Int64}, orient="row"),
+    )
+
+
+def _load(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
+    con.execute(ddl(tables()[name]))
+    for stmt in comments(tables()[name]):
+        con.execute(stmt)
+    if frame.height:
+        con.register("_ledger_frame", frame)
+        con.execute(f"INSERT INTO {name} SELECT * FROM _ledger_frame")
+        con.unregister("_ledger_frame")
+
+
+def body_year_sql() -> str:
+    """``out_ledger_body_year`` from ``core_application``."""
+    shares = ",\n".join(
+        f"    count(*) FILTER (WHERE outcome_category = '{k}' OR outcome = '{k}')"
+        f" / nullif(count(outcome), 0) AS share_{k}"
+        for k, _, _ in OUTCOME_SHARES
+    )
+    return f"""
+SELECT body_id, any_value(body_name) AS body_name, any_value(region_code) AS region_code, year,
+    count(*) AS applications,
+    count(replied) AS replied,
+    count(*) FILTER (WHERE pending) AS pending,
+    median(working_days) AS median_working_days,
+    avg(CASE WHEN on_time THEN 1.0 ELSE 0.0 END) FILTER (WHERE on_time IS NOT NULL)
+        AS on_time_share,
+    count(*) FILTER (WHERE overdue_days > 0) AS overdue,
+    count(*) FILTER (WHERE extended) AS extended,
+    count(correction_date) AS corrections,
+    count(*) FILTER (WHERE third_party_days > 0) AS third_party,
+    count(*) FILTER (WHERE findings LIKE '%calendar_coverage%') AS calendar_errors,
+{shares}
+FROM core_application
+GROUP BY body_id, year
+ORDER BY body_id, year
+"""
+
+
+def load_ledgers(con: duckdb.DuckDBPyConnection, ledgers: LedgerTables | None) -> None:
+    """Load the ledger tables into a staging warehouse that already has the report tables."""
+    ledgers = ledgers or empty_ledgers()
+    _load(con, "core_application", ledgers.core_application)
+    if ledgers.quarantine.height:
+        con.register("_ledger_q", ledgers.quarantine)
+        con.execute("INSERT INTO core_quarantine SELECT * FROM _ledger_q")
+        con.unregister("_ledger_q")
+    mart = con.sql(body_year_sql()).pl()
+    _load(
+        con,
+        "out_ledger_body_year",
+        validate("out_ledger_body_year", conform("out_ledger_body_year", mart)),
+    )
+    long = table_three(ledgers.core_application, ledgers.body_years)
+    report = con.sql(
+        """
+        SELECT b.body_id, b.year, v.key, v.value, b.report_id
+        FROM out_body_year b JOIN core_value v USING (report_id)
+        WHERE v.key LIKE 'applications.%'
+        """
+    ).pl()
+    rec = reconcile(long, report.select("body_id", "year", "key", "value"))
+    names = pl.concat(
+        [
+            ledgers.core_application.select("body_id", "body_name"),
+            con.sql("SELECT body_id, name AS body_name FROM dim_body").pl(),
+        ]
+    ).unique("body_id", keep="first")
+    rec = rec.join(names, on="body_id", how="left").join(
+        report.select("body_id", pl.col("year").cast(pl.Int64), "report_id").unique(
+            ["body_id", "year"]
+        ),
+        on=["body_id", "year"],
+        how="left",
+    )
+    _load(
+        con,
+        "out_reconciliation",
+        validate("out_reconciliation", conform("out_reconciliation", rec)),
+    )
