@@ -438,8 +438,12 @@ def _ledger_line(r, lang: str) -> str:
 
 
 def _dagster_home() -> Path:
+    """The Dagster instance folder, with telemetry off (the pipeline runs without network)."""
     home = default_paths().home / "dagster"
     home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
     return home
 
 

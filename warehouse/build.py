@@ -21,9 +21,10 @@ from pipelines.extract.model import Extraction
 from pipelines.inbox import InboxEntry
 from schemas.models import conform, validate
 from schemas.registry import measures
-from schemas.tables import comments, ddl, tables
+from schemas.tables import comments, tables
 from warehouse import frames
 from warehouse.ledgers import LedgerTables, load_ledgers
+from warehouse.loading import load_table
 from warehouse.marts import (
     body_year_sql,
     cross_year_findings_sql,
@@ -144,16 +145,6 @@ def year_frame(years: Sequence[int]) -> pl.DataFrame:
     )
 
 
-def _load(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
-    con.execute(ddl(tables()[name]))
-    for stmt in comments(tables()[name]):
-        con.execute(stmt)
-    if frame.height:
-        con.register("_frame", frame)
-        con.execute(f"INSERT INTO {name} SELECT * FROM _frame")
-        con.unregister("_frame")
-
-
 def _load_mart(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> None:
     """Create a mart from SQL, validate it against its generated schema, add comments."""
     con.execute(sql)
@@ -179,15 +170,15 @@ def build_database(
     con = duckdb.connect(str(path))
     try:
         years = core.core_report["year"].drop_nulls().to_list()
-        _load(con, "dim_region", regions)
-        _load(con, "dim_body", core.dim_body)
-        _load(con, "dim_year", year_frame(years))
-        _load(con, "dim_measure", measure_frame())
-        _load(con, "raw_document", core.raw_document)
-        _load(con, "core_report", core.core_report)
-        _load(con, "core_value", core.core_value)
-        _load(con, "core_finding", core.core_finding)
-        _load(con, "core_quarantine", core.core_quarantine)
+        load_table(con, "dim_region", regions)
+        load_table(con, "dim_body", core.dim_body)
+        load_table(con, "dim_year", year_frame(years))
+        load_table(con, "dim_measure", measure_frame())
+        load_table(con, "raw_document", core.raw_document)
+        load_table(con, "core_report", core.core_report)
+        load_table(con, "core_value", core.core_value)
+        load_table(con, "core_finding", core.core_finding)
+        load_table(con, "core_quarantine", core.core_quarantine)
         _load_mart(con, "out_body_year", body_year_sql())
         con.execute(cross_year_findings_sql())
         con.execute(yoy_findings_sql())
@@ -207,7 +198,7 @@ def build_database(
                 "engine_version": [engine_version],
             }
         )
-        _load(con, "meta_build", validate("meta_build", conform("meta_build", meta)))
+        load_table(con, "meta_build", validate("meta_build", conform("meta_build", meta)))
         counts = {
             name: con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0] for name in tables()
         }

@@ -24,7 +24,8 @@ from pipelines.ledgers.aggregate import table_three
 from pipelines.ledgers.privacy import DEMO_KEY, PII_KEY_ENV, pii_key
 from pipelines.ledgers.reconcile import reconcile
 from schemas.models import conform, empty_frame, validate
-from schemas.tables import OUTCOME_SHARES, comments, ddl, tables
+from schemas.tables import OUTCOME_SHARES
+from warehouse.loading import load_table
 
 
 @dataclass(frozen=True)
@@ -159,16 +160,6 @@ def ledger_tables(
     )
 
 
-def _load(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
-    con.execute(ddl(tables()[name]))
-    for stmt in comments(tables()[name]):
-        con.execute(stmt)
-    if frame.height:
-        con.register("_ledger_frame", frame)
-        con.execute(f"INSERT INTO {name} SELECT * FROM _ledger_frame")
-        con.unregister("_ledger_frame")
-
-
 def body_year_sql() -> str:
     """``out_ledger_body_year`` from ``core_application``."""
     shares = ",\n".join(
@@ -199,13 +190,13 @@ ORDER BY body_id, year
 def load_ledgers(con: duckdb.DuckDBPyConnection, ledgers: LedgerTables | None) -> None:
     """Load the ledger tables into a staging warehouse that already has the report tables."""
     ledgers = ledgers or empty_ledgers()
-    _load(con, "core_application", ledgers.core_application)
+    load_table(con, "core_application", ledgers.core_application)
     if ledgers.quarantine.height:
         con.register("_ledger_q", ledgers.quarantine)
         con.execute("INSERT INTO core_quarantine SELECT * FROM _ledger_q")
         con.unregister("_ledger_q")
     mart = con.sql(body_year_sql()).pl()
-    _load(
+    load_table(
         con,
         "out_ledger_body_year",
         validate("out_ledger_body_year", conform("out_ledger_body_year", mart)),
@@ -232,7 +223,7 @@ def load_ledgers(con: duckdb.DuckDBPyConnection, ledgers: LedgerTables | None) -
         on=["body_id", "year"],
         how="left",
     )
-    _load(
+    load_table(
         con,
         "out_reconciliation",
         validate("out_reconciliation", conform("out_reconciliation", rec)),

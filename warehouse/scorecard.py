@@ -111,7 +111,7 @@ def build_scorecard(
     Needs ``out_body_year`` and ``dim_region`` loaded; only problems of reports in
     ``out_body_year`` (the one published report per body and year) are kept.
     """
-    from warehouse.build import _load
+    from warehouse.loading import load_table
 
     weights = weights or load_weights()
     body_years = con.sql(
@@ -121,8 +121,8 @@ def build_scorecard(
     checks = checks if checks is not None else empty_frame("out_report_check")
     checks = checks.filter(pl.col("report_id").is_in(body_years["report_id"].to_list()))
     regions = con.sql("SELECT region_code, city_code, province_code FROM dim_region").pl()
-    _load(con, "out_report_check", validate("out_report_check", checks))
-    _load(con, "out_scorecard", scorecard_frame(body_years, regions, checks, weights))
+    load_table(con, "out_report_check", validate("out_report_check", checks))
+    load_table(con, "out_scorecard", scorecard_frame(body_years, regions, checks, weights))
 
 
 def _in_region(region: str | None) -> str:
