@@ -26,6 +26,12 @@ GE_TABLES = (
     "core_finding",
     "out_body_year",
     "out_region_year",
+    "out_government_year",
+    "core_application",
+    "out_ledger_body_year",
+    "out_reconciliation",
+    "out_report_check",
+    "out_scorecard",
 )
 
 
