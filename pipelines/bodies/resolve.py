@@ -191,6 +191,12 @@ def _narrow(places: tuple[Place, ...], context: _Context) -> tuple[Place, ...]:
     """Cut several fitting places down by context, year, and to the latest of one name."""
     if len(places) < 2:
         return places
+    # The cheap cuts first (year, superseded codes): reading the context for clues costs more
+    # than the rest of a document's metadata, and a retired namesake (the county-level 淮安市
+    # before 2001) must not be picked by a clue that names its old parent.
+    places = _by_year_and_succession(places, context)
+    if len(places) < 2:
+        return places
     # One clue at a time, strongest first; a clue that fits none of the places is ignored.
     for clue in context.clues:
         for level in ("county", "city", "province"):
@@ -198,6 +204,11 @@ def _narrow(places: tuple[Place, ...], context: _Context) -> tuple[Place, ...]:
             inside = _at_or_inside(places, scope) if scope else ()
             if len(places) > 1 and inside:
                 places = inside
+    return _by_year_and_succession(places, context)
+
+
+def _by_year_and_succession(places: tuple[Place, ...], context: _Context) -> tuple[Place, ...]:
+    """Keep the places valid in the report's year and drop codes superseded by a namesake."""
     if context.year is not None and len(places) > 1:
         places = tuple(p for p in places if p.valid_in(context.year)) or places
 
