@@ -21,22 +21,14 @@ import re
 import shutil
 import subprocess
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
+
+from pipelines.demo.layout import Cell, place
 
 _WS = re.compile(r"\s+")
 _BLOCKS = frozenset(("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section",
                      "article", "ul", "ol", "header", "footer", "center", "blockquote"))
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One physical ``<td>``: its text and spans."""
-
-    text: str
-    rowspan: int = 1
-    colspan: int = 1
 
 
 Block = str | list[list[Cell]]  # a paragraph, or a table as rows of physical cells
@@ -83,19 +75,8 @@ def html_blocks(html: str) -> list[Block]:
 
 def grid(rows: list[list[Cell]]) -> tuple[int, list[tuple[int, int, Cell]]]:
     """Place physical cells on the table grid: (columns, [(row, column, cell)])."""
-    taken: set[tuple[int, int]] = set()
-    placed = []
-    for r, row in enumerate(rows):
-        c = 0
-        for cell in row:
-            while (r, c) in taken:
-                c += 1
-            placed.append((r, c, cell))
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    taken.add((r + dr, c + dc))
-            c += cell.colspan
-    n_cols = max((c for _, c in taken), default=-1) + 1
+    placed = place(rows)
+    n_cols = max((c + cell.colspan for _, c, cell in placed), default=0)
     return n_cols, placed
 
 
