@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from pipelines.checker.locate import cell_location
+from pipelines.checker.locate import cell_location, number_text
 from pipelines.checker.model import Problem
 
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -182,7 +182,7 @@ def check_catalogue(year: int | None, template: str | None, values: Mapping,
         if key not in values or values[key] == want:
             continue
         got = values[key]
-        got_s = str(int(got)) if float(got).is_integer() else str(got)
+        got_s = number_text(got)
         out.append(Problem(
             "catalogue", "catalogue_count", "error", (key,),
             cell_location(key, provenance.get(key)),

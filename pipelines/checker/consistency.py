@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from pipelines.checker.facts import ProseFigure
-from pipelines.checker.locate import cell_location, key_label
+from pipelines.checker.locate import cell_location, key_label, number_text
 from pipelines.checker.model import Problem
 from pipelines.extract.model import Finding
 from schemas.rules import PARTS, RULES, SUBROWS
@@ -20,10 +20,6 @@ CONSISTENCY_RULES = ("carry_balance", "row_total", "outcomes_sum", "category_sum
                      "appeals_total", "non_negative")
 _RULE_TEXT = {r["id"]: (r["zh"], r["en"]) for r in RULES}
 _KEY = re.compile(r"(?:applications|appeals|proactive|headline)\.[a-z_.]+[a-z]")
-
-
-def _fmt(v: float | int) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
 def _zh_message(f: Finding) -> str:
@@ -36,16 +32,16 @@ def _en_message(f: Finding, values: Mapping) -> str:
     rule_en = _RULE_TEXT.get(f.rule, ("", f.rule))[1]
     got = {k: values[k] for k in f.keys if k in values}
     if f.rule == "text_vs_table" and len(got) == 2:
-        prose, table = (_fmt(got[k]) for k in f.keys)
+        prose, table = (number_text(got[k]) for k in f.keys)
         return (f"The text gives {key_label(f.keys[0], 'en')} = {prose}, the table "
                 f"{key_label(f.keys[1], 'en')} = {table}. Rule: {rule_en}")
     if f.rule == "carry_balance" and len(got) == 4:
-        a, b, t, c = (_fmt(got[k]) for k in f.keys)
+        a, b, t, c = (number_text(got[k]) for k in f.keys)
         return f"{key_label(f.keys[0], 'en')}: {a} + {b} ≠ {t} + {c}. Rule: {rule_en}"
     if f.keys and f.keys[0] in got and len(f.keys) > 1:
         parts = sum(values.get(k, 0) for k in f.keys[1:])
-        return (f"{key_label(f.keys[0], 'en')} is printed as {_fmt(got[f.keys[0]])}, but its "
-                f"parts add up to {_fmt(parts)}. Rule: {rule_en}")
+        return (f"{key_label(f.keys[0], 'en')} is printed as {number_text(got[f.keys[0]])}, "
+                f"but its parts add up to {number_text(parts)}. Rule: {rule_en}")
     return f"{', '.join(key_label(k, 'en') for k in f.keys)}: {rule_en}"
 
 
@@ -107,6 +103,6 @@ def check_prose_figures(figures: Sequence[ProseFigure], values: Mapping,
         out.append(Problem(
             "text_vs_table", "prose_figure", "warning", keys,
             {"span": list(fig.span), "text": fig.text, "table": "三", "row": name},
-            f"正文称“{fig.text}”，表三“{name}”总计为 {_fmt(table)}。",
-            f"The text says \"{fig.text}\" but table 3 gives {name_en} = {_fmt(table)}."))
+            f"正文称“{fig.text}”，表三“{name}”总计为 {number_text(table)}。",
+            f"The text says \"{fig.text}\" but table 3 gives {name_en} = {number_text(table)}."))
     return out

@@ -10,13 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pipelines.checker.locate import cell_location, key_label
+from pipelines.checker.locate import cell_location, key_label, number_text
 from pipelines.checker.model import Problem
 from schemas.rules import COLUMNS
-
-
-def _fmt(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
 def check_carry_over(values: Mapping, previous: Mapping, prev_year: int,
@@ -30,10 +26,10 @@ def check_carry_over(values: Mapping, previous: Mapping, prev_year: int,
         out.append(Problem(
             "continuity", "carry_over_years", "error", (now,),
             cell_location(now, provenance.get(now)),
-            f"“{key_label(now)}”印为 {_fmt(values[now])}，但 {prev_year} 年度报告的"
-            f"“结转下年度继续办理”为 {_fmt(previous[before])}。",
-            f"{key_label(now, 'en')} is {_fmt(values[now])}, but the {prev_year} report carried "
-            f"forward {_fmt(previous[before])}."))
+            f"“{key_label(now)}”印为 {number_text(values[now])}，但 {prev_year} 年度报告的"
+            f"“结转下年度继续办理”为 {number_text(previous[before])}。",
+            f"{key_label(now, 'en')} is {number_text(values[now])}, but the {prev_year} report "
+            f"carried forward {number_text(previous[before])}."))
     return out
 
 
@@ -53,12 +49,13 @@ def check_in_force(values: Mapping, previous: Mapping, prev_year: int,
         out.append(Problem(
             "continuity", "in_force_continuity", "warning", tuple(keys),
             cell_location(keys[0], provenance.get(keys[0])),
-            f"表二“{name}”现行有效件数印为 {_fmt(values[keys[0]])}，但 {prev_year} 年的 "
-            f"{_fmt(previous[before])} + 本年制发 {_fmt(values[keys[1]])} − 本年废止 "
-            f"{_fmt(values[keys[2]])} = {_fmt(want)}。",
-            f"Table 2, {key_label(keys[0], 'en')}: printed {_fmt(values[keys[0]])}, but "
-            f"{_fmt(previous[before])} in force in {prev_year} + issued "
-            f"{_fmt(values[keys[1]])} - repealed {_fmt(values[keys[2]])} = {_fmt(want)}."))
+            f"表二“{name}”现行有效件数印为 {number_text(values[keys[0]])}，但 {prev_year} 年的 "
+            f"{number_text(previous[before])} + 本年制发 {number_text(values[keys[1]])} − 本年废止 "
+            f"{number_text(values[keys[2]])} = {number_text(want)}。",
+            f"Table 2, {key_label(keys[0], 'en')}: printed {number_text(values[keys[0]])}, but "
+            f"{number_text(previous[before])} in force in {prev_year} + issued "
+            f"{number_text(values[keys[1]])} - repealed {number_text(values[keys[2]])} = "
+            f"{number_text(want)}."))
     return out
 
 

@@ -60,3 +60,8 @@ def cell_location(key: str, provenance: dict | None = None) -> dict:
         if prov.get(k) is not None:
             out[k] = prov[k]
     return out
+
+
+def number_text(value: float | int) -> str:
+    """A printed figure as a reader would write it: 12, not 12.0."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
