@@ -8,15 +8,12 @@ checks live in :mod:`pipelines.checker`; scores and ranks are computed in the wa
 """
 
 
-import json
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import dagster as dg
 import polars as pl
 
+from pipelines.batch import map_cached
 from pipelines.checker.catalogue import Catalogue, is_catalogue, read_catalogue
 from pipelines.checker.facts import DocFacts, document_facts
 from pipelines.checker.run import CHECKER_VERSION, Previous, check_extraction
@@ -40,28 +37,9 @@ def _facts_of(path: str) -> dict:
 def read_facts(entries: list[InboxEntry], inbox: Inbox, cache: Path,
                workers: int = 1) -> dict[str, DocFacts]:
     """Text facts of every entry, cached as ``<cache>/<sha256>.json``; new ones in parallel."""
-    cache.mkdir(parents=True, exist_ok=True)
-    out: dict[str, DocFacts] = {}
-    todo = []
-    for e in entries:
-        hit = cache / f"{e.sha256}.json"
-        if hit.exists():
-            out[e.sha256] = DocFacts.from_json(json.loads(hit.read_text(encoding="utf-8")))
-        else:
-            todo.append(e)
-    paths = [str(inbox.object_path(e.sha256, e.suffix)) for e in todo]
-    if workers > 1 and len(todo) > 8:
-        context = multiprocessing.get_context("spawn")  # see pipelines.batch: never fork
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            results = list(pool.map(_facts_of, paths, chunksize=8))
-    else:
-        results = [_facts_of(p) for p in paths]
-    for e, d in zip(todo, results, strict=True):
-        tmp = cache / f".{e.sha256}.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, cache / f"{e.sha256}.json")
-        out[e.sha256] = DocFacts.from_json(d)
-    return out
+    jobs = [(e.sha256, str(inbox.object_path(e.sha256, e.suffix))) for e in entries]
+    results = map_cached(jobs, _facts_of, cache, workers)
+    return {key: DocFacts.from_json(d) for key, d in results.items()}
 
 
 def catalogues(inbox: Inbox) -> list[Catalogue]:
