@@ -48,15 +48,10 @@ def to_parquet(df: pl.DataFrame) -> bytes:
 
 
 def to_xlsx(df: pl.DataFrame, sheet: str = "data") -> bytes:
-    """One worksheet with a header row; callers check ``fits_xlsx`` first."""
+    """One worksheet with a header row; callers check ``XLSX_MAX_ROWS`` first."""
     buf = io.BytesIO()
     _flat(df).write_excel(buf, worksheet=sheet[:31], autofit=df.width <= 50)
     return buf.getvalue()
-
-
-def fits_xlsx(df: pl.DataFrame) -> bool:
-    """True when the frame fits in one worksheet."""
-    return df.height <= XLSX_MAX_ROWS
 
 
 def encode(df: pl.DataFrame, fmt: str) -> bytes:

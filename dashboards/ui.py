@@ -135,14 +135,19 @@ def set_current_view(page: str, name: str, df: pl.DataFrame) -> None:
 
 def download_buttons(df: pl.DataFrame, stem: str, key: str) -> None:
     """CSV (UTF-8 with BOM), Parquet and XLSX buttons for one frame, side by side."""
+    format_buttons(stem, key, df.height, lambda fmt: exports.encode(df, fmt))
+
+
+def format_buttons(stem: str, key: str, rows: int, encode: Callable[[str], bytes]) -> None:
+    """One download button per export format; XLSX only when ``rows`` fit in a worksheet."""
     cols = st.columns(len(exports.FORMATS))
     for col, (fmt, (name, mime)) in zip(cols, exports.FORMATS.items(), strict=True):
-        if fmt == "xlsx" and not exports.fits_xlsx(df):
+        if fmt == "xlsx" and rows > exports.XLSX_MAX_ROWS:
             col.caption(t("downloads.too_big_xlsx"))
             continue
         col.download_button(
             name,
-            data=exports.encode(df, fmt),
+            data=encode(fmt),
             file_name=f"{stem}.{fmt}",
             mime=mime,
             key=f"{key}-{fmt}",

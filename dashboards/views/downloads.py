@@ -11,7 +11,6 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards import data, store, ui
-from dashboards.exports import FORMATS
 from dashboards.i18n import frozen, t
 from dashboards.store import query
 
@@ -40,20 +39,7 @@ def _full_dataset() -> None:
     cols = query(data.columns, name)
     rows = query(data.table, name).height
     st.caption(t("downloads.rows", rows=f"{rows:,}", cols=len(cols)))
-    buttons = st.columns(len(FORMATS))
-    for col, (fmt, (label, mime)) in zip(buttons, FORMATS.items(), strict=True):
-        if fmt == "xlsx" and rows > 1_048_575:
-            col.caption(t("downloads.too_big_xlsx"))
-            continue
-        col.download_button(
-            label,
-            data=store.table_bytes(name, fmt),
-            file_name=f"{name}.{fmt}",
-            mime=mime,
-            key=f"dl-full-{fmt}",
-            on_click="ignore",
-            icon=":material/download:",
-        )
+    ui.format_buttons(name, "dl-full", rows, lambda fmt: store.table_bytes(name, fmt))
 
 
 def _export_package() -> None:
