@@ -80,6 +80,17 @@ YEAR = _c("year", "INTEGER", "统计年度", "statistics year", ge=1990, le=2100
 REGION_CODE = _c("region_code", "VARCHAR", "行政区划代码（GB/T 2260）", "GB/T 2260 division code")
 
 
+def _body_columns(level: Column) -> tuple[Column, ...]:
+    """The body a body × year row is about: id, name, region, level and type."""
+    return (
+        replace(BODY_ID, nullable=False),
+        _c("body_name", "VARCHAR", "机关名称", "body name"),
+        REGION_CODE,
+        level,
+        _c("body_type", "VARCHAR", "机关类型", "body type"),
+    )
+
+
 def _measure_columns() -> tuple[Column, ...]:
     cols = []
     for m in measures():
@@ -334,11 +345,7 @@ def tables() -> dict[str, Table]:
             "机关·年度宽表（含派生比率）",
             "body × year wide mart with derived rates",
             (
-                replace(BODY_ID, nullable=False),
-                _c("body_name", "VARCHAR", "机关名称", "body name"),
-                REGION_CODE,
-                level,
-                _c("body_type", "VARCHAR", "机关类型", "body type"),
+                *_body_columns(level),
                 replace(YEAR, nullable=False),
                 _c("template", "VARCHAR", "模板", "template version"),
                 REPORT_ID,
@@ -542,11 +549,7 @@ def _scorecard_tables(level: Column) -> tuple[Table, ...]:
             "年报质量评分：机关·年度（含地区内排名）",
             "report quality scorecard: body × year, ranked within its region",
             (
-                replace(BODY_ID, nullable=False),
-                _c("body_name", "VARCHAR", "机关名称", "body name"),
-                REGION_CODE,
-                level,
-                _c("body_type", "VARCHAR", "机关类型", "body type"),
+                *_body_columns(level),
                 replace(YEAR, nullable=False),
                 REPORT_ID,
                 _c("score", "DOUBLE", "得分", "score", nullable=False, ge=0.0),
