@@ -258,6 +258,42 @@ PROACTIVE_2019: tuple[tuple[str, str, str, str], ...] = (
     ),
 )
 
+# --- the pre-2019 statistics table (政府信息公开情况统计表) -------------------------------------
+# One figure per indicator (the 本年度 column); keys outside tables 二/三/四 of the later
+# templates, except where the indicator is the same thing (受理…总数 = new_received.total).
+STATS_TABLE: tuple[tuple[str, str, str, str], ...] = (
+    ("proactive.items_published", "主动公开信息数", "items proactively published (table)",
+     "count"),
+    ("proactive.items_published.website", "主动公开信息数·网站公开", "published on the website",
+     "count"),
+    ("proactive.items_published.gazette", "主动公开信息数·政府公报公开",
+     "published in the government gazette", "count"),
+    ("applications.channel.in_person", "申请方式·当面申请", "applications in person", "count"),
+    ("applications.channel.fax", "申请方式·传真申请", "applications by fax", "count"),
+    ("applications.channel.email", "申请方式·电子邮件申请", "applications by e-mail", "count"),
+    ("applications.channel.online", "申请方式·网上申请", "applications online", "count"),
+    ("applications.channel.letter", "申请方式·信函申请", "applications by letter", "count"),
+    ("applications.channel.letter_fax", "申请方式·信函、传真申请",
+     "applications by letter or fax", "count"),
+    ("applications.channel.other", "申请方式·其他形式申请", "applications in other forms",
+     "count"),
+    ("applications.other_reply.total", "其他类型答复（信息不存在、非本机关掌握等）",
+     "other replies (information not held etc.)", "count"),
+    ("appeals.litigation.total", "行政诉讼数（不分类型）", "lawsuits (any kind)", "count"),
+    ("appeals.complaints.total", "行政申诉、举报数", "administrative complaints and reports",
+     "count"),
+)
+# Table keys the statistics table gives under the same meaning as the later templates.
+STATS_TABLE_SHARED: tuple[str, ...] = (
+    "applications.new_received.total",
+    "applications.total_processed.total",
+    "applications.granted.total",
+    "applications.partially_granted.total",
+    "applications.denied.total",
+    "appeals.review.total",
+    "headline.fees_yuan",
+)
+
 HEADLINES: tuple[tuple[str, str, str, str], ...] = (
     ("items_published", "主动公开政府信息（条）", "items proactively published", "count"),
     ("policy_interpretations", "政策解读（件/篇）", "policy interpretations", "count"),
@@ -345,11 +381,20 @@ def _headline_measures() -> list[Measure]:
     ]
 
 
+def _stats_table_measures() -> list[Measure]:
+    out = []
+    for key, zh, en, unit in STATS_TABLE:
+        table, row, *col = key.split(".", 2)
+        out.append(Measure(key, table, zh, en, unit, ("pre2019",), row, col[0] if col else ""))
+    return out
+
+
 @cache
 def measures() -> tuple[Measure, ...]:
-    """Every canonical key in a stable, documented order."""
+    """Every canonical key in a stable, documented order (pre-2019 table keys last)."""
     return tuple(
-        _proactive_measures() + _application_measures() + _appeal_measures() + _headline_measures()
+        _proactive_measures() + _application_measures() + _appeal_measures()
+        + _headline_measures() + _stats_table_measures()
     )
 
 

@@ -29,6 +29,7 @@ PARTS = COLUMNS[:-1]
 CATEGORIES = tuple(c for c, _, _ in OUTCOME_CATEGORIES)
 SUBROWS = {c: tuple(r.key for r in APPLICATION_ROWS if r.category == c) for c in CATEGORIES}
 SIMPLE_OUTCOMES = ("granted", "partially_granted")
+OTHER_REPLY = "applications.other_reply.total"  # pre-2019 统计表: 其他类型答复数
 
 RULES: list[dict] = [
     {"id": "carry_balance", "severity": "error", "scope": "report",
@@ -131,11 +132,17 @@ def _category_parts(values: Values, cat: str, c: str) -> list[str] | None:
 def outcomes_sum(values: Values, cells: Cells, template: str | None = None) -> list[Finding]:
     """Rule 3: per column, total_processed = the outcome categories (sub-rows where printed)."""
     out = []
+    if template == "pre2019" and OTHER_REPLY not in values:
+        # The statistics table lists 同意/部分/否决 and, where printed, 其他类型答复; without
+        # that row the listed replies need not add up to the total.
+        return out
     for c in COLUMNS:
         total = f"applications.total_processed.{c}"
         if total not in values:
             continue
         parts = [f"applications.{r}.{c}" for r in SIMPLE_OUTCOMES]
+        if c == "total" and OTHER_REPLY in values:
+            parts.append(OTHER_REPLY)
         cats = [_category_parts(values, cat, c) for cat in CATEGORIES]
         if any(p is None for p in cats) or not all(p in values for p in parts):
             continue
@@ -183,6 +190,7 @@ def non_negative(values: Values, cells: Cells, template: str | None = None) -> l
 
 TEXT_VS_TABLE = (
     ("headline.applications_received", "applications.new_received.total"),
+    ("headline.items_published", "proactive.items_published"),
 )
 
 

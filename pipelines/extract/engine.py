@@ -14,6 +14,7 @@ from pipelines.extract.metadata import read_metadata
 from pipelines.extract.model import Extraction, Finding
 from pipelines.extract.proactive import read_proactive
 from pipelines.extract.readers import Document, read_bytes
+from pipelines.extract.stats_table import read_stats_table
 from pipelines.extract.tables import TableRead, read_appeals, read_applications
 from pipelines.extract.template import detect_template
 from pipelines.extract.tokens import group_tokens, tokenize
@@ -36,6 +37,12 @@ def _read_tables(ex: Extraction, doc: Document, text: str) -> None:
     if apps.values or apps.findings:
         _merge(ex, read_appeals(groups, apps.end, doc.container))
     _merge(ex, read_proactive(groups, apps.end or len(groups), ex.template, doc.container, text))
+
+
+def _read_stats_table(ex: Extraction, doc: Document, text: str) -> None:
+    """The pre-2019 statistics table; the prose's own figures only choose among its readings."""
+    stated = {f.key: f.value for f in prose.headline_figures(text) if f.kind == "number"}
+    _merge(ex, read_stats_table(group_tokens(tokenize(doc.lines)), doc.container, stated))
 
 
 def _read_prose(ex: Extraction, doc: Document, text: str) -> None:
@@ -64,6 +71,8 @@ def extract_document(doc: Document, source: str, sha256: str) -> Extraction:
     compact = prose.compact(text)
     if ex.template != "pre2019":
         _read_tables(ex, doc, compact)
+    else:
+        _read_stats_table(ex, doc, compact)
     _read_prose(ex, doc, compact)
     ex.findings.extend(check_all(ex.values, ex.cells, ex.template))
     if ex.year is None:

@@ -84,7 +84,7 @@ def read_proactive(
     if template not in ("2021", "2019"):
         return out
     cols = _columns(template)
-    start = next((i for i, g in enumerate(groups[:end]) if "第二十条" in g.label), None)
+    start = next((i for i, g in enumerate(groups[:end]) if labels.starts_proactive(g.label)), None)
     if start is None:
         return out
     seen: set[str] = set()

@@ -91,7 +91,8 @@ def _app_rows(
     A group whose nearest label names no row while its other label pieces name several rows
     (labels detached from their numbers: "5.属于三类内部事务信 息 1.本机关不掌握相关政 府信息"
     followed by one row of cells) cannot say which row its cells belong to: it is returned in
-    the third list and not read.
+    the third list and not read. So is a second group whose label names a row already read,
+    with other numbers: two rows never silently share one label.
     """
     rows: dict[str, tuple[list, Group]] = {}
     unsure: list[tuple[set[str], Group]] = []
@@ -110,10 +111,16 @@ def _app_rows(
         elif key is not None and g.values and key not in rows:
             cands = row_candidates(g.values, 7, row_total=True)
             rows[key] = (cands, g)
+        elif key is not None and g.values and _texts(g) != _texts(rows[key][1]):
+            unsure.append(({key}, g))  # a second row with the first one's label
         i += 1
         if key == "carried_forward":
             break
     return rows, i, unsure
+
+
+def _texts(g: Group) -> list[str]:
+    return [t.text for t in g.values]
 
 
 def _column_rules_hold(rows: dict[str, tuple]) -> bool:
@@ -163,8 +170,8 @@ def _put_detached(out: TableRead, det: detached.DetachedRead, reader: str) -> No
 def read_applications(groups: list[Group], reader: str) -> TableRead:
     """Table 三 from the label groups: 7 cells per row, by label, rules-resolved when flattened."""
     out = TableRead()
-    start = next((i for i, g in enumerate(groups) if labels.APPLICATION_LABELS[0][1].search(
-        g.label) and g.values), None)
+    start = next((i for i, g in enumerate(groups)
+                  if labels.starts_applications(g.label) and g.values), None)
     if start is None:
         return out
     rows, out.end, unsure = _app_rows(groups, start)
@@ -174,6 +181,14 @@ def read_applications(groups: list[Group], reader: str) -> TableRead:
             _put_detached(out, det, reader)
             return out
     for named, g in unsure:
+        if len(named) == 1:
+            (key,) = named
+            first = rows.pop(key, None)
+            out.findings.append(Finding(
+                "shared_label", "warning", tuple(f"applications.{key}.{c}" for c in APP_COLUMNS),
+                f"表三两行数字 {_texts(first[1]) if first else []} 与 {_texts(g)} 的标签"
+                f"“{g.last_label[:20]}”都指向同一行 {key}，无法确定哪一行是，未发布", "reading"))
+            continue
         out.findings.append(Finding(
             "ambiguous_label", "warning",
             tuple(f"applications.{k}.{c}" for k in sorted(named) for c in APP_COLUMNS),
@@ -211,7 +226,7 @@ def read_applications(groups: list[Group], reader: str) -> TableRead:
 def read_appeals(groups: list[Group], start: int, reader: str) -> TableRead:
     """Table 四: the first 15 values after the 行政复议 header, checked by rule 4 when cut."""
     out = TableRead()
-    i = next((j for j in range(start, len(groups)) if labels.APPEALS_START.search(groups[j].label)),
+    i = next((j for j in range(start, len(groups)) if labels.starts_appeals(groups[j].label)),
              None)
     if i is None:
         return out
@@ -220,7 +235,7 @@ def read_appeals(groups: list[Group], start: int, reader: str) -> TableRead:
         if values and g.labels and not labels.is_appeals_header(g.label):
             break
         if not values and g.labels and not labels.is_appeals_header(g.last_label) and (
-                not labels.APPEALS_START.search(g.label)):
+                not labels.starts_appeals(g.label)):
             break
         if len(g.values) < 15 and all(t.text == EMPTY_MARK for t in g.values):
             continue  # blank cells of the header layout, not data

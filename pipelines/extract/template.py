@@ -9,10 +9,18 @@ from __future__ import annotations
 
 import re
 
-_T2021 = re.compile(r"本年制发件数|本年废止件数|现行有效件数|本年处理决定数量")
-_T2019 = re.compile(r"本年新制作数量|本年新公开数量|对外公开总数量|政府集中采购|上一年项目数量")
-_OTHER_SUBROWS = re.compile(r"逾期不补正|逾期未按收费通知")
-_TABLE3 = re.compile(r"本年新收")
+from schemas.vocabulary import Word
+from schemas.vocabulary import tables as vocab
+
+
+def _any(ws: tuple[Word, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w.text) for w in ws))
+
+
+_T2021 = _any(vocab.TEMPLATE_2021)
+_T2019 = _any(vocab.TEMPLATE_2019)
+_OTHER_SUBROWS = _any(vocab.TEMPLATE_2021_OTHER_SUBROWS)
+_TABLE3 = _any(vocab.TABLE3_START)
 
 
 def detect_template(text: str, year: int | None) -> str | None:
