@@ -18,7 +18,7 @@ from pipelines.extract.model import Body
 from pipelines.ledgers import body as bodies
 from pipelines.ledgers import deadlines, normalize, privacy
 from pipelines.ledgers.dates import parse_dates
-from pipelines.ledgers.headers import FIELD_HEADERS
+from pipelines.ledgers.headers import FIELDS
 from pipelines.ledgers.read import LedgerReadError, read_ledger_bytes
 
 # rule → (severity, message zh / en). Row findings; overdue is a result, not a finding.
@@ -88,7 +88,7 @@ def _unreadable(label: str, raw: str, parsed: pl.Expr) -> pl.Expr:
 
 
 def _parse(raw: pl.DataFrame) -> pl.DataFrame:
-    for f in FIELD_HEADERS:
+    for f in FIELDS:
         if f not in raw.columns:
             raw = raw.with_columns(pl.lit(None, pl.Utf8).alias(f))
     parsed = raw.with_columns(
