@@ -92,12 +92,6 @@ def match_headers(headers: list[object]) -> HeaderMap:
     return out
 
 
-def map_headers(headers: list[object]) -> tuple[dict[int, str], list[str]]:
-    """Column position → field, and every header not read (unknown, ambiguous or duplicate)."""
-    m = match_headers(headers)
-    return m.mapping, [*m.unknown, *m.ambiguous, *m.duplicate]
-
-
 def find_header_row(rows: list[list[object]], limit: int = 10) -> int | None:
     """The first of the top rows that names the required fields (titles may sit above it)."""
     for i, row in enumerate(rows[:limit]):

@@ -57,6 +57,7 @@ class LedgerResult:
     file_error: str | None = None
     encoding: str = ""
     unknown_headers: list[str] = field(default_factory=list)
+    ambiguous_headers: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def applications(self) -> pl.DataFrame:
@@ -236,7 +237,17 @@ def process_ledger(
         on_time=pl.when(pl.col("overdue_days").is_not_null()).then(pl.col("overdue_days") == 0),
         outcome_category=pl.col("outcome").str.split(".").list.first(),
     )
-    return LedgerResult(source, frame, body, rule, year, None, raw.encoding, raw.unknown_headers)
+    return LedgerResult(
+        source,
+        frame,
+        body,
+        rule,
+        year,
+        None,
+        raw.encoding,
+        raw.unknown_headers,
+        raw.ambiguous_headers,
+    )
 
 
 def _empty_rows() -> pl.DataFrame:

@@ -45,7 +45,6 @@ APPLICATION_FORM = "政府信息公开申请表 as Excel-HTML (GitHub shwenguang
 REPORT_TOOL = "年报比对 tool's table 三 labels (GitHub, 其他处理-申请人逾期不补正)"
 DINGXI_FORM = "定西市政府信息公开情况统计报表 (fsou.net)"
 APPLICANT_SELECT = "申请人类别 select in government service systems (GitHub JSP/FTL)"
-REPLY_LIST = "reply list page (GitHub el-table: 答复时间/答复结果)"
 
 
 @dataclass(frozen=True)
