@@ -18,7 +18,7 @@ from pipelines.extract.model import Body
 from pipelines.ledgers import body as bodies
 from pipelines.ledgers import deadlines, normalize, privacy
 from pipelines.ledgers.dates import parse_dates
-from pipelines.ledgers.headers import FIELD_HEADERS
+from pipelines.ledgers.headers import FIELDS
 from pipelines.ledgers.read import LedgerReadError, read_ledger_bytes
 
 # rule → (severity, message zh / en). Row findings; overdue is a result, not a finding.
@@ -57,6 +57,7 @@ class LedgerResult:
     file_error: str | None = None
     encoding: str = ""
     unknown_headers: list[str] = field(default_factory=list)
+    ambiguous_headers: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def applications(self) -> pl.DataFrame:
@@ -88,7 +89,7 @@ def _unreadable(label: str, raw: str, parsed: pl.Expr) -> pl.Expr:
 
 
 def _parse(raw: pl.DataFrame) -> pl.DataFrame:
-    for f in FIELD_HEADERS:
+    for f in FIELDS:
         if f not in raw.columns:
             raw = raw.with_columns(pl.lit(None, pl.Utf8).alias(f))
     parsed = raw.with_columns(
@@ -236,7 +237,17 @@ def process_ledger(
         on_time=pl.when(pl.col("overdue_days").is_not_null()).then(pl.col("overdue_days") == 0),
         outcome_category=pl.col("outcome").str.split(".").list.first(),
     )
-    return LedgerResult(source, frame, body, rule, year, None, raw.encoding, raw.unknown_headers)
+    return LedgerResult(
+        source,
+        frame,
+        body,
+        rule,
+        year,
+        None,
+        raw.encoding,
+        raw.unknown_headers,
+        raw.ambiguous_headers,
+    )
 
 
 def _empty_rows() -> pl.DataFrame:

@@ -18,7 +18,7 @@ import openpyxl
 import polars as pl
 
 from pipelines.ledgers.dates import cell_text
-from pipelines.ledgers.headers import find_header_row, map_headers
+from pipelines.ledgers.headers import find_header_row, match_headers
 
 
 class LedgerReadError(ValueError):
@@ -27,13 +27,18 @@ class LedgerReadError(ValueError):
 
 @dataclass
 class RawLedger:
-    """A ledger as text: ``table`` has a ``row`` column (1 = first row under the header)."""
+    """A ledger as text: ``table`` has a ``row`` column (1 = first row under the header).
+
+    ``unknown_headers`` were not read (no field, or a field already read from a better column);
+    ``ambiguous_headers`` were not read either, because each speaks for two fields equally.
+    """
 
     table: pl.DataFrame
     title: str = ""
     unknown_headers: list[str] = field(default_factory=list)
     bad_rows: list[tuple[int, str]] = field(default_factory=list)  # (row, reason)
     encoding: str = ""
+    ambiguous_headers: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -53,7 +58,8 @@ def _from_rows(rows: list[list[object]], encoding: str) -> RawLedger:
     h = find_header_row(top)
     if h is None:
         raise LedgerReadError("找不到表头（需含申请日期与申请人类型列）/ no header row found")
-    mapping, unknown = map_headers(top[h])
+    headers = match_headers(top[h])
+    mapping = headers.mapping
     title = " ".join(c for r in top[:h] for c in r if c)
     width = len(top[h])
     cols: dict[str, list[str]] = {f: [] for f in mapping.values()}
@@ -79,7 +85,8 @@ def _from_rows(rows: list[list[object]], encoding: str) -> RawLedger:
     table = pl.DataFrame(
         {"row": numbers, **cols}, schema={"row": pl.Int64, **dict.fromkeys(cols, pl.Utf8)}
     )
-    return RawLedger(table, title, unknown, bad, encoding)
+    unknown = [*headers.unknown, *headers.duplicate]
+    return RawLedger(table, title, unknown, bad, encoding, headers.ambiguous)
 
 
 def _csv_fast(text: str, encoding: str) -> RawLedger | None:
@@ -88,7 +95,8 @@ def _csv_fast(text: str, encoding: str) -> RawLedger | None:
     h = find_header_row(head)
     if h is None or h > 0:
         return None
-    mapping, unknown = map_headers(head[0])
+    headers = match_headers(head[0])
+    mapping = headers.mapping
     try:
         df = pl.read_csv(
             text.encode("utf-8"),
@@ -106,7 +114,8 @@ def _csv_fast(text: str, encoding: str) -> RawLedger | None:
     fields = [c for c in df.columns if c != "row"]
     if fields:  # blank lines carry no application
         df = df.filter(pl.any_horizontal(pl.col(fields).str.strip_chars() != ""))
-    return RawLedger(df, "", unknown, [], encoding)
+    unknown = [*headers.unknown, *headers.duplicate]
+    return RawLedger(df, "", unknown, [], encoding, headers.ambiguous)
 
 
 def read_ledger_bytes(data: bytes, name: str) -> RawLedger:
