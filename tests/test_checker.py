@@ -88,7 +88,14 @@ def test_prose_figure_against_the_table_with_blank_totals() -> None:
     [p] = check_prose_figures(figs, values, cells)
     assert (p.rule, p.severity, p.keys) == ("prose_figure", "warning",
                                             ("applications.unable.total",))
-    assert p.message_zh == "正文称“无法提供265件”，表三“无法提供”总计为 337。"
+    # the totals were printed blank: the message says the 337 is computed, not printed
+    assert p.message_zh == "正文称“无法提供265件”，表三“无法提供”的总计印为空白，按各列相加为 337。"
+    assert "prints the" in p.message_en and "total blank" in p.message_en
+    printed = {**values, **{f"applications.unable.{r}.total": v for r, v in
+                            (("not_held", 265), ("needs_creation", 47), ("unclear_after_correction",
+                                                                         25))}}
+    [q] = check_prose_figures(figs, printed, {})
+    assert q.message_zh == "正文称“无法提供265件”，表三“无法提供”总计为 337。"
 
 
 def test_continuity_carry_over_and_in_force() -> None:

@@ -89,6 +89,18 @@ def table_total(key: str, values: Mapping, cells: Mapping | None = None) -> floa
     return _row_total(row, values, cells)
 
 
+def total_is_computed(key: str, values: Mapping, cells: Mapping | None = None) -> bool:
+    """True when :func:`table_total` had to add columns up: a 总计 involved was printed blank."""
+    cells = cells or {}
+    rows: list[str] = []
+    for k in key.split("+"):
+        row = k.split(".")[1]
+        subs = SUBROWS.get(row, ())
+        rows += list(subs) if subs and all(
+            f"applications.{s}.total" in values for s in subs) else [row]
+    return any(cells.get(f"applications.{r}.total") in ("empty", "dash") for r in rows)
+
+
 def check_prose_figures(figures: Sequence[ProseFigure], values: Mapping,
                         cells: Mapping | None = None) -> list[Problem]:
     """A figure stated in the words that differs from the table it restates (a warning)."""
@@ -100,9 +112,14 @@ def check_prose_figures(figures: Sequence[ProseFigure], values: Mapping,
         keys = tuple(fig.key.split("+"))
         name = "+".join(key_label(k).split("·")[0] for k in keys)
         name_en = " + ".join(key_label(k, "en").split(" · ")[0] for k in keys)
+        n = number_text(table)
+        if total_is_computed(fig.key, values, cells):
+            zh = f"表三“{name}”的总计印为空白，按各列相加为 {n}"
+            en = f"table 3 prints the {name_en} total blank; its columns add up to {n}"
+        else:
+            zh, en = f"表三“{name}”总计为 {n}", f"table 3 gives {name_en} = {n}"
         out.append(Problem(
             "text_vs_table", "prose_figure", "warning", keys,
             {"span": list(fig.span), "text": fig.text, "table": "三", "row": name},
-            f"正文称“{fig.text}”，表三“{name}”总计为 {number_text(table)}。",
-            f"The text says \"{fig.text}\" but table 3 gives {name_en} = {number_text(table)}."))
+            f"正文称“{fig.text}”，{zh}。", f"The text says \"{fig.text}\" but {en}."))
     return out

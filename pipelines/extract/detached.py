@@ -57,6 +57,8 @@ class DetachedRead:
 
     rows: dict[str, list[Cell | None]]  # None = a cell that could not be placed
     lines: dict[str, int]
+    # cells printed blank where the rules need a figure: withheld, not a lost cell
+    blanked: dict[str, list[str]] = field(default_factory=dict)
 
 
 def line_rows(groups: list[Group]) -> list[LineRow]:
@@ -102,6 +104,33 @@ def rules_hold(rows: dict[str, list[Cell | None]]) -> bool:
         row_total, carry_balance, outcomes_sum, category_sum))
 
 
+def _failures(rows: dict[str, list[Cell | None]]) -> int:
+    values, cells = _values(rows)
+    return sum(len(check(values, cells)) for check in (
+        row_total, carry_balance, outcomes_sum, category_sum))
+
+
+def _doubt_blanks(rows: dict[str, list[Cell | None]]
+                  ) -> tuple[dict[str, list[Cell | None]], dict[str, list[str]]]:
+    """Rows whose blank cells break the rules, with those blanks withheld (``None``).
+
+    Text extracted from a PDF by a third party loses values as well as cells: a blank the
+    rules say must hold a figure (结转下年度's 总计 blank while its columns add up to 1) is
+    not read as 0. A row's blanks are withheld only when that removes failures.
+    """
+    rows = dict(rows)
+    blanked: dict[str, list[str]] = {}
+    for key, row in list(rows.items()):
+        if not any(c is not None and c[1] == "empty" for c in row):
+            continue
+        trial = [None if c is not None and c[1] == "empty" else c for c in row]
+        if _failures({**rows, key: trial}) < _failures(rows):
+            rows[key] = trial
+            blanked[key] = [col for col, c in zip(COLUMNS, row, strict=True)
+                            if c is not None and c[1] == "empty"]
+    return rows, blanked
+
+
 def _place_lost_cell(six: list[Cell], key: str, rows: dict) -> list[Cell | None] | None:
     """A row printed with 6 of its 7 cells: the columns every consistent placement agrees on."""
     survivors = []
@@ -142,12 +171,16 @@ def read_detached(groups: list[Group]) -> DetachedRead | None:
     rows: dict[str, list[Cell | None]] = {
         key: list(cells) for key, (_, cells) in zip(order, printed, strict=True)
         if len(cells) == 7}
+    blanked: dict[str, list[str]] = {}
     if not rules_hold(rows):
-        return None
+        rows, blanked = _doubt_blanks(rows)
+        if not rules_hold(rows):
+            return None
     for key, (_, cells) in zip(order, printed, strict=True):
         if len(cells) == 6:
             placed = _place_lost_cell(cells, key, rows)
             if placed is None:
                 return None
             rows[key] = placed
-    return DetachedRead(rows, {key: ln.line for key, (ln, _) in zip(order, printed, strict=True)})
+    lines_of = {key: ln.line for key, (ln, _) in zip(order, printed, strict=True)}
+    return DetachedRead(rows, lines_of, blanked)

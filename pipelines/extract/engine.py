@@ -20,7 +20,7 @@ from pipelines.extract.template import detect_template
 from pipelines.extract.tokens import group_tokens, tokenize
 from schemas.rules import check_all
 
-ENGINE_VERSION = "0.3.0"
+ENGINE_VERSION = "0.4.0"
 
 
 def _merge(ex: Extraction, part: TableRead) -> None:
@@ -31,7 +31,7 @@ def _merge(ex: Extraction, part: TableRead) -> None:
 
 
 def _read_tables(ex: Extraction, doc: Document, text: str) -> None:
-    groups = group_tokens(tokenize(doc.lines))
+    groups = group_tokens(tokenize(doc.lines, doc.table_rows))
     apps = read_applications(groups, doc.container)
     _merge(ex, apps)
     if apps.values or apps.findings:
@@ -42,7 +42,8 @@ def _read_tables(ex: Extraction, doc: Document, text: str) -> None:
 def _read_stats_table(ex: Extraction, doc: Document, text: str) -> None:
     """The pre-2019 statistics table; the prose's own figures only choose among its readings."""
     stated = {f.key: f.value for f in prose.headline_figures(text) if f.kind == "number"}
-    _merge(ex, read_stats_table(group_tokens(tokenize(doc.lines)), doc.container, stated))
+    groups = group_tokens(tokenize(doc.lines, doc.table_rows))
+    _merge(ex, read_stats_table(groups, doc.container, stated))
 
 
 def _read_prose(ex: Extraction, doc: Document, text: str) -> None:

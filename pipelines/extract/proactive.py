@@ -14,7 +14,7 @@ import re
 
 from pipelines.extract import flattened, labels
 from pipelines.extract.model import Finding
-from pipelines.extract.tables import TableRead, direct_cells
+from pipelines.extract.tables import TableRead, direct_cells, may_cut
 from pipelines.extract.tokens import Group
 from schemas.registry import PROACTIVE_2019, PROACTIVE_2021
 
@@ -69,7 +69,9 @@ def _read_row(g: Group, n: int, fixed: dict[int, int]) -> tuple[list | None, str
     if direct is not None:
         return direct, "table"
     runs = [t.text for t in g.values]
-    cands = flattened.split_runs(runs, n) if len(runs) < n else []
+    # Only numbers that ran together are cut (never one printed in a cell of its own); a cut is
+    # kept when it is the only one, or when the prose's figures leave one (see :func:`_agreed`).
+    cands = flattened.split_runs(runs, n) if len(runs) < n and may_cut(g.values) else []
     return _agreed(cands, fixed), "constraint"
 
 

@@ -31,6 +31,9 @@ class Document:
     lines: list[Line] = field(default_factory=list)
     encoding: str | None = None
     reader: str = ""
+    # Lines that are rows of a real table (HTML/DOCX/PDF table, Markdown pipe row): each of
+    # their cells was printed on its own, so a number there is never cut into several cells.
+    table_rows: frozenset[int] = frozenset()
 
     @property
     def text(self) -> str:
@@ -105,20 +108,23 @@ def read_text_lines(text: str) -> list[Line]:
     return out
 
 
-def read_markdown_lines(text: str) -> list[Line]:
+def read_markdown_lines(text: str, table_rows: set[int] | None = None) -> list[Line]:
     """Markdown: pipe-table rows become cell lines; other lines are read as plain text.
 
-    An empty pipe cell is dropped rather than kept as blank: in third-party Markdown made from
-    PDFs an empty cell is usually a lost value or layout padding, not a printed blank.
+    An empty pipe cell is kept as a blank cell (:data:`EMPTY_MARK`): ``| 规章 | 10 | | 3 |``
+    is 10, blank, 3 — dropping it would shift 3 into the blank's column. Blank padding at the
+    ends of a row is trimmed by the table readers like any label column's blanks.
     """
     out: list[Line] = []
     for raw in normalize_text(text).splitlines():
         if _MD_RULE.match(raw):
             continue
         if _MD_TABLE_LINE.match(raw):
-            cells = [_clean_label_cell(c) for c in raw.strip().strip("|").split("|")]
-            cells = [c for c in cells if c]
-            if cells:
+            cells = [_clean_label_cell(c) or EMPTY_MARK
+                     for c in raw.strip().removeprefix("|").removesuffix("|").split("|")]
+            if any(c != EMPTY_MARK for c in cells):
+                if table_rows is not None:
+                    table_rows.add(len(out))
                 out.append(cells)
             continue
         line = raw.strip().lstrip("#").strip()
@@ -145,7 +151,7 @@ def _table_lines(table) -> list[Line]:
     return rows
 
 
-def _walk_html(node, lines: list[Line], buf: list[str]) -> None:
+def _walk_html(node, lines: list[Line], buf: list[str], rows: set[int]) -> None:
     for child in node.iter(include_text=True):
         tag = child.tag
         if tag == "-text":
@@ -154,13 +160,15 @@ def _walk_html(node, lines: list[Line], buf: list[str]) -> None:
             continue
         elif tag == "table":
             _flush(lines, buf)
-            lines.extend(_table_lines(child))
+            table = _table_lines(child)
+            rows.update(range(len(lines), len(lines) + len(table)))
+            lines.extend(table)
         elif tag in _BLOCK_TAGS:
             _flush(lines, buf)
-            _walk_html(child, lines, buf)
+            _walk_html(child, lines, buf, rows)
             _flush(lines, buf)
         else:
-            _walk_html(child, lines, buf)
+            _walk_html(child, lines, buf, rows)
 
 
 def _flush(lines: list[Line], buf: list[str]) -> None:
@@ -173,8 +181,11 @@ def _flush(lines: list[Line], buf: list[str]) -> None:
                 lines.append(cells)
 
 
-def read_html_lines(html: str) -> list[Line]:
-    """HTML: block elements become lines; each ``<tr>`` becomes one line of its physical cells."""
+def read_html_lines(html: str, table_rows: set[int] | None = None) -> list[Line]:
+    """HTML: block elements become lines; each ``<tr>`` becomes one line of its physical cells.
+
+    ``table_rows`` (optional) receives the indexes of the lines that are table rows.
+    """
     from selectolax.lexbor import LexborHTMLParser
 
     tree = LexborHTMLParser(html)
@@ -185,7 +196,7 @@ def read_html_lines(html: str) -> list[Line]:
     if title is not None and title.text().strip():
         lines.append([_clean(title.text())])
     if root is not None:
-        _walk_html(root, lines, buf)
+        _walk_html(root, lines, buf, table_rows if table_rows is not None else set())
         _flush(lines, buf)
     return lines
 
@@ -370,12 +381,13 @@ class _DocxBody:
     """
 
     __slots__ = ("above", "before", "body", "body_para", "cells", "h", "lines", "p", "parts", "r",
-                 "tbl", "tc", "tr")
+                 "rows", "tbl", "tc", "tr")
     TAGS = (_TBL, _TR, _TC, _P, _HYPERLINK, _R, _GRID_SPAN, _V_MERGE, _GRID_BEFORE, *_RUN_TAGS)
 
     def __init__(self, body) -> None:
         self.body = body
         self.lines: list[Line] = []
+        self.rows: set[int] = set()  # indexes of the lines that are table rows
         self.tbl = self.tr = self.tc = self.p = self.h = self.r = None
         self.parts: list[str] = []  # text parts of the current paragraph
         self.body_para: list[str] | None = None
@@ -408,6 +420,7 @@ class _DocxBody:
             self.body_para = None
         if self.cells is not None:
             line, self.above = _row_line(self.cells, self.before, self.above)
+            self.rows.add(len(self.lines))
             self.lines.append(line)
             self.cells = None
 
@@ -450,7 +463,7 @@ class _DocxBody:
                 self.cells[-1].cont = el.get(_VAL, "continue") == "continue"
 
 
-def read_docx_lines(data: bytes) -> list[Line]:
+def read_docx_lines(data: bytes, table_rows: set[int] | None = None) -> list[Line]:
     """DOCX: paragraphs and tables of the body in order, read from the WordprocessingML.
 
     The XML is read directly with lxml (python-docx made DOCX the slowest container); the
@@ -465,27 +478,35 @@ def read_docx_lines(data: bytes) -> list[Line]:
     root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, huge_tree=True))
     lines: list[Line] = []
     for body in root.iterchildren(_W + "body"):
-        lines.extend(_DocxBody(body).read())
+        reader = _DocxBody(body)
+        body_lines = reader.read()
+        if table_rows is not None:
+            table_rows.update(len(lines) + i for i in reader.rows)
+        lines.extend(body_lines)
     return lines
 
 
 def read_bytes(data: bytes, source: str = "") -> Document:
     """Read any supported container into a :class:`Document` (may raise on corrupt files)."""
     container = sniff_container(data, source)
+    rows: set[int] = set()
     if container == "pdf":
         return Document("pdf", read_pdf_lines(data), reader="pdfplumber")
     if container == "docx":
         if not _is_docx(data):
             raise ValueError("ZIP archive without word/document.xml: not a DOCX report")
-        return Document("docx", read_docx_lines(data), reader="docx-xml")
+        lines = read_docx_lines(data, rows)
+        return Document("docx", lines, reader="docx-xml", table_rows=frozenset(rows))
     text, enc = decode_bytes(data)
     container = sniff_text(text, source)
-    if container == "js":
-        return Document("html", read_html_lines(unwrap_js_strings(text)), enc, reader="html-in-js")
-    if container == "html":
-        return Document("html", read_html_lines(text), enc, reader="html")
+    if container in ("js", "html"):
+        html = unwrap_js_strings(text) if container == "js" else text
+        lines = read_html_lines(html, rows)
+        return Document("html", lines, enc, reader="html-in-js" if container == "js" else "html",
+                        table_rows=frozenset(rows))
     if container == "md":
-        return Document("md", read_markdown_lines(text), enc, reader="markdown")
+        lines = read_markdown_lines(text, rows)
+        return Document("md", lines, enc, reader="markdown", table_rows=frozenset(rows))
     return Document("txt", read_text_lines(text), enc, reader="text")
 
 

@@ -61,17 +61,30 @@ def direct_cells(values: list[Token], n: int) -> list[tuple[int | float, str]] |
     return out
 
 
-def row_candidates(values: list[Token], n: int, row_total: bool) -> list[tuple]:
-    """Readings of a row: one direct reading, or every digit split that satisfies the total."""
+def may_cut(values: list[Token]) -> bool:
+    """True when a row's numbers may be cut into several cells.
+
+    A real table cell holds one number, so a row with any number printed in a cell of its own
+    is never cut; only text that ran together is.
+    """
+    return not any(t.in_cell for t in values)
+
+
+def row_candidates(values: list[Token], n: int, row_total: bool) -> tuple[list[tuple], str]:
+    """Readings of a row and how they were read.
+
+    One direct reading (``table``), or every digit split that satisfies the total
+    (``constraint``: the rule chose the cut, even when it left a single reading).
+    """
     direct = direct_cells(values, n)
     if direct is not None:
-        return [tuple(direct)]
+        return [tuple(direct)], "table"
     runs = [t.text for t in values]
-    if len(runs) < n and all(flattened.is_digit_run(r) for r in runs):
+    if len(runs) < n and may_cut(values) and all(flattened.is_digit_run(r) for r in runs):
         cands = (flattened.split_with_total(runs, n) if row_total
                  else flattened.split_runs(runs, n))
-        return [tuple((v, "number") for v in c) for c in cands]
-    return []
+        return [tuple((v, "number") for v in c) for c in cands], "constraint"
+    return [], "table"
 
 
 # --- table 三 -------------------------------------------------------------------------------
@@ -85,7 +98,7 @@ def _named_rows(g: Group, category: str | None) -> set[str]:
 
 def _app_rows(
     groups: list[Group], start: int
-) -> tuple[dict[str, tuple[list, Group]], int, list[tuple[set[str], Group]]]:
+) -> tuple[dict[str, tuple[list, Group, str]], int, list[tuple[set[str], Group]]]:
     """Collect table-三 label groups from ``start`` until 结转下年度 (inclusive).
 
     A group whose nearest label names no row while its other label pieces name several rows
@@ -94,7 +107,7 @@ def _app_rows(
     the third list and not read. So is a second group whose label names a row already read,
     with other numbers: two rows never silently share one label.
     """
-    rows: dict[str, tuple[list, Group]] = {}
+    rows: dict[str, tuple[list, Group, str]] = {}
     unsure: list[tuple[set[str], Group]] = []
     category: str | None = None
     i = start
@@ -109,8 +122,8 @@ def _app_rows(
         if len(named) > 1 and g.values:
             unsure.append((named, g))
         elif key is not None and g.values and key not in rows:
-            cands = row_candidates(g.values, 7, row_total=True)
-            rows[key] = (cands, g)
+            cands, how = row_candidates(g.values, 7, row_total=True)
+            rows[key] = (cands, g, how)
         elif key is not None and g.values and _texts(g) != _texts(rows[key][1]):
             unsure.append(({key}, g))  # a second row with the first one's label
         i += 1
@@ -144,17 +157,23 @@ def _column_rules_hold(rows: dict[str, tuple]) -> bool:
     return True
 
 
-def _complete(rows: dict[str, tuple[list, Group]]) -> bool:
+def _complete(rows: dict[str, tuple[list, Group, str]]) -> bool:
     """Every row of a template read by its label, each with exactly one reading."""
-    got = {k for k, (cands, _) in rows.items() if len(cands) == 1}
+    got = {k for k, (cands, _, _) in rows.items() if len(cands) == 1}
     return any(set(order) <= got for order in detached.ORDERS.values())
 
 
 def _put_detached(out: TableRead, det: detached.DetachedRead, reader: str) -> None:
     """Store rows assigned in template order; a cell that could not be placed is reported."""
+    for k, cols in det.blanked.items():
+        keys = tuple(f"applications.{k}.{c}" for c in cols)
+        out.findings.append(Finding(
+            "blank_against_rules", "warning", keys,
+            f"表三第 {det.lines[k] + 1} 行 {list(keys)} 印为空白，但勾稽关系要求其有数值"
+            "（可能在转写中丢失），未发布", "reading"))
     for k, cells in det.rows.items():
         lost = [f"applications.{k}.{c}" for c, cell in zip(APP_COLUMNS, cells, strict=True)
-                if cell is None]
+                if cell is None and c not in det.blanked.get(k, ())]
         if lost:
             out.findings.append(Finding(
                 "lost_cell", "warning", tuple(lost),
@@ -195,7 +214,7 @@ def read_applications(groups: list[Group], reader: str) -> TableRead:
             f"表三一行数字 {[t.text for t in g.values][:9]} 前的标签指向多行 {sorted(named)}，"
             "无法确定所属行，未发布", "reading"))
     readable = {k: v[0] for k, v in rows.items() if v[0]}
-    for k, (cands, g) in rows.items():
+    for k, (cands, g, _) in rows.items():
         if not cands:
             out.findings.append(Finding(
                 "unreadable_row", "warning", tuple(f"applications.{k}.{c}" for c in APP_COLUMNS),
@@ -211,8 +230,8 @@ def read_applications(groups: list[Group], reader: str) -> TableRead:
             "有多种符合勾稽关系的拆分，未发布",
             "reading"))
     for k, cells in chosen.items():
-        g = rows[k][1]
-        method = "constraint" if len(readable[k]) > 1 else "table"
+        g, how = rows[k][1], rows[k][2]
+        method = "constraint" if len(readable[k]) > 1 or how == "constraint" else "table"
         for col, (value, kind) in zip(APP_COLUMNS, cells, strict=True):
             out.put(f"applications.{k}.{col}", value, kind, {
                 "method": method, "reader": reader, "table": "三", "row": g.last_label[:40],
@@ -242,7 +261,7 @@ def read_appeals(groups: list[Group], start: int, reader: str) -> TableRead:
         values.extend(g.values)
         if len(values) >= 15:
             break
-    cands = row_candidates(values, 15, row_total=False)
+    cands, _ = row_candidates(values, 15, row_total=False)
     if len(cands) > 1 or (cands and len(values) < 15):
         accept = flattened.groups_total_hold(5)
         cands = [c for c in cands if accept(tuple(v for v, _ in c))]

@@ -29,6 +29,7 @@ class Token:
     is_label: bool
     line: int
     separate: bool = True  # False when the value was glued to neighbouring text/digits
+    in_cell: bool = False  # the whole content of a real table cell: one number, never re-cut
 
 
 @dataclass
@@ -84,15 +85,19 @@ def _split_cell(cell: str, line: int) -> list[Token]:
     return [Token(text, is_label, line, separate=is_label) for text, is_label in _cell_pieces(cell)]
 
 
-def tokenize(lines: list[list[str]]) -> list[Token]:
-    """Every cell of ``lines`` as tokens; page footers are dropped."""
+def tokenize(lines: list[list[str]], table_rows: frozenset[int] = frozenset()) -> list[Token]:
+    """Every cell of ``lines`` as tokens; page footers are dropped.
+
+    ``table_rows``: lines that are rows of a real table, whose value cells are ``in_cell``.
+    """
     out: list[Token] = []
     for i, line in enumerate(lines):
         if is_page_number(line):
             continue
+        real = i in table_rows
         for cell in line:
             if cell == EMPTY_MARK or cell_kind(cell) is not None:
-                out.append(Token(cell, False, i))
+                out.append(Token(cell, False, i, in_cell=real))
             else:
                 toks = _split_cell(cell, i)
                 if len(toks) == 1 and not toks[0].is_label:
