@@ -197,9 +197,14 @@ def extract(ctx: click.Context, as_json: bool, files: tuple[Path, ...]) -> None:
 
 
 def _human_summary(ex, lang: str) -> str:
+    from schemas.vocabulary.kinds import ANNUAL, KIND_LABELS
+
     what = f"{ex.template or '?'}, {ex.container}"
     head = f"{ex.source}: {ex.body.name or '?'} {ex.year or '?'} ({what})"
     lines = [head, f"  {len(ex.values)} " + ("个数值" if lang == "zh" else "values")]
+    if ex.document_kind != ANNUAL:
+        kind = KIND_LABELS[ex.document_kind][lang == "en"]
+        lines = [t("extract.not_report", lang, path=ex.source, kind=kind, title=ex.title or "?")]
     for f in ex.findings:
         lines.append(f"  [{f.severity}/{f.blame}] {f.rule}: {f.message}")
     return "\n".join(lines)

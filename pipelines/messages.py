@@ -17,6 +17,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ingest.error": ("无法收入 {path}：{reason}", "cannot ingest {path}: {reason}"),
     "ingest.where": ("收件箱：{path}", "inbox: {path}"),
     "extract.progress": ("抽取文件", "extracting documents"),
+    "extract.not_report": (
+        "{path}：不是年度报告（{kind}），已列出，未读取数字：{title}",
+        "{path}: not an annual report ({kind}); listed, no figures read: {title}",
+    ),
     "build.start": ("开始构建：{n} 个文件", "building: {n} documents"),
     "build.ok": (
         "构建完成，用时 {secs:.1f} 秒：已发布报告 {published} 份，隔离 {quarantined} 份；"
