@@ -142,8 +142,8 @@ def run_build(lang: str, workers: int = 0) -> bool:
     import duckdb
 
     con = duckdb.connect(str(paths.warehouse), read_only=True)
-    pub, quar = con.execute(
-        "SELECT reports_published, reports_quarantined FROM meta_build"
+    pub, quar, other = con.execute(
+        "SELECT reports_published, reports_quarantined, documents_not_report FROM meta_build"
     ).fetchall()[0]
     con.close()
     click.echo(
@@ -153,6 +153,7 @@ def run_build(lang: str, workers: int = 0) -> bool:
             secs=time.monotonic() - started,
             published=pub,
             quarantined=quar,
+            not_report=other,
             path=paths.warehouse,
         )
     )

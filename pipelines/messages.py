@@ -23,10 +23,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "build.start": ("开始构建：{n} 个文件", "building: {n} documents"),
     "build.ok": (
-        "构建完成，用时 {secs:.1f} 秒：已发布报告 {published} 份，隔离 {quarantined} 份；"
-        "数据仓库 {path}",
+        "构建完成，用时 {secs:.1f} 秒：已发布报告 {published} 份，隔离 {quarantined} 份，"
+        "非年度报告文件 {not_report} 份（只列出）；数据仓库 {path}",
         "build finished in {secs:.1f} s: {published} reports published, "
-        "{quarantined} quarantined; warehouse {path}",
+        "{quarantined} quarantined, {not_report} documents that are not annual reports listed; "
+        "warehouse {path}",
     ),
     "build.failed": (
         "构建失败（已发布的数据仓库保持不变）：{reason}",

@@ -471,3 +471,46 @@ def test_demo_reports_are_annual_reports(tmp_path: Path) -> None:
     for path in docs:
         doc = read_bytes(path.read_bytes(), path.name)
         assert classify_document(doc.lines, doc.container, path.name).is_report, path.name
+
+
+def test_the_warehouse_lists_other_documents_apart(tmp_path: Path) -> None:
+    """A plan is listed (not_report), a scan is quarantined as a scan, a report is published."""
+    import duckdb
+    import polars as pl
+
+    from schemas.tables import tables
+    from warehouse.build import build_database, core_tables
+    from warehouse.frames import quarantine_frame
+
+    # the Shanghai excerpt plus the headline its full report states (主动公开…46106条)
+    text = SHANGHAI_2022 + "全年上海市人民政府网站共主动公开政府信息46106条。\n"
+    report = extract_bytes(text.encode(), "report.txt")
+    assert report.values and report.body.region_code
+    plan = extract_bytes(XINYU_2023.encode(), "plan.txt")
+    notice = extract_bytes(WUWEI_2025.encode(), "notice.txt")
+    scan = extract_bytes(_pdf(None), "2023年政府信息公开工作年度报告.pdf")
+    core = core_tables([], [report, plan, notice, scan], demo=False)
+    rows = {r["source"]: r for r in core.core_report.iter_rows(named=True)}
+    assert rows["report.txt"]["status"] == "published"
+    assert rows["report.txt"]["document_kind"] == "annual_report"
+    assert (rows["plan.txt"]["status"], rows["plan.txt"]["document_kind"]) == (
+        "not_report", "work_plan")
+    assert rows["plan.txt"]["title"] == "2023年新余市政务公开工作要点"
+    assert rows["plan.txt"]["quarantine_reason"] is None
+    assert rows["notice.txt"]["document_kind"] == "notice"
+    scan_row = rows["2023年政府信息公开工作年度报告.pdf"]
+    assert scan_row["status"] == "quarantined"
+    assert scan_row["quarantine_reason"].startswith("scanned_pdf: ")
+    quarantined = quarantine_frame(core.core_report)["item"].to_list()
+    assert quarantined == ["2023年政府信息公开工作年度报告.pdf"]
+    assert set(core.core_value["report_id"].unique()) <= {report.sha256}
+    assert core.core_report.columns == tables()["core_report"].column_names
+
+    db = tmp_path / "w.duckdb"
+    build_database(db, core, pl.DataFrame(schema={"region_code": pl.Utf8}), is_demo=False,
+                   engine_version="t", dataset_version="t")
+    con = duckdb.connect(str(db), read_only=True)
+    meta = con.execute("SELECT reports_published, reports_quarantined, documents_not_report "
+                       "FROM meta_build").fetchall()[0]
+    con.close()
+    assert meta == (1, 1, 2)
