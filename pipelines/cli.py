@@ -219,7 +219,9 @@ def _human_summary(ex, lang: str) -> str:
     default=None,
     help="准确率下限文件 / accuracy floors",
 )
-@click.option("--json", "as_json", is_flag=True, help="机器可读输出 / machine-readable output")
+@click.option(
+    "--json", "as_json", is_flag=True, help="整个结果输出为 JSON / the whole result as JSON"
+)
 @click.pass_context
 def eval_cmd(ctx: click.Context, corpus: Path, ratchet: Path | None, as_json: bool) -> None:
     """在带标准答案的语料上评估抽取准确率 / measure extraction accuracy against expected values."""
@@ -231,7 +233,7 @@ def eval_cmd(ctx: click.Context, corpus: Path, ratchet: Path | None, as_json: bo
         sys.exit(2)
     result = evaluate(corpus)
     if as_json:
-        click.echo(json.dumps(result.rates(), ensure_ascii=False, indent=1))
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
     else:
         click.echo(format_eval(result, lang))
     if ratchet:
