@@ -142,8 +142,8 @@ def run_build(lang: str, workers: int = 0) -> bool:
     import duckdb
 
     con = duckdb.connect(str(paths.warehouse), read_only=True)
-    pub, quar = con.execute(
-        "SELECT reports_published, reports_quarantined FROM meta_build"
+    pub, quar, other = con.execute(
+        "SELECT reports_published, reports_quarantined, documents_not_report FROM meta_build"
     ).fetchall()[0]
     con.close()
     click.echo(
@@ -153,6 +153,7 @@ def run_build(lang: str, workers: int = 0) -> bool:
             secs=time.monotonic() - started,
             published=pub,
             quarantined=quar,
+            not_report=other,
             path=paths.warehouse,
         )
     )
@@ -197,9 +198,14 @@ def extract(ctx: click.Context, as_json: bool, files: tuple[Path, ...]) -> None:
 
 
 def _human_summary(ex, lang: str) -> str:
+    from schemas.vocabulary.kinds import ANNUAL, KIND_LABELS
+
     what = f"{ex.template or '?'}, {ex.container}"
     head = f"{ex.source}: {ex.body.name or '?'} {ex.year or '?'} ({what})"
     lines = [head, f"  {len(ex.values)} " + ("个数值" if lang == "zh" else "values")]
+    if ex.document_kind != ANNUAL:
+        kind = KIND_LABELS[ex.document_kind][lang == "en"]
+        lines = [t("extract.not_report", lang, path=ex.source, kind=kind, title=ex.title or "?")]
     for f in ex.findings:
         lines.append(f"  [{f.severity}/{f.blame}] {f.rule}: {f.message}")
     return "\n".join(lines)
@@ -213,7 +219,9 @@ def _human_summary(ex, lang: str) -> str:
     default=None,
     help="准确率下限文件 / accuracy floors",
 )
-@click.option("--json", "as_json", is_flag=True, help="机器可读输出 / machine-readable output")
+@click.option(
+    "--json", "as_json", is_flag=True, help="整个结果输出为 JSON / the whole result as JSON"
+)
 @click.pass_context
 def eval_cmd(ctx: click.Context, corpus: Path, ratchet: Path | None, as_json: bool) -> None:
     """在带标准答案的语料上评估抽取准确率 / measure extraction accuracy against expected values."""
@@ -225,7 +233,7 @@ def eval_cmd(ctx: click.Context, corpus: Path, ratchet: Path | None, as_json: bo
         sys.exit(2)
     result = evaluate(corpus)
     if as_json:
-        click.echo(json.dumps(result.rates(), ensure_ascii=False, indent=1))
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
     else:
         click.echo(format_eval(result, lang))
     if ratchet:

@@ -17,12 +17,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ingest.error": ("无法收入 {path}：{reason}", "cannot ingest {path}: {reason}"),
     "ingest.where": ("收件箱：{path}", "inbox: {path}"),
     "extract.progress": ("抽取文件", "extracting documents"),
+    "extract.not_report": (
+        "{path}：不是年度报告（{kind}），已列出，未读取数字：{title}",
+        "{path}: not an annual report ({kind}); listed, no figures read: {title}",
+    ),
     "build.start": ("开始构建：{n} 个文件", "building: {n} documents"),
     "build.ok": (
-        "构建完成，用时 {secs:.1f} 秒：已发布报告 {published} 份，隔离 {quarantined} 份；"
-        "数据仓库 {path}",
+        "构建完成，用时 {secs:.1f} 秒：已发布报告 {published} 份，隔离 {quarantined} 份，"
+        "非年度报告文件 {not_report} 份（只列出）；数据仓库 {path}",
         "build finished in {secs:.1f} s: {published} reports published, "
-        "{quarantined} quarantined; warehouse {path}",
+        "{quarantined} quarantined, {not_report} documents that are not annual reports listed; "
+        "warehouse {path}",
     ),
     "build.failed": (
         "构建失败（已发布的数据仓库保持不变）：{reason}",

@@ -21,7 +21,10 @@ SEVERITIES = ("error", "warning", "info")
 LEVELS = ("province", "city", "county", "township")
 BODY_TYPES = ("government", "office", "department", "special_zone")
 TEMPLATE_VALUES = ("2021", "2019", "pre2019")
-STATUSES = ("published", "quarantined")
+# published: an annual report read consistently; quarantined: a report we could not read
+# (with the reason); not_report: a work plan, task list, notice or other document, listed only.
+STATUSES = ("published", "quarantined", "not_report")
+DOCUMENT_KINDS = ("annual_report", "work_plan", "task_list", "notice", "other")
 
 
 @dataclass(frozen=True)
@@ -244,8 +247,8 @@ def tables() -> dict[str, Table]:
         ),
         Table(
             "core_report",
-            "年度报告（每份文件一行）",
-            "annual reports, one row per document",
+            "文件清单（每份文件一行）：年度报告发布或隔离，其他文件只列出",
+            "documents, one row each: annual reports published or quarantined, others listed",
             (
                 REPORT_ID,
                 _c("source", "VARCHAR", "原文件名", "source file name", nullable=False),
@@ -258,10 +261,18 @@ def tables() -> dict[str, Table]:
                 _c(
                     "status",
                     "VARCHAR",
-                    "状态",
-                    "published or quarantined",
+                    "状态（已发布、已隔离、非年度报告）",
+                    "published, quarantined or not_report (listed, neither published nor broken)",
                     nullable=False,
                     isin=STATUSES,
+                ),
+                _c(
+                    "document_kind",
+                    "VARCHAR",
+                    "文件类型（年度报告、工作要点、任务清单、通知、其他）",
+                    "document kind: annual_report, work_plan, task_list, notice, other",
+                    nullable=False,
+                    isin=DOCUMENT_KINDS,
                 ),
                 _c("quarantine_reason", "VARCHAR", "隔离原因", "why quarantined"),
                 _c("title", "VARCHAR", "标题", "title"),
@@ -397,6 +408,8 @@ def tables() -> dict[str, Table]:
                 _c("documents", "INTEGER", "文件数", "documents", ge=0),
                 _c("reports_published", "INTEGER", "已发布报告数", "reports published", ge=0),
                 _c("reports_quarantined", "INTEGER", "被隔离报告数", "reports quarantined", ge=0),
+                _c("documents_not_report", "INTEGER", "非年度报告文件数（只列出）",
+                   "documents that are not annual reports (listed only)", ge=0),
                 _c("engine_version", "VARCHAR", "抽取引擎版本", "extraction engine version"),
             ),
         ),

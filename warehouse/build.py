@@ -186,7 +186,8 @@ def build_database(
         _load_mart(con, "out_government_year", government_year_sql())
         build_scorecard(con, core.out_report_check)
         load_ledgers(con, core.ledgers)
-        published = core.core_report.filter(pl.col("status") == "published").height
+        status = core.core_report["status"]
+        published = int((status == "published").sum())
         meta = pl.DataFrame(
             {
                 "dataset_version": [dataset_version],
@@ -194,7 +195,8 @@ def build_database(
                 "is_demo": [is_demo],
                 "documents": [core.raw_document.height],
                 "reports_published": [published],
-                "reports_quarantined": [core.core_report.height - published],
+                "reports_quarantined": [int((status == "quarantined").sum())],
+                "documents_not_report": [int((status == "not_report").sum())],
                 "engine_version": [engine_version],
             }
         )

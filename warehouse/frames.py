@@ -3,7 +3,9 @@
 Here a report is published or quarantined, and each printed number becomes one row of the long
 fact table with its cell kind and provenance. Published numbers are never rewritten: a report
 whose own figures disagree is published with its findings; a report we could not read
-consistently goes to quarantine with the reason.
+consistently goes to quarantine with the reason. A document that is not an annual report (a work
+plan, task list, notice) is neither: it is listed with its kind and title (status
+``not_report``), kept in the inbox, and never read for figures.
 """
 
 from __future__ import annotations
@@ -25,6 +27,18 @@ def body_id(name: str | None, region_code: str | None) -> str | None:
     if not name:
         return None
     return f"{region_code or '000000'}|{name}"
+
+
+def report_status(ex: Extraction) -> tuple[str, str | None]:
+    """(status, quarantine reason) of a document: published, quarantined or not_report.
+
+    A document of another kind is listed as such even when it is a scan: it is not a report
+    that failed, so it must not count among the quarantined.
+    """
+    if ex.document_kind != "annual_report":
+        return "not_report", None
+    reason = quarantine_reason(ex)
+    return ("quarantined" if reason else "published"), reason
 
 
 def quarantine_reason(ex: Extraction) -> str | None:
@@ -74,13 +88,13 @@ def raw_document_frame(entries: Sequence[InboxEntry]) -> pl.DataFrame:
 
 
 def report_frame(extractions: Iterable[Extraction], demo: set[str] | bool) -> pl.DataFrame:
-    """One row per document with its status (published / quarantined) and metadata.
+    """One row per document with its status (published / quarantined / not_report) and metadata.
 
     ``demo`` is the set of sha256 of generated demo documents (or True/False for all).
     """
     rows = []
     for ex in extractions:
-        reason = quarantine_reason(ex)
+        status, reason = report_status(ex)
         rows.append(
             {
                 "report_id": ex.sha256,
@@ -93,7 +107,8 @@ def report_frame(extractions: Iterable[Extraction], demo: set[str] | bool) -> pl
                 "body_type": ex.body.type,
                 "year": ex.year,
                 "template": ex.template,
-                "status": "quarantined" if reason else "published",
+                "status": status,
+                "document_kind": ex.document_kind,
                 "quarantine_reason": reason,
                 "title": ex.title,
                 "published_date": _parse_date(ex.published),

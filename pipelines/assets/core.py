@@ -5,7 +5,6 @@ in ``pipelines.extract`` and ``warehouse.frames``/``warehouse.build``, and retur
 """
 
 import dagster as dg
-import polars as pl
 
 from pipelines.batch import extract_entries
 from pipelines.extract.model import Extraction
@@ -53,7 +52,8 @@ def core_extractions(
         name: dg.AssetOut(kinds={"polars"}, description=desc)
         for name, desc in (
             ("raw_document", "原始文件清单 / inventory of raw documents"),
-            ("core_report", "年度报告：每份文件一行，已发布或已隔离 / one row per report"),
+            ("core_report", "文件清单：每份一行，年报发布或隔离，其他文件只列出 / one row per "
+                            "document: reports published or quarantined, others listed"),
             ("core_value", "指标值长表（仅已发布报告）/ long fact table of published values"),
             ("core_finding", "勾稽检查结果 / rule findings"),
             ("core_quarantine", "隔离区及原因 / quarantine with reasons"),
@@ -67,13 +67,14 @@ def core_tables_asset(
     raw_documents: list[InboxEntry],
     core_extractions: list[Extraction],
 ):
-    """Publish or quarantine each report and validate every core table with its pandera model."""
+    """Publish or quarantine each report (list other documents) and validate every core table."""
     demo_root = str(gongkai.paths.demo)
     demo = {e.sha256 for e in raw_documents if e.origin.startswith(demo_root)}
     core = core_tables(raw_documents, core_extractions, demo)
-    published = core.core_report.filter(pl.col("status") == "published").height
+    counts = dict(core.core_report.group_by("status").len().iter_rows())
     context.log.info(
-        f"{published} reports published, {core.core_report.height - published} quarantined"
+        f"{counts.get('published', 0)} reports published, {counts.get('quarantined', 0)} "
+        f"quarantined, {counts.get('not_report', 0)} documents listed as not annual reports"
     )
     yield dg.Output(core.raw_document, "raw_document", metadata={"rows": core.raw_document.height})
     yield dg.Output(core.core_report, "core_report", metadata={"rows": core.core_report.height})

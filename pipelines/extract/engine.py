@@ -10,6 +10,7 @@ import hashlib
 from pathlib import Path
 
 from pipelines.extract import prose
+from pipelines.extract.kind import classify_document, kind_extraction
 from pipelines.extract.metadata import read_metadata
 from pipelines.extract.model import Extraction, Finding
 from pipelines.extract.proactive import read_proactive
@@ -62,6 +63,11 @@ def _read_prose(ex: Extraction, doc: Document, text: str) -> None:
 
 def extract_document(doc: Document, source: str, sha256: str) -> Extraction:
     """Extract everything from a read document."""
+    # Document kind (pipelines/extract/kind.py): a scan or a document that is not an annual
+    # report is listed with one finding and never read for figures.
+    verdict = classify_document(doc.lines, doc.container, source)
+    if not verdict.is_report:
+        return kind_extraction(verdict, doc.container, source, sha256)
     lines = [" ".join(line) for line in doc.lines]
     text = doc.text
     meta = read_metadata(lines, text)

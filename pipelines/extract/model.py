@@ -14,6 +14,7 @@ CellKind = Literal["number", "empty", "dash", "text"]
 Blame = Literal["publisher", "reading"]
 Severity = Literal["error", "warning", "info"]
 Method = Literal["table", "prose", "constraint"]
+DocumentKind = Literal["annual_report", "work_plan", "task_list", "notice", "other"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,9 @@ class Extraction:
     ``provenance[key]`` says where and how: ``{"method": "table"|"prose"|"constraint",
     "reader": container, "table": "三", "row": label, "column": label, "page": n,
     "span": [start, end]}`` (the fields that apply).
+    ``document_kind`` says what the document is (:mod:`pipelines.extract.kind`): only an
+    ``annual_report`` is read for figures; a work plan, task list, notice or other document is
+    listed with its title and one finding saying so.
     """
 
     source: str
@@ -74,6 +78,7 @@ class Extraction:
     cells: dict[str, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     provenance: dict[str, dict] = field(default_factory=dict)
+    document_kind: DocumentKind = "annual_report"
 
     @property
     def readable(self) -> bool:
@@ -85,6 +90,7 @@ class Extraction:
         return {
             "source": self.source,
             "sha256": self.sha256,
+            "document_kind": self.document_kind,
             "container": self.container,
             "body": asdict(self.body),
             "year": self.year,
@@ -116,4 +122,5 @@ class Extraction:
                 for f in d.get("findings") or []
             ],
             provenance=dict(d.get("provenance") or {}),
+            document_kind=d.get("document_kind", "annual_report"),
         )
