@@ -48,7 +48,8 @@ def con() -> duckdb.DuckDBPyConnection:
         rid = f"{body}-{year}"
         c.execute(
             "INSERT INTO core_report (report_id, source, body_id, body_name, region_code, year, "
-            "status, is_demo) VALUES (?, 'x.pdf', ?, ?, ?, ?, 'published', FALSE)",
+            "status, document_kind, is_demo) "
+            "VALUES (?, 'x.pdf', ?, ?, ?, ?, 'published', 'annual_report', FALSE)",
             [rid, body, name, code, year],
         )
         c.execute(

@@ -64,6 +64,8 @@ def test_row_labels_by_meaning(label, key):
     ("指标名称 计量 单位 年度 历年 累计", ["year", "cumulative"]),
     ("统计指标单位数量", ["year"]),
     ("指标名称代码本期实际本年累计", ["code", "period", "year"]),
+    ("指标名称单位上年度本年度增减", ["previous", "year", "change"]),
+    ("指标名称单位上年度本年度比上年增减", ["previous", "year", "change"]),
 ])
 def test_column_heads(header, kinds):
     assert column_kinds(header) == kinds
@@ -216,3 +218,12 @@ def test_table_figure_against_the_prose_is_a_finding():
     assert ex.values["headline.items_published"] == 4970
     assert any(f.rule == "text_vs_table" and "proactive.items_published" in f.keys
                for f in ex.findings)
+
+
+def test_previous_and_change_columns_are_read_past():
+    out = _read([["政府信息公开情况统计表"], ["指标名称", "单位", "上年度", "本年度", "增减"],
+                 ["主动公开信息数", "条", "410", "425", "15"],
+                 ["受理依申请公开信息总数", "件", "6", "4", "-2"],
+                 ["行政复议数", "件", "1", "0", "-1"]])
+    assert out.values == {"proactive.items_published": 425,
+                          "applications.new_received.total": 4, "appeals.review.total": 0}

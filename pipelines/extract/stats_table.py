@@ -37,6 +37,7 @@ _UNIT_TAIL = re.compile(r"(?:[(（](?:" + "|".join(vocab.UNIT_WORDS) + r")[)）]
 _SENTENCE = re.compile(r"[，。；！？,;]")
 _COLUMN_WORDS = sorted(
     [(w.text, "cumulative") for w in vocab.CUMULATIVE_COLUMN]
+    + [(w.text, "change") for w in vocab.CHANGE_COLUMN]
     + [(w.text, "previous") for w in vocab.PREVIOUS_COLUMN]
     + [(w.text, "year") for w in vocab.YEAR_COLUMN]
     + [(w.text, "period") for w in vocab.PERIOD_COLUMN]

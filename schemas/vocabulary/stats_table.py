@@ -21,7 +21,8 @@ PT = "福建 平潭 2011–2017"
 HEADER_WORDS: tuple[Word, ...] = words(
     "指标名称", "统计指标", "指标", "项目", "计量单位", "单位", "本年度", "本年", "历年累计",
     "累计", "年度", "数量", "数值", "备注", seen=SPEC) + words(
-    "代码", "本期实际", "本期", seen="甘肃 定西")
+    "代码", "本期实际", "本期", seen="甘肃 定西") + words(
+    "上年度", "上一年", "比上年增减", "增减", "同比", seen=SPEC)
 UNIT_WORDS: tuple[str, ...] = ("条", "件", "个", "次", "元", "万元", "人次", "项", "份", "篇")
 # A table starts at one of these (the title or the header row).
 TABLE_MARKERS: tuple[Word, ...] = words(
@@ -37,6 +38,8 @@ CODE_COLUMN: tuple[Word, ...] = words("代码", "行次", "序号",
                                       seen="甘肃 定西 政府信息公开统计报表（空表）")
 CUMULATIVE_COLUMN: tuple[Word, ...] = words("累计", "历年", seen=SPEC)
 PREVIOUS_COLUMN: tuple[Word, ...] = words("上年", "上一年", "去年", seen=SPEC)
+# A change column (增减 / 同比) beside the year's: read past, never taken for the year.
+CHANGE_COLUMN: tuple[Word, ...] = words("增减", "增长", "同比", "增幅", "比上年", seen=SPEC)
 
 _CHANNEL_OTHERS = ("当面", "传真", "电子邮件", "邮件", "网上", "网络", "在线", "信函", "邮寄",
                    "其它形式", "其他形式", "其它方式", "其他方式")
