@@ -19,9 +19,11 @@ from schemas.vocabulary import prose as vocab
 _SENTENCE_END = "。！？!?"
 _CLAUSE_END = "，,；;：:" + _SENTENCE_END
 # List headings that start a new statement even where the full stop was lost in scraping.
-_HEADING = (r"[（(][一二三四五六七八九十]{1,3}[)）]|(?<![\d.])\d{1,2}[、．](?!\d)"
-            r"|(?<![\d.])\d{1,2}\.(?=[\u4e00-\u9fff])|(?<![\u4e00-\u9fff])[一二三四五六七八九十]{1,3}、"
-            r"|[一二三四五六七八九十]是(?=[\u4e00-\u9fff])")
+# Look-behinds come after the first character so the regex engine can skip ahead by it.
+_CN_ORD = "一二三四五六七八九十"
+_HEADING = (rf"[（(][{_CN_ORD}]{{1,3}}[)）]|\d(?<![\d.]\d)\d?(?:[、．](?!\d)|\.(?=[\u4e00-\u9fff]))"
+            rf"|[{_CN_ORD}](?<![\u4e00-\u9fff][{_CN_ORD}])[{_CN_ORD}]{{0,2}}、"
+            rf"|[{_CN_ORD}]是(?=[\u4e00-\u9fff])")
 _BREAK = re.compile(rf"[{re.escape(_CLAUSE_END)}]|{_HEADING}")
 
 
@@ -34,7 +36,8 @@ def _unit_alternation() -> str:
 _UNITS = _unit_alternation()
 _CN = "零〇一二两三四五六七八九十百千"
 QUANTITY = re.compile(
-    rf"(?:(?<![\d.])(?P<num>\d+(?:\.\d+)?)|(?<![第每统唯逐之单{_CN}])(?P<cn>[{_CN}]+))"
+    rf"(?:(?P<num>\d(?<![\d.]\d)\d*(?:\.\d+)?)"
+    rf"|(?P<cn>[{_CN}](?<![第每统唯逐之单{_CN}][{_CN}])[{_CN}]*))"
     rf"(?P<wan>万)?(?P<approx>余|多)?(?P<unit>{_UNITS})(?!性)")
 
 
@@ -74,10 +77,10 @@ def _value(m: re.Match[str]) -> int | float | None:
     return int(d) if d == d.to_integral_value() else float(d)
 
 
-def quantities(text: str) -> list[Quantity]:
-    """Every number with a unit in ``text`` (dates and codes have none and are not counted)."""
+def quantities(text: str, start: int = 0, end: int | None = None) -> list[Quantity]:
+    """Every number with a unit in ``text[start:end]`` (dates and codes have none)."""
     out = []
-    for m in QUANTITY.finditer(text):
+    for m in QUANTITY.finditer(text, start, len(text) if end is None else end):
         if text.startswith(("”", "》", "\"", "’"), m.end()):
             continue  # a name in quotes: “苏惠十条”
         if m.group("cn") is not None and (
@@ -93,20 +96,23 @@ def quantities(text: str) -> list[Quantity]:
     return out
 
 
-def split(text: str) -> list[Clause]:
-    """The clauses of ``text`` in order, with sentence numbers and 其中 heads."""
+def split(text: str, start: int = 0, end: int | None = None, sentence: int = 0) -> list[Clause]:
+    """The clauses of ``text[start:end]`` in order, with sentence numbers and 其中 heads.
+
+    Sentences are numbered from ``sentence``; positions are those of ``text``.
+    """
     clauses: list[Clause] = []
-    sentence, start = 0, 0
-    for m in _BREAK.finditer(text):
+    end = len(text) if end is None else end
+    for m in _BREAK.finditer(text, start, end):
         heading = m.group()[0] not in _CLAUSE_END
-        end = m.start() if heading else m.end()
-        if end > start:
-            clauses.append(Clause(start, end, sentence))
+        stop = m.start() if heading else m.end()
+        if stop > start:
+            clauses.append(Clause(start, stop, sentence))
         if heading or m.group() in _SENTENCE_END:
             sentence += 1
-        start = end if heading else m.end()
-    if start < len(text):
-        clauses.append(Clause(start, len(text), sentence))
+        start = stop if heading else m.end()
+    if start < end:
+        clauses.append(Clause(start, end, sentence))
     _attach_heads(text, clauses)
     return clauses
 

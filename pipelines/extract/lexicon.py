@@ -11,31 +11,32 @@ outcome, not the negation 无.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from schemas.vocabulary import prose as vocab
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """One wording found in the text, with every meaning the vocabulary gives it."""
 
     start: int
     end: int
     text: str
-    senses: tuple[tuple[str, str, float], ...]  # (category, sense, weight)
+    senses: dict[str, tuple[str, float]]  # category -> (sense, weight), shared per wording
 
     def sense(self, category: str) -> str | None:
         """The token's sense in ``category`` (``thing``, ``verb`` …), or None."""
-        return next((s for c, s, _ in self.senses if c == category), None)
+        entry = self.senses.get(category)
+        return entry[0] if entry else None
 
     def weight(self, category: str) -> float:
         """The wording's weight in ``category`` (0 when it has no sense there)."""
-        return next((w for c, _, w in self.senses if c == category), 0.0)
+        entry = self.senses.get(category)
+        return entry[1] if entry else 0.0
 
 
-def _trie_pattern(texts: list[str]) -> str:
+def trie_pattern(texts: list[str]) -> str:
     """A regex alternation shaped as a trie: fast, and greedy, so the longest wording wins."""
     trie: dict = {}
     for t in texts:
@@ -58,17 +59,19 @@ def _trie_pattern(texts: list[str]) -> str:
 
 
 @lru_cache(maxsize=1)
-def _lexicon() -> tuple[re.Pattern[str], dict[str, tuple[tuple[str, str, float], ...]]]:
-    senses: dict[str, list[tuple[str, str, float]]] = {}
+def _lexicon() -> tuple[re.Pattern[str], dict[str, dict[str, tuple[str, float]]]]:
+    senses: dict[str, dict[str, tuple[str, float]]] = {}
     for text, cat, sense, weight in vocab.all_words():
-        entry = (cat, sense, weight)
-        if entry not in senses.setdefault(text, []):
-            senses[text].append(entry)
-    return re.compile(_trie_pattern(list(senses))), {k: tuple(v) for k, v in senses.items()}
+        senses.setdefault(text, {}).setdefault(cat, (sense, weight))
+    return re.compile(trie_pattern(list(senses))), senses
 
 
-def scan(text: str) -> list[Token]:
-    """Every vocabulary wording in ``text``, left to right, longest at each position."""
+def scan(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """Every vocabulary wording in ``text[start:end]``, left to right, longest at each position.
+
+    Positions are those of ``text``.
+    """
     pattern, senses = _lexicon()
+    end = len(text) if end is None else end
     return [Token(m.start(), m.end(), m.group(), senses[m.group()])
-            for m in pattern.finditer(text) if m.end() > m.start()]
+            for m in pattern.finditer(text, start, end) if m.end() > m.start()]

@@ -24,7 +24,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from pipelines.extract.clauses import Clause, Quantity, quantities, split
-from pipelines.extract.lexicon import Token, scan
+from pipelines.extract.lexicon import Token, scan, trie_pattern
 from pipelines.extract.model import Finding
 from schemas.vocabulary import prose as vocab
 
@@ -138,9 +138,20 @@ class _Doc:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.tokens = scan(text)
+        self.quantities = quantities(text)
+        self.tokens: list[Token] = []
+        self.clauses: list[Clause] = []
+        sentence = 0
+        for start, end in _regions(text, self.quantities):
+            self.tokens += scan(text, start, end)
+            offset = len(self.clauses)
+            clauses = split(text, start, end, sentence)
+            for c in clauses:
+                if c.head is not None and c.head >= 0:
+                    c.head += offset
+            self.clauses += clauses
+            sentence = (clauses[-1].sentence if clauses else sentence) + 1
         self.starts = [t.start for t in self.tokens]
-        self.clauses = split(text)
         self.sentence_span: dict[int, tuple[int, int]] = {}
         for c in self.clauses:
             s, e = self.sentence_span.get(c.sentence, (c.start, c.end))
@@ -163,12 +174,53 @@ class _Doc:
         return before.count("(") + before.count("（") > before.count(")") + before.count("）")
 
 
+def _zero_hints() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Cheap tests for a sentence that may state a zero: a negation and a zero-able thing."""
+    negs = [w.text for w in (*vocab.NEGATIONS, *vocab.FEE_ZERO)]
+    things = [w.text for s in vocab.THINGS if s.key in vocab.ZERO_KEYS for w in s.words]
+    things += [w.text for s in vocab.OUTCOMES if s.key.startswith("carried") for w in s.words]
+    return re.compile(trie_pattern(negs)), re.compile(trie_pattern(things))
+
+
+_NEG_HINT, _ZERO_THING_HINT = _zero_hints()
+_COARSE_SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]|[^。！？!?]+$")
+
+
+def _regions(text: str, qs: list[Quantity]) -> list[tuple[int, int]]:
+    """The stretches worth reading: sentences with a disclosure count or a stated zero.
+
+    Each comes with the sentence before it (its 其中 head, its subject). Skipping the rest
+    keeps prose reading cheap on long reports whose tables carry numbers without units.
+    """
+    counted = [q.start for q in qs if q.unit in _DISCLOSURE_UNITS]
+    regions: list[tuple[int, int]] = []
+    prev_start = 0
+    qi = 0
+    for m in _COARSE_SENTENCE.finditer(text):
+        s, e = m.span()
+        if s == e:
+            continue
+        while qi < len(counted) and counted[qi] < s:
+            qi += 1
+        wanted = qi < len(counted) and counted[qi] < e
+        if not wanted:
+            neg = _NEG_HINT.search(text, s, e)
+            wanted = neg is not None and _ZERO_THING_HINT.search(text, s, e) is not None
+        if wanted:
+            if regions and regions[-1][1] >= prev_start:
+                regions[-1] = (regions[-1][0], e)
+            else:
+                regions.append((prev_start, e))
+        prev_start = s
+    return regions
+
+
 def _cat(tokens: list[Token], category: str) -> list[Token]:
-    return [t for t in tokens if t.sense(category)]
+    return [t for t in tokens if category in t.senses]
 
 
 def _things(tokens: list[Token]) -> list[Token]:
-    return [t for t in tokens if t.sense("thing") and t.sense("thing") not in _NEUTRAL]
+    return [t for t in tokens if "thing" in t.senses and t.senses["thing"][0] not in _NEUTRAL]
 
 
 def _verbs(tokens: list[Token]) -> frozenset[str]:
@@ -493,9 +545,10 @@ def _disclosure_sentence(doc: _Doc, c: Clause) -> bool:
 # --- zeros stated in words -----------------------------------------------------------------------
 
 
-def _zeros(doc: _Doc, c: Clause) -> list[str]:
+def _zeros(doc: _Doc, tokens: list[Token]) -> list[str]:
     """Keys a quantity-free clause states as zero (未收到申请, 未发生行政复议, 暂不收费)."""
-    tokens = doc.between(c.start, c.end)
+    if not any("neg" in t.senses or "fee_zero" in t.senses for t in tokens):
+        return []
     keys: list[str] = []
     if any(t.sense("fee_zero") for t in tokens) and not _blocked(tokens):
         keys.append(vocab.ZERO_KEYS["fees"])
@@ -540,9 +593,8 @@ def _blocked(tokens: list[Token]) -> bool:
 # --- the document --------------------------------------------------------------------------------
 
 
-def _clause_state(doc: _Doc, c: Clause, st: _State) -> None:
+def _clause_state(doc: _Doc, c: Clause, tokens: list[Token], st: _State) -> None:
     """A quantity-free clause still sets what the next clauses speak of (在主动公开的信息中)."""
-    tokens = doc.between(c.start, c.end)
     things = _things(tokens)
     verbs = _verbs(tokens)
     if things and _TOPIC_LIST.search(doc.text[things[-1].end:c.end]):
@@ -569,7 +621,7 @@ def read_prose(text: str) -> ProseReading:
     ``text`` is normalised (simplified script, ASCII digits) and compacted (:func:`compact`).
     """
     doc = _Doc(text)
-    qs = quantities(text)
+    qs = doc.quantities
     reads: list[_Read] = []
     zeros: list[tuple[str, Clause]] = []
     states: dict[int, _State] = {}
@@ -588,8 +640,10 @@ def read_prose(text: str) -> ProseReading:
                 mine.append(qs[qi])
             qi += 1
         if not any(q.unit in _DISCLOSURE_UNITS for q in mine):
-            _clause_state(doc, c, st)
-            zeros.extend((k, c) for k in _zeros(doc, c))
+            tokens = doc.between(c.start, c.end)
+            if tokens:
+                _clause_state(doc, c, tokens, st)
+                zeros.extend((k, c) for k in _zeros(doc, tokens))
         prev_end = c.start
         for n, q in enumerate(mine):
             nxt = mine[n + 1].start if n + 1 < len(mine) else c.end
