@@ -122,13 +122,20 @@ def _attach_heads(text: str, clauses: list[Clause]) -> None:
     head: int | None = None
     scope_sentence = -1
     for i, c in enumerate(clauses):
-        body = text[c.start:c.end].strip("，,；;：:。！？!? ")
+        body = text[c.start:c.end].strip("，,；;：:。！？!? （(")
         if c.sentence != scope_sentence:
             head = None
+        opens = body.startswith("其中") or "，其中" in body or ",其中" in body
+        if head is not None and opens and i > 0 and clauses[i - 1].sub:
+            prev = clauses[i - 1]  # a second 其中 in the sentence: the clause before is its head
+            prev.sub, prev.head = False, None
+            head = c.head = i - 1
+            c.sub = True
+            continue
         if head is not None:
             c.head, c.sub = head, True
             continue
-        if body.startswith("其中") or "，其中" in body or ",其中" in body:
+        if opens:
             prev = i - 1
             while prev >= 0 and clauses[prev].sub:
                 prev -= 1

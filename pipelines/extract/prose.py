@@ -44,6 +44,8 @@ _BARE_APPLICATION = {"申请", "申请件", "依申请"}
 _TOPICAL = {"信息", "信息数", "文件", "公文", "政府文件"}
 _GENERAL_GAP = {"", "的", "了", "各类", "等", "共", "共计", "各项", "各种", "有关", "相关的"}
 _CLAUSE_TEXT = 80
+_ALL_VERBS = {s.key for s in vocab.VERBS}
+_REPOSTS = {w.text for w in vocab.REPOSTS}
 
 
 @dataclass(frozen=True)
@@ -261,14 +263,16 @@ def _is_topic(doc: _Doc, thing: Token, seg: list[Token], floor: int) -> bool:
     return not (listed and any(t.sense("total") for t in seg if t.start >= thing.end))
 
 
-def _cumulative(doc: _Doc, seg: list[Token], c: Clause) -> bool:
-    """历年 / 累计总数 count since records began; 累计 does only after 截至/以来 (截至…，累计)."""
-    if any(t.sense("scope") == "cumulative" for t in seg):
+def _cumulative(doc: _Doc, seg: list[Token], c: Clause, q: Quantity) -> bool:
+    """历年 / 截止目前 / 累计总数 count since records began; 累计 does only after 截至/以来."""
+    s_start, _ = doc.sentence_span[c.sentence]
+    if any(t.sense("scope") == "cumulative" for t in seg) or (not c.sub and any(
+            t.sense("scope") == "cumulative" and t.sense("since")
+            for t in doc.between(s_start, q.start))):
         return True
     acc = next((t for t in seg if t.text == "累计"), None)
     if acc is None:
         return False
-    s_start, _ = doc.sentence_span[c.sentence]
     return any(t.sense("since") for t in doc.between(s_start, acc.start))
 
 
@@ -337,8 +341,9 @@ def _read_quantity(doc: _Doc, ci: int, q: Quantity, seg_start: int, after_end: i
     r.channels = _channels(doc, seg, c.start)
     lead = [t for t in after if t.start - q.end <= 2]
     inherited = thing is None
-    if inherited and _continues(doc, seg, seg_start, q.start):
-        src = st if (st.thing or st.reason) else (head or st)
+    goes_on = _continues(doc, seg, seg_start, q.start)
+    if inherited and (c.sub or goes_on):
+        src = st if (st.thing or st.reason) and (goes_on or head is None) else (head or st)
         thing = src.thing
         steer = _cat(seg, "outcome") or _cat(seg, "applicant") or _cat(seg + lead, "result")
         if src.reason and not steer:
@@ -364,7 +369,7 @@ def _read_quantity(doc: _Doc, ci: int, q: Quantity, seg_start: int, after_end: i
     if verbs:
         st.verbs = verbs
     r.total = any(t.sense("total") for t in seg)
-    r.cumulative = _cumulative(doc, seg, c)
+    r.cumulative = _cumulative(doc, seg, c, r.q)
     r.received = "received" in _verbs(seg)
     r.weight = thing_tok.weight("thing") if thing_tok is not None else st.weight
     st.weight = r.weight
@@ -375,7 +380,7 @@ def _read_quantity(doc: _Doc, ci: int, q: Quantity, seg_start: int, after_end: i
         return placed
     if thing is None:
         return _thingless(doc, r, verbs, seg, seg_start, c)
-    return _thing_reading(doc, r, thing, thing_tok, verbs, seg, c)
+    return _thing_reading(doc, r, thing, thing_tok, verbs, seg, c, after)
 
 
 def _thingless(doc: _Doc, r: _Read, verbs: frozenset[str], seg: list[Token], seg_start: int,
@@ -400,11 +405,13 @@ def _appeal_group(doc: _Doc, c: Clause, st: _State, thing: str | None) -> str | 
         return thing
     s, e = doc.sentence_span[c.sentence]
     nonzero = set()
-    for q in quantities(doc.text[s:e]):
-        seg = doc.between(s, s + q.start)
-        groups = [t.sense("thing") for t in _things(seg) if t.sense("thing") in _APPEALS]
+    prev = s
+    for q in quantities(doc.text, s, e):
+        groups = [t.sense("thing") for t in _things(doc.between(prev, q.start))
+                  if t.sense("thing") in _APPEALS]
         if groups and q.value:
             nonzero.add(groups[-1])
+        prev = q.end
     return next(iter(nonzero)) if len(nonzero) == 1 else st.appeal
 
 
@@ -476,13 +483,15 @@ def _combined(doc: _Doc, seg: list[Token], verbs_in_seg: list[Token]) -> set[str
 
 
 def _thing_reading(doc: _Doc, r: _Read, thing: str, thing_tok: Token | None,
-                   verbs: frozenset[str], seg: list[Token], c: Clause) -> _Read:
+                   verbs: frozenset[str], seg: list[Token], c: Clause,
+                   after: list[Token] = ()) -> _Read:  # type: ignore[assignment]
     q = r.q
     clause_tokens = doc.between(c.start, c.end)
     if thing == "normative_docs":
         r.reason = "规章、规范性文件数（表二数字）"
         return r
-    kinds = _combined(doc, seg, _cat(seg, "verb"))
+    ahead = thing_tok is not None and thing_tok.start > q.start  # 发布27条政策文件及解读
+    kinds = _combined(doc, [*seg, *after] if ahead else seg, _cat(seg, "verb"))
     if len(kinds) > 1:
         r.reason = "合并计数（" + "、".join(sorted(kinds)) + "）"
         return r
@@ -493,23 +502,18 @@ def _thing_reading(doc: _Doc, r: _Read, thing: str, thing_tok: Token | None,
     keys = _frame_keys(thing, verbs, None)
     unit_keys = _frame_keys(thing, verbs, q.unit)
     r.frame_key = keys[0] if keys else None
+    if not _frame_keys(thing, frozenset(_ALL_VERBS), q.unit):
+        r.reason = f"单位“{q.unit}”不计{thing}"
+        return r
     if not keys:
         r.unplaced, r.reason = True, f"“{thing}”缺少可判定的动词"
         return r
     if not unit_keys:
         r.reason = f"单位“{q.unit}”不计{thing}"
         return r
-    if _approx(doc, seg, q):
-        r.reason, r.part = "约数", bool(r.channels)
-        return r
-    if any(t.sense("scope") == "comparison" for t in clause_tokens):
-        r.reason = "与其他年度的比较"
-        return r
-    if any(t.sense("scope") == "change" for t in seg):
-        r.reason = "增减量"
-        return r
-    if r.cumulative:
-        r.reason = "累计数"
+    scope = _scope_reason(doc, r, seg, clause_tokens)
+    if scope:
+        r.reason, r.part = scope, scope == "约数" and bool(r.channels)
         return r
     if thing_tok is not None and thing_tok.start < q.start and _is_topic(doc, thing_tok, seg,
                                                                           c.start):
@@ -531,6 +535,20 @@ def _thing_reading(doc: _Doc, r: _Read, thing: str, thing_tok: Token | None,
     r.carried_in = bool(re.match(r"[（(]含[^）)]{0,6}结转", doc.text[q.end:q.end + 12]))
     r.keys = unit_keys
     return r
+
+
+def _scope_reason(doc: _Doc, r: _Read, seg: list[Token], clause_tokens: list[Token]) -> str:
+    """Why the count is not this year's own figure ("" when it is).
+
+    Approximate (余/约), a comparison with another year, a change (同比), a cumulative total.
+    """
+    if _approx(doc, seg, r.q):
+        return "约数"
+    if any(t.sense("scope") == "comparison" for t in clause_tokens):
+        return "与其他年度的比较"
+    if any(t.sense("scope") == "change" for t in seg):
+        return "增减量"
+    return "累计数" if r.cumulative else ""
 
 
 def _disclosure_sentence(doc: _Doc, c: Clause) -> bool:
@@ -670,6 +688,10 @@ def _head_key(head_reads: list[_Read], state: _State | None) -> str | None:
     return state.key if state else None
 
 
+def _counts(reads: list[_Read]) -> list[_Read]:
+    return [r for r in reads if r.q.unit in _DISCLOSURE_UNITS]
+
+
 def _apply_heads(doc: _Doc, reads: list[_Read], states: dict[int, _State]) -> None:
     """Parts under 其中 / 在…中: sub-counts of the head's figure, or the rows and columns of it."""
     by_clause: dict[int, list[_Read]] = {}
@@ -679,9 +701,13 @@ def _apply_heads(doc: _Doc, reads: list[_Read], states: dict[int, _State]) -> No
         c = doc.clauses[r.clause]
         if c.sub and c.head is not None:
             scopes.setdefault(c.head, []).append(r)
-    for h, parts in scopes.items():
+    for h0, parts in scopes.items():
+        h = h0
+        while h > 0 and h0 - h < 3 and not _counts(by_clause.get(h, [])) \
+                and _counts(by_clause.get(h - 1, [])):
+            h -= 1  # 累计…5928条，全文电子化率达90.3%，其中…: the head is the count's clause
         head_reads = by_clause.get(h, []) if h >= 0 else []
-        head_key = _head_key(head_reads, states.get(h)) if h >= 0 else None
+        head_key = _head_key(_counts(head_reads), states.get(h)) if h >= 0 else None
         head_cumulative = any(x.cumulative for x in head_reads)
         carried = any(p.keys == ("applications.carried_over.total",) for p in parts)
         withdrawn = any(p.withdrawn for p in parts)
@@ -699,13 +725,16 @@ def _apply_heads(doc: _Doc, reads: list[_Read], states: dict[int, _State]) -> No
             for x in head_reads:
                 if x.keys == ("headline.applications_received",):
                     x.keys, x.reason = (), "含上年结转的申请数"
-        reposts = any(t.sense("context") == "new-media posts" for p in parts
-                      for t in doc.between(doc.clauses[p.clause].start,
-                                           doc.clauses[p.clause].end))
-        if reposts:
-            for x in head_reads:
-                if x.keys:
-                    x.keys, x.reason = (), "含转发的新媒体发布数"
+        _reposts(doc, parts, head_reads)
+
+
+def _reposts(doc: _Doc, parts: list[_Read], head_reads: list[_Read]) -> None:
+    """A part counted 含转发 makes the head a count of new-media posts, not of items."""
+    if any(t.text in _REPOSTS for p in parts
+           for t in doc.between(doc.clauses[p.clause].start, doc.clauses[p.clause].end)):
+        for x in head_reads:
+            if x.keys:
+                x.keys, x.reason = (), "含转发的新媒体发布数"
 
 
 def _apply_sentences(doc: _Doc, reads: list[_Read]) -> None:

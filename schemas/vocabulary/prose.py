@@ -38,7 +38,7 @@ THINGS: tuple[Sense, ...] = (
                                    "政策解读文章", "解读文件", "解读政策", "解读政策文件",
                                    seen="common")
           + words("图文解读", "媒体解读", "专题解读", "音视频解读", "多元化解读", "视频解读",
-                  "动漫解读", weight=0.5, seen="广东 2023; 江苏 2023"),
+                  "动漫解读", "解读产品", weight=0.5, seen="广东 2023; 江苏 2023"),
           note="weight 0.5: one form of interpretation, a subset of the total"),
     Sense("press_conferences", words("新闻发布会", "发布会", "新闻发布会议", "政策发布会",
                                      seen="common"),
@@ -104,7 +104,7 @@ OUTCOMES: tuple[Sense, ...] = (
                                 weight=0.5, seen="template")),
     Sense("carried_forward", words("继续办理", "转下年度", "结转下年度", "结转下一年度",
                                    "转入下年度", "结转至下年度", "转至下年度", "结转下一年",
-                                   "转下一年度", seen="template")),
+                                   "转下一年度", "顺延到下年度", "顺延至下年度", seen="template")),
     Sense("withdrawn", words("撤销", "撤回", "自行撤回", "自行撤销", seen="海南 2022"),
           note="withdrawals are 其他处理 in 2021 but not stated as such: not read"),
 )
@@ -149,7 +149,7 @@ SCOPES: tuple[Sense, ...] = (
 )
 # Words that make a following 累计 cumulative (截至2019年底，累计…): "up to a date".
 SINCE = words("截至", "截止", "到目前", "以来", "至今", "迄今", "截止目前", "截至目前",
-              seen="common")
+              "到年底", "截至年底", seen="common; 本区到年底累计主动公开 (上海 区 2008)")
 YEAR_SCOPE = words("全年", "本年", "本年度", "年度", "今年", "年内", "自1月1日", "1月1日",
                    seen="common")
 
@@ -188,6 +188,9 @@ CONTEXTS: tuple[Sense, ...] = (
     Sense("overdue or late replies", words("超期", "逾期", seen="common")),
     Sense("table 二 fees", words("行政事业性收费", seen="template")),
 )
+
+# A 其中-part counted "含转发" makes its head a count of new-media posts, not of items.
+REPOSTS = words("转发", seen="广东 开平 沙塘镇 2016 (网站(含转发)319条)")
 
 # --- channels (a count by one channel is a part of the year's total) ---------------------------
 CHANNELS = words("网站", "门户网站", "政府网站", "官网", "官方网站", "公众号", "微信",
