@@ -48,17 +48,27 @@ def _read_stats_table(ex: Extraction, doc: Document, text: str) -> None:
 
 
 def _read_prose(ex: Extraction, doc: Document, text: str) -> None:
-    heads = prose.headline_figures(text)
-    figures = list(heads)
-    if ex.template == "pre2019":
-        figures += prose.pre2019_figures(text, heads)
+    """``headline.*`` always; table keys from prose only where no table-三 reading exists.
+
+    A pre-2019 report, or a later one whose tables were lost in scraping, states its table
+    figures in prose; where a table was read, its figures stand and the prose keeps only
+    ``headline.*``. Numbers the reader could not place become ``unplaced_figure`` findings.
+    """
+    reading = prose.read_prose(text)
+    figures = [f for f in reading.figures if f.key.startswith("headline.")]
+    tables_read = any(k.startswith("applications.") and ex.provenance.get(k, {}).get("method")
+                      != "prose" for k in ex.values)
+    if ex.template == "pre2019" or not tables_read:
+        figures += prose.table_figures(reading.figures)
     for f in figures:
         if f.key in ex.values:
             continue
         ex.values[f.key] = f.value
         if f.kind != "number":
             ex.cells[f.key] = f.kind
-        ex.provenance[f.key] = {"method": "prose", "reader": doc.container, "span": list(f.span)}
+        ex.provenance[f.key] = {"method": "prose", "reader": doc.container, "span": list(f.span),
+                                "sentence": f.sentence}
+    ex.findings.extend(reading.findings)
 
 
 def extract_document(doc: Document, source: str, sha256: str) -> Extraction:
