@@ -35,10 +35,13 @@ Line = list[str]
 
 LINE_TOLERANCE = 3.0  # points: words whose tops differ by at most this share a text row
 ALIGN_TOLERANCE = 1.0  # points of slack when comparing a word's edge with a column edge
+CELL_GAP = 0.8  # points between two glyphs that separate two cells (glyphs of a word touch)
 MAX_HEADER_ROWS = 6  # header rows above a table's first value row that can name columns
 PROSE_SHARE = 0.45  # a single word wider than this share of the text width is running text
 _SPLIT = re.compile(r"[\t ]+")
 _MD_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_ITEM = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]|\d{1,2}[.、．])")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
@@ -51,6 +54,7 @@ class Word:
     x1: float
     top: float
     bottom: float
+    chars: tuple[tuple[str, float, float], ...] = ()  # (glyph, x0, x1), to split glued cells
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +66,7 @@ class Cell:
     x1: float
     is_value: bool
     size: float = 0.0  # glyph height: one CJK character is about this wide
+    parts: tuple[tuple[float, float], ...] = ()  # x-ranges between visible gaps in the word
 
     @property
     def centre(self) -> float:
@@ -113,8 +118,51 @@ def _cells(word: Word) -> list[Cell]:
         if piece:
             kind = cell_kind(piece)
             out.append(Cell(piece, word.x0, word.x1, kind is not None and kind != "empty",
-                            word.bottom - word.top))
+                            word.bottom - word.top, _parts(word)))
     return out
+
+
+def _parts(word: Word) -> tuple[tuple[float, float], ...]:
+    """The x-ranges of a word's glyph runs separated by a visible gap.
+
+    Header texts of adjacent narrow columns run together into one word; the gaps between
+    their glyph runs still show where one column's header ends.
+    """
+    if len(word.chars) < 2:
+        return ((word.x0, word.x1),)
+    out, lo = [], word.chars[0][1]
+    for prev, cur in zip(word.chars, word.chars[1:], strict=False):
+        if cur[1] - prev[2] > CELL_GAP:
+            out.append((lo, prev[2]))
+            lo = cur[1]
+    out.append((lo, word.chars[-1][2]))
+    return tuple(out)
+
+
+def _glued_pieces(word: Word) -> list[Word]:
+    """A word cut where a digit meets its neighbour across a visible gap.
+
+    Narrow unruled cells leave less space between their texts than the word tolerance, so
+    a label and its value, or two adjacent values, come out as one word (``数量32``,
+    ``00034``). Glyphs of one number or one label touch; a gap next to a digit is the space
+    between two cells.
+    """
+    pieces: list[Word] = []
+    start = 0
+    chars = word.chars
+    for k in range(1, len(chars)):
+        prev, cur = chars[k - 1], chars[k]
+        if (prev[0].isdigit() or cur[0].isdigit()) and cur[1] - prev[2] > CELL_GAP:
+            pieces.append(_sub(word, start, k))
+            start = k
+    pieces.append(_sub(word, start, len(chars)))
+    return pieces
+
+
+def _sub(word: Word, a: int, b: int) -> Word:
+    part = word.chars[a:b]
+    return Word("".join(c[0] for c in part), part[0][1], part[-1][2], word.top, word.bottom,
+                part)
 
 
 def _markdown_row(row: TextRow) -> TextRow | None:
@@ -156,8 +204,20 @@ def text_rows(words: list[Word]) -> list[TextRow]:
 
 
 def _row(words: list[Word]) -> TextRow:
+    """One text row; cut glued cells apart when that makes it a table row with more values."""
     ordered = sorted(words, key=lambda w: w.x0)
-    return TextRow(min(w.top for w in words), [c for w in ordered for c in _cells(w)])
+    top = min(w.top for w in words)
+    row = TextRow(top, [c for w in ordered for c in _cells(w)])
+    if not any(len(w.chars) > 1 and any(ch.isdigit() for ch in w.text) for w in ordered):
+        return row
+    cut = TextRow(top, [c for w in ordered for p in _glued_pieces(w) for c in _cells(p)])
+    if cut.is_value_row and _n_values(cut) > _n_values(row):
+        return cut
+    return row
+
+
+def _n_values(row: TextRow) -> int:
+    return sum(c.is_value for c in row.cells)
 
 
 def _is_break(row: TextRow, width: float) -> bool:
@@ -201,7 +261,7 @@ def find_regions(rows: list[TextRow]) -> list[Region]:
             region.body.append(i)  # a wrapped or category label of the table
         else:
             region = None
-            pending = [*pending, i][-MAX_HEADER_ROWS:]
+            pending.append(i)
     return regions
 
 
@@ -227,13 +287,14 @@ def region_columns(rows: list[TextRow], region: Region) -> list[tuple[float, flo
             columns.append([c.x0, c.x1])
     label_right = max((c.x1 for i in region.body for c in rows[i].cells if not c.is_value),
                       default=float("-inf"))
-    for i in reversed(region.headers):
+    for i in reversed(region.headers[-MAX_HEADER_ROWS:]):
         for c in rows[i].cells:
             if c.x0 < label_right - ALIGN_TOLERANCE:
                 continue
-            if not _overlapping(columns, c.x0, c.x1):
-                columns.append([c.x0, c.x1])
-                columns.sort()
+            for x0, x1 in c.parts or ((c.x0, c.x1),):
+                if not _overlapping(columns, x0, x1):
+                    columns.append([x0, x1])
+                    columns.sort()
     return [(lo, hi) for lo, hi in columns]
 
 
@@ -271,7 +332,9 @@ class _Blanks:
     label spanning several rows; what tells them apart is typographic:
 
     * a wrapped line continues a cell whose previous line is full (reaches the right edge of
-      its column within one character): a line after a short line starts a new cell;
+      its column within one character): a line after a short line starts a new cell, and so
+      does a line that starts with an item number (``二、``, ``（三）``, ``4.``), as the rows of
+      the templates' tables do;
     * a cell whose values are printed beside it has a value row (without labels of its own)
       within its lines' vertical span;
     * a row label stands in the row-label column: it overlaps the last label of the nearest
@@ -300,6 +363,8 @@ class _Blanks:
             hit = [o for o in _labels(self.rows[i]) if _over(o, last)]
             if not hit:
                 continue
+            if self.rows[i].is_value_row or _ITEM.match(hit[-1].text):
+                break  # another row's label
             near = self.rows[i].top - self.rows[block[-1]].top <= 1.6 * last.size
             if not (self._full(last) and near):
                 break
@@ -326,7 +391,7 @@ class _Blanks:
                 continue
             c = row.cells[-1]
             above = self._above(pos, c)
-            if above is not None and self._full(above) and (
+            if above is not None and not _ITEM.match(c.text) and self._full(above) and (
                     row.top - self.rows[self._row_of(above)].top <= 1.6 * c.size):
                 continue  # a wrapped line of the cell above
             if not self._row_label(pos, c):

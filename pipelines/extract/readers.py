@@ -240,8 +240,9 @@ def _pdf_page_lines(page, carried: Columns | None = None) -> tuple[list[tuple[fl
         return not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
 
     rest = page.filter(outside) if boxes else page
-    words = [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"])
-             for w in rest.extract_words()]
+    words = [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"],
+                  tuple((c["text"], c["x0"], c["x1"]) for c in w["chars"]))
+             for w in rest.extract_words(return_chars=True)]
     placed, columns = layout_lines(words, carried)
     items.extend(placed)
     items.sort(key=lambda it: it[0])
