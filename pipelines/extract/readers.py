@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from pipelines.extract.encoding import decode_bytes
 from pipelines.extract.normalize import EMPTY_MARK, normalize_text
+from pipelines.extract.pdf_layout import Columns, Word, layout_lines
 
 Line = list[str]
 
@@ -225,7 +226,13 @@ def unwrap_js_strings(text: str) -> str:
 # --- PDF and DOCX -------------------------------------------------------------------------
 
 
-def _pdf_page_lines(page) -> list[tuple[float, Line]]:
+def _pdf_page_lines(page, carried: Columns | None = None) -> tuple[list[tuple[float, Line]],
+                                                                   Columns | None]:
+    """A page's lines: ruled tables by their cells, other words placed by :mod:`pdf_layout`.
+
+    Returns the lines top-down and the columns of the page's last unruled table region, which
+    the next page's continuation of that table is placed under.
+    """
     tables = page.find_tables()
     boxes = [t.bbox for t in tables]
     items: list[tuple[float, Line]] = []
@@ -244,12 +251,13 @@ def _pdf_page_lines(page) -> list[tuple[float, Line]]:
         return not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
 
     rest = page.filter(outside) if boxes else page
-    for ln in rest.extract_text_lines():
-        cells = [c for c in _CELL_SPLIT.split(normalize_text(ln["text"]).strip()) if c]
-        if cells:
-            items.append((ln["top"], cells))
+    words = [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"],
+                  tuple((c["text"], c["x0"], c["x1"]) for c in w["chars"]))
+             for w in rest.extract_words(return_chars=True)]
+    placed, columns = layout_lines(words, carried)
+    items.extend(placed)
     items.sort(key=lambda it: it[0])
-    return items
+    return items, columns
 
 
 def read_pdf_lines(data: bytes) -> list[Line]:
@@ -263,9 +271,11 @@ def read_pdf_lines(data: bytes) -> list[Line]:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
     lines: list[Line] = []
+    columns: Columns | None = None
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         for page in pdf.pages:
-            lines.extend(cells for _, cells in _pdf_page_lines(page))
+            items, columns = _pdf_page_lines(page, columns)
+            lines.extend(cells for _, cells in items)
     return lines
 
 
