@@ -54,3 +54,25 @@ def test_a_row_cut_by_rule_2_says_constraint():
     out = read_applications(group_tokens(tokenize(printed, frozenset({0}))), "html")
     assert out.provenance["applications.new_received.total"]["method"] == "table"
     assert out.values["applications.new_received.total"] == 70
+
+
+def test_outcomes_joined_into_one_count_are_no_rows_figure():
+    from pipelines.extract.prose import compact, read_prose
+
+    text = "办结申请81件，其中予以公开及部分公开42件，不予公开5件，无法提供31件。"
+    got = {f.key: f.value for f in read_prose(compact(text)).figures}
+    assert "applications.partially_granted.total" not in got
+    assert "applications.granted.total" not in got
+    assert got["applications.denied.total"] == 5
+
+
+def test_prose_never_fills_a_printed_table_whose_cells_were_withheld():
+    # table 三 is printed but its row cannot be read (a lost cell): the prose's 不予公开5件
+    # must not stand in for the withheld table figures
+    html = ("<p>2022年度政府信息公开工作年度报告</p><p>共收到申请9件，不予公开5件。</p><table>"
+            "<tr><td>一、本年新收政府信息公开申请数量</td><td>9</td><td>0</td><td>0</td></tr>"
+            "<tr><td>四、结转下年度继续办理</td><td>0</td></tr></table>")
+    ex = extract_bytes(html.encode(), "r.html")
+    assert ex.values.get("headline.applications_received") == 9
+    assert "applications.denied.total" not in ex.values
+    assert "applications.new_received.total" not in ex.values

@@ -31,34 +31,37 @@ def _merge(ex: Extraction, part: TableRead) -> None:
     ex.findings.extend(part.findings)
 
 
-def _read_tables(ex: Extraction, doc: Document, text: str) -> None:
+def _read_tables(ex: Extraction, doc: Document, text: str) -> bool:
+    """Tables 二/三/四; True when table 三 is in the document (read or withheld)."""
     groups = group_tokens(tokenize(doc.lines, doc.table_rows))
     apps = read_applications(groups, doc.container)
     _merge(ex, apps)
     if apps.values or apps.findings:
         _merge(ex, read_appeals(groups, apps.end, doc.container))
     _merge(ex, read_proactive(groups, apps.end or len(groups), ex.template, doc.container, text))
+    return apps.end > 0 or bool(apps.values or apps.findings)
 
 
-def _read_stats_table(ex: Extraction, doc: Document, text: str) -> None:
+def _read_stats_table(ex: Extraction, doc: Document, reading: prose.ProseReading) -> None:
     """The pre-2019 statistics table; the prose's own figures only choose among its readings."""
-    stated = {f.key: f.value for f in prose.headline_figures(text) if f.kind == "number"}
+    stated = {f.key: f.value for f in reading.figures
+              if f.key.startswith("headline.") and f.kind == "number"}
     groups = group_tokens(tokenize(doc.lines, doc.table_rows))
     _merge(ex, read_stats_table(groups, doc.container, stated))
 
 
-def _read_prose(ex: Extraction, doc: Document, text: str) -> None:
-    """``headline.*`` always; table keys from prose only where no table-三 reading exists.
+def _read_prose(ex: Extraction, doc: Document, reading: prose.ProseReading,
+                table_found: bool) -> None:
+    """``headline.*`` always; table keys from prose only where the document has no table 三.
 
     A pre-2019 report, or a later one whose tables were lost in scraping, states its table
-    figures in prose; where a table was read, its figures stand and the prose keeps only
-    ``headline.*``. Numbers the reader could not place become ``unplaced_figure`` findings.
+    figures in prose. Where table 三 is printed, its figures stand — even where a cell was
+    withheld as unreadable, since a prose figure of another scope must not fill that gap — and
+    the prose keeps only ``headline.*``. Numbers the reader could not place become
+    ``unplaced_figure`` findings.
     """
-    reading = prose.read_prose(text)
     figures = [f for f in reading.figures if f.key.startswith("headline.")]
-    tables_read = any(k.startswith("applications.") and ex.provenance.get(k, {}).get("method")
-                      != "prose" for k in ex.values)
-    if ex.template == "pre2019" or not tables_read:
+    if ex.template == "pre2019" or not table_found:
         figures += prose.table_figures(reading.figures)
     for f in figures:
         if f.key in ex.values:
@@ -86,11 +89,13 @@ def extract_document(doc: Document, source: str, sha256: str) -> Extraction:
     ex.findings.extend(meta.findings)
     ex.template = detect_template(text, meta.year)
     compact = prose.compact(text)
+    reading = prose.read_prose(compact)
+    table_found = False
     if ex.template != "pre2019":
-        _read_tables(ex, doc, compact)
+        table_found = _read_tables(ex, doc, compact)
     else:
-        _read_stats_table(ex, doc, compact)
-    _read_prose(ex, doc, compact)
+        _read_stats_table(ex, doc, reading)
+    _read_prose(ex, doc, reading, table_found)
     ex.findings.extend(check_all(ex.values, ex.cells, ex.template))
     if ex.year is None:
         msg = f"{source}: 无法确定统计年度"

@@ -417,7 +417,7 @@ def _continues(own: Columns, carried: Columns) -> bool:
 
 
 def layout_lines(
-    words: list[Word], carried: Columns | None = None
+    words: list[Word], carried: Columns | None = None, placed_rows: set[int] | None = None
 ) -> tuple[list[tuple[float, Line]], Columns | None]:
     """Lines of cells from positioned words: value rows of tables placed under their columns.
 
@@ -429,6 +429,8 @@ def layout_lines(
     Args:
         words: the words of a page outside ruled tables.
         carried: the columns of the last table region of the previous page, if any.
+        placed_rows: receives the indexes of the returned lines placed under columns (table
+            rows whose every number stands in a cell of its own).
 
     Returns:
         ``(top, cells)`` per text row, top-down (rows of table regions padded with blanks),
@@ -450,6 +452,8 @@ def layout_lines(
                 placed = place_row(rows[i], columns)
                 if placed is not None:
                     lines[i] = placed
+                    if placed_rows is not None:
+                        placed_rows.add(i)
         for i in _Blanks(rows, body).rows_to_fill():
             lines[i] = [*lines[i], *[EMPTY_MARK] * len(columns)]
     return [(r.top, line) for r, line in zip(rows, lines, strict=True)], columns

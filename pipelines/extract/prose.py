@@ -437,7 +437,10 @@ def _outcome_or_applicant(doc: _Doc, r: _Read, seg: list[Token], after: list[Tok
         later_items = [t for t in _things(seg) if t.start > best.end
                        and t.sense("thing") == "items"]
         outcome = best.sense("outcome")
-        if later_items:
+        joined = _joined_outcomes(doc, outcomes)
+        if len(joined) > 1:
+            r.reason = "合并计数（" + "、".join(sorted(joined)) + "）"  # 予以公开及部分公开258件
+        elif later_items:
             r.reason = "指信息而非申请的办理结果"
         elif outcome == "withdrawn":
             r.reason, r.withdrawn = "申请人撤回的申请，无对应键", True
@@ -466,6 +469,20 @@ def _outcome_or_applicant(doc: _Doc, r: _Read, seg: list[Token], after: list[Tok
             r.keys = (f"applications.new_received.{col}",)
         return r
     return None
+
+
+def _joined_outcomes(doc: _Doc, outcomes: list[Token]) -> set[str]:
+    """Outcomes joined into one count (予以公开及部分公开258件): not any one row's figure."""
+    kinds: set[str] = set()
+    for a, b in itertools.pairwise(outcomes):
+        gap = doc.text[a.end:b.start]
+        if a.sense("outcome") != b.sense("outcome") and len(gap) <= 4 and (
+                not gap or any(j in gap for j in _JOINERS)):
+            kinds |= {a.sense("outcome") or "", b.sense("outcome") or ""}
+    return kinds
+
+
+_JOINERS = ("、", "和", "及", "与", "或", "以及")
 
 
 def _combined(doc: _Doc, seg: list[Token], verbs_in_seg: list[Token]) -> set[str]:

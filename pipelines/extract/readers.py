@@ -226,16 +226,17 @@ def unwrap_js_strings(text: str) -> str:
 # --- PDF and DOCX -------------------------------------------------------------------------
 
 
-def _pdf_page_lines(page, carried: Columns | None = None) -> tuple[list[tuple[float, Line]],
-                                                                   Columns | None]:
+def _pdf_page_lines(page, carried: Columns | None = None
+                    ) -> tuple[list[tuple[float, Line, bool]], Columns | None]:
     """A page's lines: ruled tables by their cells, other words placed by :mod:`pdf_layout`.
 
-    Returns the lines top-down and the columns of the page's last unruled table region, which
-    the next page's continuation of that table is placed under.
+    Returns the lines top-down, each with whether it is a table row (a ruled table's row, or
+    a row placed under columns), and the columns of the page's last unruled table region,
+    which the next page's continuation of that table is placed under.
     """
     tables = page.find_tables()
     boxes = [t.bbox for t in tables]
-    items: list[tuple[float, Line]] = []
+    items: list[tuple[float, Line, bool]] = []
     for t in tables:
         top = t.bbox[1]
         for i, row in enumerate(t.extract()):
@@ -243,7 +244,7 @@ def _pdf_page_lines(page, carried: Columns | None = None) -> tuple[list[tuple[fl
             # A row of blank cells is kept: it may be a data row printed all blank (table 四
             # of a body without appeals). Empty spacer rows are only single cells.
             if len(cells) > 1 or any(c != EMPTY_MARK for c in cells):
-                items.append((top + i * 0.001, cells))
+                items.append((top + i * 0.001, cells, True))
 
     def outside(obj) -> bool:
         cx = (obj["x0"] + obj["x1"]) / 2
@@ -254,13 +255,14 @@ def _pdf_page_lines(page, carried: Columns | None = None) -> tuple[list[tuple[fl
     words = [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"],
                   tuple((c["text"], c["x0"], c["x1"]) for c in w["chars"]))
              for w in rest.extract_words(return_chars=True)]
-    placed, columns = layout_lines(words, carried)
-    items.extend(placed)
+    placed_rows: set[int] = set()
+    placed, columns = layout_lines(words, carried, placed_rows)
+    items.extend((top, line, i in placed_rows) for i, (top, line) in enumerate(placed))
     items.sort(key=lambda it: it[0])
     return items, columns
 
 
-def read_pdf_lines(data: bytes) -> list[Line]:
+def read_pdf_lines(data: bytes, table_rows: set[int] | None = None) -> list[Line]:
     """PDF text layer via pdfplumber: ruled tables as cell rows, other text as lines, top-down."""
     import logging
 
@@ -275,7 +277,10 @@ def read_pdf_lines(data: bytes) -> list[Line]:
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         for page in pdf.pages:
             items, columns = _pdf_page_lines(page, columns)
-            lines.extend(cells for _, cells in items)
+            for _, cells, is_row in items:
+                if is_row and table_rows is not None:
+                    table_rows.add(len(lines))
+                lines.append(cells)
     return lines
 
 
@@ -501,7 +506,8 @@ def read_bytes(data: bytes, source: str = "") -> Document:
     container = sniff_container(data, source)
     rows: set[int] = set()
     if container == "pdf":
-        return Document("pdf", read_pdf_lines(data), reader="pdfplumber")
+        lines = read_pdf_lines(data, rows)
+        return Document("pdf", lines, reader="pdfplumber", table_rows=frozenset(rows))
     if container == "docx":
         if not _is_docx(data):
             raise ValueError("ZIP archive without word/document.xml: not a DOCX report")

@@ -126,6 +126,9 @@ RESULTS: tuple[Sense, ...] = (
 # --- scope and polarity ------------------------------------------------------------------------
 NEGATIONS = words("未", "没有", "无", "尚未", "暂未", "均未", "并未", "从未", "未曾", "没",
                   "不存在", "零", seen="common")
+# Words that begin with a negation but negate nothing countable: 逾期未按收费通知 (did not act
+# on a fee notice, a table 三 label a PDF's columns broke apart), 无正当理由 (a label again).
+NOT_NEGATIONS = words("未按", "未能", "无正当理由", seen="template: table 三 labels (三(六)2, 三(五)4)")
 # Stated zero fees, whole phrases (不 alone negates too much).
 FEE_ZERO = words("暂不收费", "不收费", "免费提供", "免收", "不收取", "未收费", "无收取",
                  seen="common")
@@ -265,6 +268,7 @@ def all_words() -> list[tuple[str, str, str, float]]:
         for s in group:
             add(cat, s.key, s.words)
     add("neg", "neg", NEGATIONS)
+    add("not_neg", "not_neg", NOT_NEGATIONS)
     add("fee_zero", "fees", FEE_ZERO)
     add("total", "total", TOTAL)
     add("sub", "sub", SUB)
