@@ -128,7 +128,8 @@ NEGATIONS = words("未", "没有", "无", "尚未", "暂未", "均未", "并未"
                   "不存在", "零", seen="common")
 # Words that begin with a negation but negate nothing countable: 逾期未按收费通知 (did not act
 # on a fee notice, a table 三 label a PDF's columns broke apart), 无正当理由 (a label again).
-NOT_NEGATIONS = words("未按", "未能", "无正当理由", seen="template: table 三 labels (三(六)2, 三(五)4)")
+NOT_NEGATIONS = words("未按", "未能", "无正当理由",
+                      seen="template: table 三 labels (三(六)2, 三(五)4)")
 # Stated zero fees, whole phrases (不 alone negates too much).
 FEE_ZERO = words("暂不收费", "不收费", "免费提供", "免收", "不收取", "未收费", "无收取",
                  seen="common")
