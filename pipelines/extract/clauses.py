@@ -41,7 +41,7 @@ QUANTITY = re.compile(
     rf"(?P<wan>万)?(?P<approx>余|多)?(?P<unit>{_UNITS})(?!性)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quantity:
     """A number with its unit: ``1.53万条`` is 15300 条; ``approx`` when 余/多 follows it."""
 
@@ -53,7 +53,7 @@ class Quantity:
     num_start: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Clause:
     """One clause: its span, its sentence, and the clause it is a part of (其中 / 在…中)."""
 

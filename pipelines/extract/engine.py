@@ -88,7 +88,9 @@ def extract_document(doc: Document, source: str, sha256: str) -> Extraction:
                     year=meta.year, title=meta.title, published=meta.published)
     ex.findings.extend(meta.findings)
     ex.template = detect_template(text, meta.year)
-    compact = prose.compact(text)
+    # The running text, table rows blanked out where the reader knows them (same offsets).
+    compact = (prose.masked_tables(doc.prose_lines()) if doc.table_rows
+               else prose.compact(text))
     reading = prose.read_prose(compact)
     table_found = False
     if ex.template != "pre2019":

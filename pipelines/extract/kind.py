@@ -25,6 +25,7 @@ from pathlib import PurePath
 from pipelines.extract.model import Extraction, Finding
 from schemas.vocabulary import Sense, Word
 from schemas.vocabulary import kinds as vocab
+from schemas.vocabulary import tables as tables_vocab
 
 # The score a non-report kind needs (one clear title is enough; so are two kinds of structure).
 THRESHOLD = 4.0
@@ -217,6 +218,13 @@ def _task_table(rows: Sequence[Sequence[str]], text: str, scores: dict[str, floa
         evidence.append(f"statuses:{statuses}")
 
 
+def _template_tables(rows: Sequence[Sequence[str]]) -> bool:
+    """Rows that print table 三's first row and table 四's heading: the report template."""
+    cells = "".join(c for r in rows if len(r) > 1 for c in r)
+    return all(any(w.text in cells for w in ws) for ws in (
+        tables_vocab.TABLE3_START, tables_vocab.APPEALS_START))
+
+
 def _addressee(lines: Sequence[str]) -> bool:
     """A notice's 主送机关 line: short, ends with a colon, names recipients with 各."""
     for s in compact("\n".join(lines[:40])).split("\n"):
@@ -237,6 +245,11 @@ def score_document(rows: Sequence[Sequence[str]], source: str = "") -> Verdict:
     scores = dict.fromkeys(vocab.KINDS, 0.0)
     evidence: list[str] = []
     named = title_kind(title) if title else None
+    if named and named[0] == vocab.ANNUAL and _template_tables(rows):
+        # Titled a 年度报告 and printing the template's tables: nothing else looks like that, so
+        # the remaining evidence is not weighed (most documents take this path).
+        return Verdict(vocab.ANNUAL, title, named[2], ((vocab.ANNUAL, named[1]),),
+                       (f"title:{named[2]}", "template_tables"))
     if named:
         scores[named[0]] += named[1]
         evidence.append(f"title:{named[2]}")

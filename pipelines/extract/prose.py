@@ -99,7 +99,7 @@ def compact(text: str) -> str:
 # --- one count -----------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _State:
     """What the clauses of one sentence share: the thing, verbs and exclusion last spoken of."""
 
@@ -114,7 +114,7 @@ class _State:
         return _State(self.thing, self.verbs, self.appeal, self.reason, self.key, self.weight)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Read:
     """The reading of one quantity before the sentence- and document-level rules."""
 
@@ -522,6 +522,10 @@ def _thing_reading(doc: _Doc, r: _Read, thing: str, thing_tok: Token | None,
     if not _frame_keys(thing, frozenset(_ALL_VERBS), q.unit):
         r.reason = f"单位“{q.unit}”不计{thing}"
         return r
+    if not keys and thing_tok is not None and thing_tok.start < q.start and _is_topic(
+            doc, thing_tok, seg, c.start):
+        r.reason = "分类信息数"  # 机构职能类信息117条: a topic's count, whatever the verb
+        return r
     if not keys:
         r.unplaced, r.reason = True, f"“{thing}”缺少可判定的动词"
         return r
@@ -848,6 +852,19 @@ def _all_from(doc: _Doc, r: _Read, c: Clause, found: dict[str, ProseFigure],
 
 
 # --- the engine's view ---------------------------------------------------------------------------
+
+
+def masked_tables(lines: list[tuple[str, bool]]) -> str:
+    """The compacted text with table rows blanked out, same length and offsets as :func:`compact`.
+
+    ``lines`` are ``(text, is_running_text)``; a table row becomes a sentence end and spaces, so
+    the prose reader skips it cheaply while every span still points into the whole text.
+    """
+    out = []
+    for text, running in lines:
+        c = compact(text) if " " in text or "\t" in text else text
+        out.append(c if running or not c else "。" + " " * (len(c) - 1))
+    return "".join(out)
 
 
 def headline_figures(text: str) -> list[ProseFigure]:

@@ -41,6 +41,18 @@ class Document:
         """Plain text: one line per line, cells joined by a space."""
         return "\n".join(" ".join(c for c in line if c != EMPTY_MARK) for line in self.lines)
 
+    def prose_lines(self) -> list[tuple[str, bool]]:
+        """Each line's text, and whether it is running text (what the prose reader reads).
+
+        A row of a real table with several cells holds labels and cells, not sentences; a
+        one-cell row is running text, because old government pages lay out their whole text
+        in a table of single cells.
+        """
+        rows = self.table_rows
+        return [(" ".join(c for c in line if c != EMPTY_MARK),
+                 i not in rows or sum(c != EMPTY_MARK for c in line) < 2)
+                for i, line in enumerate(self.lines)]
+
 
 _HTML_TAG = re.compile(r"<\s*(table|p|div|html|body|br|td|tr|span|h[1-6])\b", re.I)
 _JS_STRING = re.compile(r'"((?:[^"\\]|\\.){200,})"|\'((?:[^\'\\]|\\.){200,})\'', re.S)

@@ -21,7 +21,7 @@ _PAGE_NUMBER = re.compile(r"^(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*
 _PLACEHOLDER_HEADER = re.compile(r"数据\d{1,2}")
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     """One label or value, with the line it came from."""
 
@@ -54,6 +54,8 @@ class Group:
 
 def is_page_number(line: list[str]) -> bool:
     """A page footer line such as ``- 3 -`` or ``第3页``: not part of any table."""
+    if len(line) > 7 or sum(map(len, line)) > 16:  # every footer form is short
+        return False
     return bool(_PAGE_NUMBER.match(" ".join(line).strip()))
 
 
