@@ -89,13 +89,14 @@ def test_prose_figure_against_the_table_with_blank_totals() -> None:
     assert (p.rule, p.severity, p.keys) == ("prose_figure", "warning",
                                             ("applications.unable.total",))
     # the totals were printed blank: the message says the 337 is computed, not printed
-    assert p.message_zh == "正文称“无法提供265件”，表三“无法提供”的总计印为空白，按各列相加为 337。"
+    assert p.message_zh == ("正文称“因本机关不掌握等原因无法提供265件”，"
+                            "表三“无法提供”的总计印为空白，按各列相加为 337。")
     assert "prints the" in p.message_en and "total blank" in p.message_en
     printed = {**values, **{f"applications.unable.{r}.total": v for r, v in
                             (("not_held", 265), ("needs_creation", 47), ("unclear_after_correction",
                                                                          25))}}
     [q] = check_prose_figures(figs, printed, {})
-    assert q.message_zh == "正文称“无法提供265件”，表三“无法提供”总计为 337。"
+    assert q.message_zh.endswith("表三“无法提供”总计为 337。")
 
 
 def test_continuity_carry_over_and_in_force() -> None:
@@ -209,3 +210,13 @@ def test_cli_check_lists_problems_and_exits_non_zero_on_errors(tmp_path: Path) -
     assert "catalogue_count" in rules
     missing = runner.invoke(main, ["check", str(tmp_path / "nope.pdf")])
     assert missing.exit_code == 1
+
+
+def test_prose_figures_come_from_the_prose_reader_with_spans_in_the_text() -> None:
+    text = "全年办结申请81件，其中：予以公开及部分公开 42 件，\n不予公开5件。"
+    figs = {f.key: f for f in document_facts(text).figures}
+    joined = figs["applications.granted.total+applications.partially_granted.total"]
+    assert joined.value == 42 and text[joined.span[0]:joined.span[1]].startswith("42")
+    denied = figs["applications.denied.total"]
+    assert denied.value == 5 and text[denied.span[0]:denied.span[1]].startswith("5")
+    assert "applications.partially_granted.total" not in figs

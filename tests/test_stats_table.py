@@ -227,3 +227,24 @@ def test_previous_and_change_columns_are_read_past():
                  ["行政复议数", "件", "1", "0", "-1"]])
     assert out.values == {"proactive.items_published": 425,
                           "applications.new_received.total": 4, "appeals.review.total": 0}
+
+
+def test_an_item_number_cut_off_by_a_wrapped_line_is_not_a_cell():
+    # a text page printed as PDF wraps the long line: "4" ends one line, ".网上申请数" starts the next
+    lines = [["政府信息公开情况统计表", "指标名称", "计量单位", "本年度", "历年累计"],
+             ["主动公开信息数", "条", "12", "30", "受理依申请公开信息总数", "条", "2", "5"],
+             ["3.电子邮件申请数", "条", "1", "1", "4"], [".网上申请数", "条", "1", "4"]]
+    out = _read(lines)
+    assert out.values["applications.channel.email"] == 1
+    assert out.values["applications.channel.online"] == 1
+    assert not [f for f in out.findings if f.rule == "unreadable_row"]
+
+
+def test_an_item_number_alone_in_a_cell_is_numbering():
+    lines = [["政府信息公开情况统计表", "指标名称", "计量单位", "本年度", "历年累计"],
+             ["主动公开信息数", "条", "12", "30"],
+             ["受理依申请公开信息总数", "条", "2", "5"],
+             ["3.电子邮件申请数", "条", "1", "1", "4."], ["网上申请数", "条", "1", "4"]]
+    out = _read(lines)
+    assert out.values["applications.channel.email"] == 1
+    assert out.values["applications.channel.online"] == 1

@@ -41,21 +41,11 @@ _DATE_FIELD = re.compile(
     r"\s*(\d{1,2})"
 )
 
-# Figures of table 三 that reports restate in words ("予以公开258件"). Only "number + 件" counts:
-# table rows in the text carry bare numbers, and a bare "部分公开 0，" is too easily a cell.
-PROSE_OUTCOMES: tuple[tuple[str, str], ...] = (
-    ("applications.granted.total",
-     r"(?<!部分)(?<!不)(?:予以公开|同意公开)(?:答复)?的?\s*(\d+)\s*件"),
-    ("applications.granted.total+applications.partially_granted.total",
-     r"(?:予以公开|同意公开)(?:及|和|与|、)部分公开(?:答复)?的?\s*(\d+)\s*件"),
-    ("applications.partially_granted.total", r"(?<![及和与、])部分公开(?:答复)?的?\s*(\d+)\s*件"),
-    ("applications.denied.total", r"不予公开(?:答复)?的?\s*(\d+)\s*件"),
-    ("applications.unable.total", r"无法提供(?:答复)?的?\s*(\d+)\s*件"),
-    ("applications.not_processed.total", r"不予处理(?:答复)?的?\s*(\d+)\s*件"),
-    ("applications.carried_forward.total",
-     r"结转(?:至|到)?下一?年度?(?:继续)?(?:办理)?的?\s*(\d+)\s*件"),
-)
-_PROSE_RE = tuple((k, re.compile(p)) for k, p in PROSE_OUTCOMES)
+# Table-三 figures the checker compares with the table: the prose reader's (pipelines.extract.
+# prose, wording in schemas/vocabulary/prose.py), never a second list of phrases here.
+CHECKED_FIGURES = frozenset(
+    f"applications.{r}.total" for r in ("granted", "partially_granted", "denied", "unable",
+                                        "not_processed", "carried_forward"))
 
 
 @dataclass(frozen=True)
@@ -137,13 +127,22 @@ def find_date_field(text: str) -> dict | None:
 
 
 def find_prose_figures(text: str) -> list[ProseFigure]:
-    """Table-三 figures the prose states ("无法提供265件"), first statement of each key."""
-    out: dict[str, ProseFigure] = {}
-    for key, pattern in _PROSE_RE:
-        for m in pattern.finditer(text):
-            if key not in out:
-                out[key] = ProseFigure(key, int(m.group(1)), (m.start(), m.end()), m.group(0))
-    return list(out.values())
+    """Table-三 figures the prose states ("无法提供265件"), first statement of each key.
+
+    Read by the engine's prose reader, so the checker and the extraction agree on what a
+    sentence says; outcomes counted together (予以公开及部分公开258件) come as one figure whose
+    key joins theirs with ``+``. Spans point into ``text``; ``text`` of a figure is its clause.
+    """
+    from pipelines.extract.prose import compact_with_offsets, read_prose
+
+    flat, offsets = compact_with_offsets(text)
+    reading = read_prose(flat)
+    out = []
+    for f in [*reading.figures, *reading.joined]:
+        if f.kind == "number" and all(k in CHECKED_FIGURES for k in f.key.split("+")):
+            start, end = offsets[f.span[0]], offsets[f.span[1] - 1] + 1
+            out.append(ProseFigure(f.key, int(f.value), (start, end), f.sentence))
+    return sorted(out, key=lambda f: f.span[0])
 
 
 def document_facts(text: str) -> DocFacts:

@@ -82,6 +82,9 @@ class ProseReading:
 
     figures: list[ProseFigure] = field(default_factory=list)
     placements: list[Placement] = field(default_factory=list)
+    # Outcome rows the prose counts together (予以公开及部分公开258件), keys joined by "+":
+    # no key's own figure, but the checker compares it with the rows' sum.
+    joined: list[ProseFigure] = field(default_factory=list)
 
     @property
     def findings(self) -> list[Finding]:
@@ -89,6 +92,19 @@ class ProseReading:
         return [Finding("unplaced_figure", "info", (),
                         f"正文数字 {p.value}{p.unit} 未能读出（{p.reason}）：“{p.sentence}”",
                         "reading") for p in self.placements if p.status == "unplaced"]
+
+
+def compact_with_offsets(text: str) -> tuple[str, list[int]]:
+    """:func:`compact` and, for each character of the result, its offset in ``text``.
+
+    Lets a caller that keeps positions in the uncompacted text (the checker's locations) place
+    what the reader found.
+    """
+    kept = [i for i, ch in enumerate(text) if ch != "\n"]
+    flat = "".join(text[i] for i in kept)
+    gone = {j for m in _SPACES.finditer(flat) for j in range(m.start(), m.end())}
+    offsets = [kept[j] for j in range(len(flat)) if j not in gone]
+    return "".join(flat[j] for j in range(len(flat)) if j not in gone), offsets
 
 
 def compact(text: str) -> str:
@@ -133,6 +149,7 @@ class _Read:
     withdrawn: bool = False
     carried_in: bool = False  # 共收到41件（含上年度结转3件）: the count includes carry-overs
     near: bool = True
+    joined: tuple[str, ...] = ()  # outcome rows counted together (予以公开及部分公开258件)
 
 
 class _Doc:
@@ -440,6 +457,7 @@ def _outcome_or_applicant(doc: _Doc, r: _Read, seg: list[Token], after: list[Tok
         joined = _joined_outcomes(doc, outcomes)
         if len(joined) > 1:
             r.reason = "合并计数（" + "、".join(sorted(joined)) + "）"  # 予以公开及部分公开258件
+            r.joined = tuple(f"applications.{o}.total" for o in sorted(joined))
         elif later_items:
             r.reason = "指信息而非申请的办理结果"
         elif outcome == "withdrawn":
@@ -829,6 +847,9 @@ def _collect(doc: _Doc, reads: list[_Read], zeros: list[tuple[str, Clause]]) -> 
             if k == "headline.applications_received" and _ALL_FOR.search(
                     doc.text[r.q.end + 1:c.end]):
                 _all_from(doc, r, c, found, sentence)
+        if r.joined:
+            out.joined.append(ProseFigure("+".join(r.joined), r.q.value, "number",
+                                          (r.q.start, r.q.end), sentence))
         if status != "assigned" and r.unplaced and r.near:
             status = "unplaced"
         if not r.near and status != "assigned":

@@ -43,6 +43,7 @@ _COLUMN_WORDS = sorted(
     + [(w.text, "period") for w in vocab.PERIOD_COLUMN]
     + [(w.text, "code") for w in vocab.CODE_COLUMN],
     key=lambda tw: -len(tw[0]))
+_ITEM_MARKS = frozenset(".、．")
 MAX_LABEL = 24  # a row label is short; prose that happens to hold a key word is not a row
 MAX_GAP = 3  # rows with no key (咨询数, 收费减免金额) the table may hold between known rows
 
@@ -117,7 +118,13 @@ def _find_table(groups: list[Group]) -> tuple[int, list[_Row]] | None:
                     break
                 continue
             gap = 0
-            rows.append(_Row(key, row_label(h.label), list(h.values), h.line, j))
+            values = list(h.values)
+            nxt = groups[j + 1].label if j + 1 < len(groups) else ""
+            if nxt[:1] in _ITEM_MARKS and len(values) > 1 and len(values[-1].text) <= 2:
+                # "…数 条 0 0 4" + ".网上申请数": a wrapped line cut the next row's item number
+                # off its label; it is not a cell of this row
+                values.pop()
+            rows.append(_Row(key, row_label(h.label), values, h.line, j))
         if len(rows) >= 3 and (best is None or len(rows) > len(best[1])):
             best = (i, rows)
     return best

@@ -19,6 +19,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _PAGE_NUMBER = re.compile(r"^(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*共\s*\d+\s*页)?)$")
 # OCR/LLM transcriptions rename table columns to 数据1…数据6: the digits are not values.
 _PLACEHOLDER_HEADER = re.compile(r"数据\d{1,2}")
+_ITEM_NUMBER = re.compile(r"^[(（]?\d{1,2}[.、．)）]$")
 
 
 @dataclass(slots=True)
@@ -66,6 +67,8 @@ def _cell_pieces(cell: str) -> tuple[tuple[str, bool], ...]:
     An item number glued to the previous row's digits ("…0502.没有现成") belongs to the label:
     the last digit before a ``.``/``、`` that starts a label is moved back onto it.
     """
+    if _ITEM_NUMBER.match(cell):
+        return ((cell, True),)  # "4." alone (its label wrapped onto the next line): numbering
     parts = [p for p in _PIECES.split(_PLACEHOLDER_HEADER.sub("数据", cell)) if p]
     out: list[tuple[str, bool]] = []
     for p in parts:
