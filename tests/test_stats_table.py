@@ -230,7 +230,7 @@ def test_previous_and_change_columns_are_read_past():
 
 
 def test_an_item_number_cut_off_by_a_wrapped_line_is_not_a_cell():
-    # a text page printed as PDF wraps the long line: "4" ends one line, ".网上申请数" starts the next
+    # a text page printed as PDF wraps the long line: "4" ends a line, ".网上申请数" starts the next
     lines = [["政府信息公开情况统计表", "指标名称", "计量单位", "本年度", "历年累计"],
              ["主动公开信息数", "条", "12", "30", "受理依申请公开信息总数", "条", "2", "5"],
              ["3.电子邮件申请数", "条", "1", "1", "4"], [".网上申请数", "条", "1", "4"]]

@@ -270,6 +270,9 @@ def _is_topic(doc: _Doc, thing: Token, seg: list[Token], floor: int) -> bool:
     if thing.sense("thing") != "items" or thing.text not in _TOPICAL:
         return False
     prev = [t for t in seg if t.end <= thing.start]
+    if prev and prev[-1].end == thing.start and prev[-1].sense("thing") not in (
+            None, "items", "domain"):
+        return True  # 新闻发布会信息106条: items about another measured thing
     start = max(prev[-1].end if prev else floor, floor)
     gap = doc.text[start:thing.start].strip("“”\"'《》")
     if gap in _GENERAL_GAP or (prev and prev[-1].end == thing.start
@@ -501,6 +504,25 @@ def _joined_outcomes(doc: _Doc, outcomes: list[Token]) -> set[str]:
 
 
 _JOINERS = ("、", "和", "及", "与", "或", "以及")
+_JOIN_WORDS = tuple(sorted((w.text for w in vocab.JOINERS), key=len, reverse=True))
+_NOT_JOINERS = frozenset(w.text for w in vocab.NOT_JOINERS)
+
+
+def _joined_to_other(doc: _Doc, thing: Token, seg: list[Token]) -> bool:
+    """The thing is joined to a words-only item before it (办事指南及政策解读42条): a sum.
+
+    The joiner must stand right before the thing word, with wording (not a verb, not a number)
+    before it back to the verb or the clause start.
+    """
+    before = doc.text[max(0, thing.start - 2):thing.start]
+    joiner = next((j for j in _JOIN_WORDS if before.endswith(j)), None)
+    if joiner is None or before in _NOT_JOINERS:
+        return False
+    floor = max((t.end for t in seg if t.end <= thing.start - len(joiner)
+                 and (t.sense("verb") or t.sense("total"))), default=seg[0].start if seg else 0)
+    other = doc.text[floor:thing.start - len(joiner)]
+    return len(other) >= 2 and not any(ch.isdigit() for ch in other) and not any(
+        t.sense("thing") for t in seg if floor <= t.start < thing.start - len(joiner))
 
 
 def _combined(doc: _Doc, seg: list[Token], verbs_in_seg: list[Token]) -> set[str]:
@@ -529,6 +551,9 @@ def _thing_reading(doc: _Doc, r: _Read, thing: str, thing_tok: Token | None,
     kinds = _combined(doc, [*seg, *after] if ahead else seg, _cat(seg, "verb"))
     if len(kinds) > 1:
         r.reason = "合并计数（" + "、".join(sorted(kinds)) + "）"
+        return r
+    if thing_tok is not None and _joined_to_other(doc, thing_tok, seg):
+        r.reason = "合并计数（与其他事项合计）"  # 办事指南及政策解读42条
         return r
     if thing == "applications" and thing_tok is not None and \
             thing_tok.text in _BARE_APPLICATION and not _disclosure_sentence(doc, c):

@@ -158,6 +158,12 @@ YEAR_SCOPE = words("全年", "本年", "本年度", "年度", "今年", "年内"
                    seen="common")
 
 # --- contexts that make a count something else (reason = Sense key) ----------------------------
+# Joiners that add an item before a measured thing into one count (办事指南及政策解读42条), and
+# words that merely end in a joiner's character (涉及行政复议案件6件 joins nothing).
+JOINERS = words("以及", "及", "和", "与", seen="common")
+NOT_JOINERS = words("涉及", "危及", "普及", "惠及", "波及", "触及", "遍及", "顾及", "参与", "给与",
+                    "共和", "总和", seen="common")
+
 CONTEXTS: tuple[Sense, ...] = (
     Sense("service hall or approval matters", words(
         "办件", "审批", "审批事项", "服务事项", "政务服务", "行政许可", "行政许可申请",
