@@ -76,3 +76,13 @@ def test_prose_never_fills_a_printed_table_whose_cells_were_withheld():
     assert ex.values.get("headline.applications_received") == 9
     assert "applications.denied.total" not in ex.values
     assert "applications.new_received.total" not in ex.values
+
+
+def test_a_layout_table_holding_the_article_is_still_read_as_prose():
+    # old government pages put the whole article in a cell beside a menu cell
+    article = ("某县人民政府2016年政府信息公开工作年度报告。2016年，全县共主动公开政府信息1234条，"
+               "受理政府信息公开申请5件，均已按期答复。")
+    html = f"<table><tr><td>首页 政务公开 信息公开</td><td>{article}</td></tr></table>"
+    ex = extract_bytes(html.encode(), "r.html")
+    assert ex.values["headline.items_published"] == 1234
+    assert ex.values["headline.applications_received"] == 5

@@ -44,15 +44,18 @@ class Document:
     def prose_lines(self) -> list[tuple[str, bool]]:
         """Each line's text, and whether it is running text (what the prose reader reads).
 
-        A row of a real table with several cells holds labels and cells, not sentences; a
-        one-cell row is running text, because old government pages lay out their whole text
-        in a table of single cells.
+        A row of a real table with several short cells holds labels and numbers, not
+        sentences. A one-cell row, or a row with a long cell, is running text: old government
+        pages lay out their whole text in tables (a menu cell beside the article's cell).
         """
         rows = self.table_rows
         return [(" ".join(c for c in line if c != EMPTY_MARK),
-                 i not in rows or sum(c != EMPTY_MARK for c in line) < 2)
+                 i not in rows or sum(c != EMPTY_MARK for c in line) < 2
+                 or max(map(len, line)) > MAX_TABLE_CELL)
                 for i, line in enumerate(self.lines)]
 
+
+MAX_TABLE_CELL = 60  # longer than any template label: a cell holding running text
 
 _HTML_TAG = re.compile(r"<\s*(table|p|div|html|body|br|td|tr|span|h[1-6])\b", re.I)
 _JS_STRING = re.compile(r'"((?:[^"\\]|\\.){200,})"|\'((?:[^\'\\]|\\.){200,})\'', re.S)
