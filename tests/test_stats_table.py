@@ -248,3 +248,22 @@ def test_an_item_number_alone_in_a_cell_is_numbering():
     out = _read(lines)
     assert out.values["applications.channel.email"] == 1
     assert out.values["applications.channel.online"] == 1
+
+
+def test_a_long_form_with_rows_of_its_own_and_reply_reasons():
+    # a statistics return (甘肃 定西 form's rows): reasons printed under 否决公开 get no key
+    lines = [["政府信息公开统计报表"], ["指标名称", "单位", "本年度"],
+             ["主动公开信息数", "条", "300"], ["网站访问量", "人次", "52000"],
+             ["咨询数", "人次", "40"], ["政府信息公开专职人员数", "人", "3"],
+             ["收到申请数", "件", "9"], ["对申请的答复总数", "件", "9"],
+             ["同意公开答复数", "件", "5"], ["否决公开答复总数", "件", "4"],
+             ["其中：信息不存在答复数", "件", "2"], ["非本部门掌握答复数", "件", "1"],
+             ["申请内容不明确答复数", "件", "1"], ["行政复议数", "件", "1"],
+             ["行政诉讼数", "件", "0"]]
+    out = _read(lines)
+    assert out.values["proactive.items_published"] == 300
+    assert out.values["applications.new_received.total"] == 9
+    assert out.values["applications.denied.total"] == 4
+    assert "applications.other_reply.total" not in out.values
+    assert out.values["appeals.review.total"] == 1
+    assert out.values["appeals.litigation.total"] == 0

@@ -45,7 +45,8 @@ _COLUMN_WORDS = sorted(
     key=lambda tw: -len(tw[0]))
 _ITEM_MARKS = frozenset(".、．")
 MAX_LABEL = 24  # a row label is short; prose that happens to hold a key word is not a row
-MAX_GAP = 3  # rows with no key (咨询数, 收费减免金额) the table may hold between known rows
+MAX_GAP = 3  # groups that are not rows (headings, notes) the table may hold between its rows
+MAX_UNKNOWN_ROWS = 20  # rows with no key (咨询数, 收费减免金额, a form's own sub-rows)
 
 Cell = tuple[int | float, str]
 LITIGATION_KINDS = ("appeals.litigation_direct.total", "appeals.litigation_after_review.total")
@@ -72,11 +73,27 @@ def row_label(label: str) -> str:
 
 
 def classify_row(label: str) -> str | None:
-    """The key a statistics-table row label means, or None (a header, a note, prose)."""
+    """The key a statistics-table row label means, or None (a header, a note, prose).
+
+    A row a form adds (``_local.*``: 信息不存在答复数 under 否决公开) is known as a row but has
+    no key: :func:`row_like` still lets the table run on past it.
+    """
+    key = _row_key(label)
+    return None if key is None or key.startswith("_local.") else key
+
+
+def _row_key(label: str) -> str | None:
     text = row_label(label)
     if not text or len(text) > MAX_LABEL or _SENTENCE.search(text):
         return None
     return MATCHER.match(text).key
+
+
+def row_like(label: str) -> bool:
+    """A short label without sentence punctuation: a row of the table even if it has no key
+    (咨询数, 网站访问量), unlike prose, which ends the table."""
+    text = row_label(label)
+    return bool(text) and len(text) <= MAX_LABEL and not _SENTENCE.search(text)
 
 
 def _is_marker(g: Group) -> bool:
@@ -110,10 +127,14 @@ def _find_table(groups: list[Group]) -> tuple[int, list[_Row]] | None:
             continue
         rows: list[_Row] = []
         gap = 0
+        unknown = 0
         for j in range(i, len(groups)):
             h = groups[j]
             key = classify_row(h.label) if h.values else None
             if key is None:
+                if j > i and h.values and row_like(h.label) and unknown < MAX_UNKNOWN_ROWS:
+                    unknown += 1  # a row with no key (咨询数): the table goes on
+                    continue
                 if j > i and (gap := gap + 1) > MAX_GAP:
                     break
                 continue

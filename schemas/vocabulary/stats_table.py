@@ -60,7 +60,7 @@ SENSES: tuple[Sense, ...] = (
           _ex("申请", "访问")),
     Sense("proactive.items_published.gazette", words("公报", weight=2.0, seen=SPEC), _ex("申请")),
     Sense("applications.new_received.total",
-          words("受理", seen=SPEC) + words("依申请公开", "申请", weight=0.5, seen=SPEC)
+          words("受理", "收到", seen=SPEC) + words("依申请公开", "申请", weight=0.5, seen=SPEC)
           + words("总数", "申请数", weight=0.5, seen=SPEC)
           + words("申请总数", seen="甘肃 定西 政府信息公开统计报表（空表）"),
           _ex(*_CHANNEL_OTHERS, "答复", "复议", "诉讼", "收费", "费用")),
@@ -88,7 +88,13 @@ SENSES: tuple[Sense, ...] = (
     Sense("applications.denied.total",
           words("否决", "不予公开", "不同意公开", weight=2.5, seen=SPEC), _ex("部分")),
     Sense("applications.other_reply.total",
-          words("其他类型", "其它类型", "信息不存在", "非本机关", weight=2.5, seen=SPEC), ()),
+          words("其他类型", "其它类型", weight=2.5, seen=SPEC), ()),
+    # 信息不存在 / 非本部门掌握 / 申请内容不明确 are printed as sub-rows of 否决公开 in some forms
+    # (甘肃 定西 统计报表) and counted as other replies in others (the spec's note): a row so
+    # labelled is known as a row but given no key, rather than the wrong one.
+    Sense("_local.reply_reason",
+          words("信息不存在", "非本机关", "非本部门", "不属于本", "内容不明确", weight=3.0,
+                seen="甘肃 定西 政府信息公开统计报表（空表）"), ()),
     Sense("appeals.review.total", words("行政复议", "复议", weight=2.0, seen=SPEC), ()),
     Sense("appeals.litigation.total", words("行政诉讼", "诉讼", weight=2.0, seen=SPEC),
           _ex("举报", "申诉", "投诉")),
