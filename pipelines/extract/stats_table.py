@@ -90,8 +90,9 @@ def _row_key(label: str) -> str | None:
 
 
 def row_like(label: str) -> bool:
-    """A short label without sentence punctuation: a row of the table even if it has no key
-    (咨询数, 网站访问量), unlike prose, which ends the table.
+    """A short label without sentence punctuation: a row even if it has no key.
+
+    咨询数 or 网站访问量 are rows of the table; prose, which ends the table, is not.
     """
     text = row_label(label)
     return bool(text) and len(text) <= MAX_LABEL and not _SENTENCE.search(text)
