@@ -125,9 +125,11 @@ class _State:
     reason: str | None = None
     key: str | None = None
     weight: float = 1.0
+    carried: str | None = None  # the previous sentence's subject, for a verb with no thing
 
     def copy(self) -> _State:
-        return _State(self.thing, self.verbs, self.appeal, self.reason, self.key, self.weight)
+        return _State(self.thing, self.verbs, self.appeal, self.reason, self.key, self.weight,
+                      self.carried)
 
 
 @dataclass(slots=True)
@@ -399,17 +401,24 @@ def _read_quantity(doc: _Doc, ci: int, q: Quantity, seg_start: int, after_end: i
     if placed is not None:
         return placed
     if thing is None:
-        return _thingless(doc, r, verbs, seg, seg_start, c)
+        return _thingless(doc, r, verbs, seg, seg_start, c, st.carried)
     return _thing_reading(doc, r, thing, thing_tok, verbs, seg, c, after)
 
 
 def _thingless(doc: _Doc, r: _Read, verbs: frozenset[str], seg: list[Token], seg_start: int,
-               c: Clause) -> _Read:
-    """主动公开907条: a publishing verb straight before a count in 条 counts items."""
+               c: Clause, carried: str | None = None) -> _Read:
+    """A count with no thing word: the verb and the previous sentence may still say what it is.
+
+    主动公开907条: a publishing verb straight before a count in 条 counts items. 已答复56件
+    right after a sentence about applications answers those applications.
+    """
     last_verb = next((t for t in reversed(seg) if t.sense("verb")), None)
     if last_verb is not None and last_verb.sense("verb") == "published" and r.q.unit == "条" \
             and not re.sub(r"[\W\d_]", "", doc.text[last_verb.end:r.q.start]):
         return _thing_reading(doc, r, "items", None, verbs, seg, c)
+    if carried == "applications" and last_verb is not None and last_verb.sense("verb") in (
+            "processed", "received") and r.q.unit == "件":
+        return _thing_reading(doc, r, "applications", None, verbs, seg, c)
     if verbs:
         r.unplaced, r.reason = True, "未找到所计之物"
     else:
@@ -712,7 +721,12 @@ def read_prose(text: str) -> ProseReading:
     sentence = -1
     for ci, c in enumerate(doc.clauses):
         if c.sentence != sentence:
+            # Applications stay the subject across sentences (共受理申请56件。已答复56件，…):
+            # a sentence that names no other thing counts them still.
+            carried = st.thing if st.thing == "applications" and c.sentence == sentence + 1 \
+                else None
             st, sentence = _State(), c.sentence
+            st.carried = carried
         head = states.get(c.head) if c.head is not None else None
         if head is not None and st.thing is None and st.reason is None:
             st.thing, st.verbs, st.appeal = head.thing, head.verbs, head.appeal
