@@ -39,3 +39,16 @@ def test_a_prose_only_pre2019_report_fills_table_keys():
     assert ex.values["applications.total_processed.total"] == 56
     assert ex.values["applications.denied.total"] == 3
     assert (ex.values["headline.fees_yuan"], ex.cells["headline.fees_yuan"]) == (0, "text")
+
+
+def test_channels_of_applications_in_a_pre2019_report():
+    text = ("某县2013年政府信息公开工作年度报告\n2013年，共受理政府信息公开申请9件，"
+            "其中信函、传真申请4件，电子邮件申请3件，当面申请2件。\n")
+    ex = extract_bytes(text.encode(), "r.txt")
+    assert ex.template == "pre2019"
+    assert ex.values["applications.channel.letter_fax"] == 4
+    assert ex.values["applications.channel.email"] == 3
+    assert ex.values["applications.channel.in_person"] == 2
+    later = extract_bytes(text.replace("2013", "2021").encode(), "r.txt")
+    assert not any(k.startswith("applications.channel.") for k in later.values)
+    assert later.values["headline.applications_received"] == 9

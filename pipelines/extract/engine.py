@@ -63,6 +63,8 @@ def _read_prose(ex: Extraction, doc: Document, reading: prose.ProseReading,
     figures = [f for f in reading.figures if f.key.startswith("headline.")]
     if ex.template == "pre2019" or not table_found:
         figures += prose.table_figures(reading.figures)
+    if ex.template == "pre2019":
+        figures += reading.channels  # rows of the pre-2019 statistics table only
     for f in figures:
         if f.key in ex.values:
             continue

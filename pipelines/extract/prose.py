@@ -85,6 +85,9 @@ class ProseReading:
     # Outcome rows the prose counts together (予以公开及部分公开258件), keys joined by "+":
     # no key's own figure, but the checker compares it with the rows' sum.
     joined: list[ProseFigure] = field(default_factory=list)
+    # Applications by how they arrived (当面申请12件): rows of the pre-2019 statistics table
+    # only, so kept apart from the figures every report's prose gives.
+    channels: list[ProseFigure] = field(default_factory=list)
 
     @property
     def findings(self) -> list[Finding]:
@@ -479,6 +482,9 @@ def _outcome_or_applicant(doc: _Doc, r: _Read, seg: list[Token], after: list[Tok
         else:
             r.keys = (f"applications.{outcome}.total",)
         return r
+    channel = _application_channel(r, seg, thing, st, head)
+    if channel is not None:
+        return channel
     applicants = _cat(seg, "applicant")
     if applicants and thing in (None, "applications"):
         cols = {t.sense("applicant") for t in applicants}
@@ -499,6 +505,25 @@ def _outcome_or_applicant(doc: _Doc, r: _Read, seg: list[Token], after: list[Tok
             r.keys = (f"applications.new_received.{col}",)
         return r
     return None
+
+
+def _application_channel(r: _Read, seg: list[Token], thing: str | None, st: _State,
+                         head: _State | None) -> _Read | None:
+    """当面申请12件 / 信函、传真申请4件: applications by how they arrived (pre-2019 rows)."""
+    chans = _cat(seg, "app_channel")
+    subject = thing or st.thing or (head.thing if head else None) or st.carried
+    if not chans or thing not in (None, "applications") or subject != "applications":
+        return None
+    kinds = {t.sense("app_channel") for t in chans}
+    if kinds == {"letter", "fax"}:
+        kinds = {"letter_fax"}  # the statistics table's 信函、传真 row
+    if len(kinds) > 1:
+        r.reason = "合并计数（" + "、".join(sorted(k or "" for k in kinds)) + "）"
+    elif r.q.unit != "件":
+        r.reason = f"单位“{r.q.unit}”不计申请"
+    else:
+        r.keys = (f"applications.channel.{kinds.pop()}",)
+    return r
 
 
 def _joined_outcomes(doc: _Doc, outcomes: list[Token]) -> set[str]:
@@ -895,8 +920,13 @@ def _collect(doc: _Doc, reads: list[_Read], zeros: list[tuple[str, Clause]]) -> 
             continue
         out.placements.append(Placement((r.q.start, r.q.end), r.q.value, r.q.unit, status, key,
                                         reason, sentence))
-    out.figures = sorted(found.values(), key=lambda f: f.span[0])
+    ordered = sorted(found.values(), key=lambda f: f.span[0])
+    out.figures = [f for f in ordered if not f.key.startswith(_CHANNEL_KEYS)]
+    out.channels = [f for f in ordered if f.key.startswith(_CHANNEL_KEYS)]
     return out
+
+
+_CHANNEL_KEYS = "applications.channel."
 
 
 def _all_from(doc: _Doc, r: _Read, c: Clause, found: dict[str, ProseFigure],

@@ -116,6 +116,17 @@ APPLICANTS: tuple[Sense, ...] = (
     Sense("legal_service", words("法律服务机构", "律师事务所", seen="template")),
     Sense("other_org", words("其他组织", "其他机构", seen="template")),
 )
+# How an application arrived (pre-2019 reports: 当面申请12件、网上申请40件、信函申请4件), the
+# applications.channel.* rows of the pre-2019 statistics table.
+APPLICATION_CHANNELS: tuple[Sense, ...] = (
+    Sense("in_person", words("当面", "现场", seen="spec: pre-2019 统计表; 2008–2018 reports")),
+    Sense("fax", words("传真", seen="spec: pre-2019 统计表")),
+    Sense("email", words("电子邮件", "电子邮箱", "邮件", seen="spec: pre-2019 统计表")),
+    Sense("online", words("网上", "网络", "在线", "互联网", seen="spec: pre-2019 统计表")),
+    Sense("letter", words("信函", "邮寄", "来信", seen="spec: pre-2019 统计表")),
+    Sense("other", words("其他形式", "其它形式", "其他方式", "其它方式",
+                         seen="spec: pre-2019 统计表")),
+)
 RESULTS: tuple[Sense, ...] = (
     Sense("upheld", words("维持", "结果维持", "维持原", seen="template")),
     Sense("corrected", words("纠正", "结果纠正", "撤销原", "结果纠错", seen="template")),
@@ -271,7 +282,7 @@ def all_words() -> list[tuple[str, str, str, float]]:
 
     for group, cat in ((THINGS, "thing"), (VERBS, "verb"), (OUTCOMES, "outcome"),
                        (APPLICANTS, "applicant"), (RESULTS, "result"), (SCOPES, "scope"),
-                       (CONTEXTS, "context")):
+                       (CONTEXTS, "context"), (APPLICATION_CHANNELS, "app_channel")):
         for s in group:
             add(cat, s.key, s.words)
     add("neg", "neg", NEGATIONS)
