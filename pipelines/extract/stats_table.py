@@ -103,7 +103,11 @@ def _is_marker(g: Group) -> bool:
 
 
 def column_kinds(header: str) -> list[str]:
-    """The value columns a header names, in order: ``year``, ``cumulative``, ``previous``."""
+    """The value columns a header names, in order.
+
+    Kinds: ``year`` (本年度), ``cumulative`` (历年累计), ``previous`` (上年度), ``change``
+    (增减), ``period`` (a return's 本期) and ``code`` (a return's row codes).
+    """
     spans: list[tuple[int, str]] = []
     taken: list[tuple[int, int]] = []
     for word, kind in _COLUMN_WORDS:
