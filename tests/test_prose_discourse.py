@@ -52,3 +52,12 @@ def test_channels_of_applications_in_a_pre2019_report():
     later = extract_bytes(text.replace("2013", "2021").encode(), "r.txt")
     assert not any(k.startswith("applications.channel.") for k in later.values)
     assert later.values["headline.applications_received"] == 9
+
+
+def test_organisations_as_a_group_are_not_the_other_column():
+    # 法人或其他组织 is the template's group of five columns; 其他组织 inside it is not 其他
+    got = _figures("依申请公开共计受理21件，其中自然人申请18件，法人或其他组织申请3件。")
+    assert got["applications.new_received.natural_person"] == 18
+    assert "applications.new_received.other_org" not in got
+    got = _figures("共收到政府信息公开申请18件，其中，自然人15件，商业企业2件，其他组织1件。")
+    assert got["applications.new_received.other_org"] == 1

@@ -485,6 +485,12 @@ def _outcome_or_applicant(doc: _Doc, r: _Read, seg: list[Token], after: list[Tok
     channel = _application_channel(r, seg, thing, st, head)
     if channel is not None:
         return channel
+    return _applicant(r, seg, thing, thing_tok, st, head, c)
+
+
+def _applicant(r: _Read, seg: list[Token], thing: str | None, thing_tok: Token | None,
+               st: _State, head: _State | None, c: Clause) -> _Read | None:
+    """自然人申请18件: the new applications of one applicant column."""
     applicants = _cat(seg, "applicant")
     if applicants and thing in (None, "applications"):
         cols = {t.sense("applicant") for t in applicants}
@@ -495,7 +501,9 @@ def _outcome_or_applicant(doc: _Doc, r: _Read, seg: list[Token], after: list[Tok
             return None  # 公民、法人和其他组织提出的申请: who may apply, not a split
         scope = (head.key if head else None) or (st.key if c.sub else None)
         col = last.sense("applicant")
-        if scope and scope != "headline.applications_received":
+        if col == "organisations":
+            r.reason = "法人或其他组织合计（五列之和），无对应键"
+        elif scope and scope != "headline.applications_received":
             r.reason = "非本年新收申请的申请人分类，无对应键"
         elif c.sub or scope:
             r.keys = (f"applications.new_received.{col}",)

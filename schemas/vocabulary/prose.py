@@ -115,6 +115,11 @@ APPLICANTS: tuple[Sense, ...] = (
     Sense("social_org", words("社会公益组织", "公益组织", seen="template")),
     Sense("legal_service", words("法律服务机构", "律师事务所", seen="template")),
     Sense("other_org", words("其他组织", "其他机构", seen="template")),
+    # 法人或其他组织 is the template's group of all five organisation columns, not 其他: read
+    # whole (longest match) so that 其他组织 inside it does not count, and given no key.
+    Sense("organisations", words("法人或其他组织", "法人和其他组织", "法人及其他组织",
+                                 "法人或者其他组织", "法人",
+                                 seen="template: table 三 column group")),
 )
 # How an application arrived (pre-2019 reports: 当面申请12件、网上申请40件、信函申请4件), the
 # applications.channel.* rows of the pre-2019 statistics table.
