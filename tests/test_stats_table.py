@@ -267,3 +267,30 @@ def test_a_long_form_with_rows_of_its_own_and_reply_reasons():
     assert "applications.other_reply.total" not in out.values
     assert out.values["appeals.review.total"] == 1
     assert out.values["appeals.litigation.total"] == 0
+
+
+def test_an_html_table_with_section_rows_and_a_year_heading():
+    html = ("<p>某区2012年政府信息公开工作年度报告</p>"
+            "<p>2012年，全区共主动公开政府信息2,345条。</p>"
+            "<p>附表：政府信息公开情况统计表</p><table>"
+            + "".join(f"<tr><td>{a}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in (
+                ("统计指标", "单位", "2012年"), ("一、主动公开情况", "", ""),
+                ("（一）主动公开政府信息数", "条", "2345"),
+                ("其中：主动公开规范性文件数", "条", "35"), ("二、依申请公开情况", "", ""),
+                ("（一）收到申请数", "件", "40"), ("1.当面申请数", "件", "10"),
+                ("2.网络申请数", "件", "30"), ("（二）对申请的答复数", "件", "38"),
+                ("1.同意公开答复数", "件", "30"), ("2.同意部分公开答复数", "件", "3"),
+                ("3.不同意公开答复数", "件", "5"), ("三、行政复议数量", "件", "1"),
+                ("四、行政诉讼数量", "件", "0")))
+            + "</table>")
+    ex = extract_bytes(html.encode(), "r.html")
+    v = ex.values
+    assert ex.template == "pre2019"
+    assert v["proactive.items_published"] == 2345  # not the 规范性文件 sub-row's 35
+    assert (v["applications.new_received.total"], v["applications.channel.in_person"],
+            v["applications.channel.online"]) == (40, 10, 30)
+    assert (v["applications.total_processed.total"], v["applications.granted.total"],
+            v["applications.partially_granted.total"], v["applications.denied.total"]) == (
+        38, 30, 3, 5)
+    assert (v["appeals.review.total"], v["appeals.litigation.total"]) == (1, 0)
+    assert not [f for f in ex.findings if f.blame == "reading" and f.severity != "info"]

@@ -54,7 +54,7 @@ SENSES: tuple[Sense, ...] = (
     Sense("proactive.items_published",
           words("主动公开", seen=SPEC)
           + words("信息数", "文件数", "政府信息数", weight=0.5, seen=SPEC),
-          _ex("网站", "公报", "其中", "申请")),
+          _ex("网站", "公报", "其中", "申请", "规范性", "解读", "发布会")),
     Sense("proactive.items_published.website",
           words("网站公开", "政府网站", weight=2.0, seen=PT) + words("网站", seen=SPEC),
           _ex("申请", "访问")),
