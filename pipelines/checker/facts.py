@@ -10,23 +10,27 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-# The six parts every report since 2019 must have (国办公开办函〔2019〕60号), with the wording
-# variants publishers use. A heading is a numbered line start (一、/1./（一）/第一部分) whose
-# words begin with one of these patterns; the intro's "本报告包括总体情况、…" is not numbered.
-SECTIONS: tuple[tuple[str, str, str, str], ...] = (
-    ("overview", "总体情况", "overall situation",
-     r"(?:政府信息公开(?:工作)?)?(?:总体情况|基本情况|总体概况|工作概况|概述|概况)"),
-    ("proactive", "主动公开政府信息情况", "proactive disclosure",
-     r"(?:政府信息)?主动公开(?:政府信息)?(?:工作)?的?(?:基本)?情况"),
-    ("applications", "收到和处理政府信息公开申请情况", "applications received and handled",
-     r"(?:收到和处理|收到及处理|受理和处理|依申请公开|政府信息公开申请|依申请)[^。]{0,14}?情况"),
-    ("appeals", "政府信息公开行政复议、行政诉讼情况", "administrative review and litigation",
-     r"(?:因?政府信息公开(?:申请)?(?:工作)?)?[^。]{0,6}?复议[^。]{0,16}?诉讼"),
-    ("problems", "存在的主要问题及改进情况", "main problems and improvements",
-     r"[^。]{0,14}?(?:存在的?(?:主要)?问题|问题及其?改进|改进情况)"),
-    ("other", "其他需要报告的事项", "other matters to report",
-     r"其他需(?:要)?报告的?事项|其他事项"),
-)
+from schemas.vocabulary import sections as sections_vocab
+
+# The six parts every report since 2019 must have, as ``(id, zh, en, pattern)``; the wording is
+# schemas/vocabulary/sections.py, turned here into one anchored pattern per part. A heading is
+# a numbered line start (一、/1./（一）/第一部分) whose words begin with its part's wording; the
+# intro's "本报告包括总体情况、…" is not numbered.
+
+
+def _alt(ws) -> str:
+    return "(?:" + "|".join(re.escape(w.text) for w in sorted(ws, key=lambda w: -len(w.text))) + ")"
+
+
+def _section_pattern(s: sections_vocab.SectionWording) -> str:
+    lead = _alt(s.lead) + "?" if s.lead else ""
+    gap = f"[^。]{{0,{s.gap}}}?" if s.gap else ""
+    then = f"[^。]{{0,{s.within}}}?{_alt(s.then)}" if s.then else ""
+    return lead + gap + _alt(s.core) + then
+
+
+SECTIONS: tuple[tuple[str, str, str, str], ...] = tuple(
+    (s.id, s.zh, s.en, _section_pattern(s)) for s in sections_vocab.SECTIONS)
 _NUM = "一二三四五六七八九十"
 _HEADING = re.compile(
     rf"(?<![{_NUM}])(?:#+\s*)?"
