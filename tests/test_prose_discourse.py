@@ -61,3 +61,15 @@ def test_organisations_as_a_group_are_not_the_other_column():
     assert "applications.new_received.other_org" not in got
     got = _figures("共收到政府信息公开申请18件，其中，自然人15件，商业企业2件，其他组织1件。")
     assert got["applications.new_received.other_org"] == 1
+
+
+def test_channels_named_before_a_total_leave_it_the_total():
+    got = _figures("全年共收到通过信函、网络提交的政府信息公开申请共计20件，"
+                   "其中网上申请15件，信函申请5件。")
+    assert got["headline.applications_received"] == 20
+    text = "某县2014年政府信息公开工作年度报告\n" + (
+        "全年共收到通过信函、网络提交的政府信息公开申请共计20件，其中网上申请15件，信函申请5件。")
+    ex = extract_bytes(text.encode(), "r.txt")
+    assert ex.values["applications.new_received.total"] == 20
+    assert (ex.values["applications.channel.online"], ex.values["applications.channel.letter"]) \
+        == (15, 5)

@@ -522,6 +522,8 @@ def _application_channel(r: _Read, seg: list[Token], thing: str | None, st: _Sta
     subject = thing or st.thing or (head.thing if head else None) or st.carried
     if not chans or thing not in (None, "applications") or subject != "applications":
         return None
+    if any(t.sense("total") for t in seg) or r.q.start - chans[-1].end > 6:
+        return None  # 通过邮寄、网络提交的申请共计81件: the total, whatever the channels
     kinds = {t.sense("app_channel") for t in chans}
     if kinds == {"letter", "fax"}:
         kinds = {"letter_fax"}  # the statistics table's 信函、传真 row
