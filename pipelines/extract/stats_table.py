@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pipelines.extract import flattened
 from pipelines.extract.matcher import Matcher
 from pipelines.extract.model import Finding
-from pipelines.extract.normalize import EMPTY_MARK, cell_value
-from pipelines.extract.tables import TableRead
+from pipelines.extract.normalize import EMPTY_MARK
+from pipelines.extract.tables import TableRead, direct_cells
 from pipelines.extract.tokens import Group, Token
 from schemas.vocabulary import stats_table as vocab
 
@@ -43,7 +43,6 @@ _COLUMN_WORDS = sorted(
     + [(w.text, "period") for w in vocab.PERIOD_COLUMN]
     + [(w.text, "code") for w in vocab.CODE_COLUMN],
     key=lambda tw: -len(tw[0]))
-_ITEM_MARKS = frozenset(".、．")
 MAX_LABEL = 24  # a row label is short; prose that happens to hold a key word is not a row
 MAX_GAP = 3  # groups that are not rows (headings, notes) the table may hold between its rows
 MAX_UNKNOWN_ROWS = 20  # rows with no key (咨询数, 收费减免金额, a form's own sub-rows)
@@ -145,13 +144,7 @@ def _find_table(groups: list[Group]) -> tuple[int, list[_Row]] | None:
                     break
                 continue
             gap = 0
-            values = list(h.values)
-            nxt = groups[j + 1].label if j + 1 < len(groups) else ""
-            if nxt[:1] in _ITEM_MARKS and len(values) > 1 and len(values[-1].text) <= 2:
-                # "…数 条 0 0 4" + ".网上申请数": a wrapped line cut the next row's item number
-                # off its label; it is not a cell of this row
-                values.pop()
-            rows.append(_Row(key, row_label(h.label), values, h.line, j))
+            rows.append(_Row(key, row_label(h.label), list(h.values), h.line, j))
         if len(rows) >= 3 and (best is None or len(rows) > len(best[1])):
             best = (i, rows)
     return best
@@ -168,15 +161,11 @@ def _header_text(groups: list[Group], start: int, first: _Row) -> str:
 
 
 def _direct(values: list[Token], n: int) -> tuple[Cell, ...] | None:
-    toks = [t for t in values if t.separate or t.text == EMPTY_MARK]
-    if len(toks) != len(values):
+    """The row read as printed, when every number stands apart (glued runs are cut instead)."""
+    if not all(t.separate or t.text == EMPTY_MARK for t in values):
         return None
-    while len(toks) > n and toks[-1].text == EMPTY_MARK:
-        toks.pop()
-    if len(toks) != n:
-        return None
-    cells = [cell_value(t.text) for t in toks]
-    return None if any(c is None for c in cells) else tuple(cells)  # type: ignore[misc]
+    cells = direct_cells(values, n)
+    return tuple(cells) if cells is not None else None
 
 
 def row_readings(values: list[Token], kinds: list[str], glued: bool = True

@@ -20,6 +20,7 @@ _PAGE_NUMBER = re.compile(r"^(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*
 # OCR/LLM transcriptions rename table columns to 数据1…数据6: the digits are not values.
 _PLACEHOLDER_HEADER = re.compile(r"数据\d{1,2}")
 _ITEM_NUMBER = re.compile(r"^[(（]?\d{1,2}[.、．)）]$")
+_ITEM_MARKS = frozenset(".、．")
 
 
 @dataclass(slots=True)
@@ -107,8 +108,21 @@ def tokenize(lines: list[list[str]], table_rows: frozenset[int] = frozenset()) -
                 toks = _split_cell(cell, i)
                 if len(toks) == 1 and not toks[0].is_label:
                     toks[0].separate = True
+                _rejoin_item_number(out, toks)
                 out.extend(toks)
     return out
+
+
+def _rejoin_item_number(out: list[Token], toks: list[Token]) -> None:
+    """Give back an item number a wrapped line cut off its label.
+
+    "…数 条 0 0 4" + ".网上申请数": the "4" ending one line is the numbering of the label that
+    starts the next, not a cell of the row before (the in-cell case is :func:`_cell_pieces`'s).
+    """
+    if (toks and toks[0].is_label and toks[0].text[:1] in _ITEM_MARKS and out
+            and not out[-1].is_label and out[-1].line < toks[0].line
+            and out[-1].text.isdigit() and len(out[-1].text) <= 2):
+        toks[0].text = out.pop().text + toks[0].text
 
 
 def group_tokens(tokens: list[Token]) -> list[Group]:
