@@ -18,7 +18,7 @@ from pipelines.extract.normalize import (
     strip_pinyin,
     to_number,
 )
-from pipelines.extract.prose import compact, headline_figures, pre2019_figures
+from pipelines.extract.prose import compact, headline_figures, read_prose, table_figures
 from pipelines.extract.readers import read_bytes, sniff_text, unwrap_js_strings
 from pipelines.extract.template import detect_template
 from pipelines.extract.tokens import group_tokens, tokenize
@@ -127,8 +127,7 @@ def test_prose_headlines_and_traps():
 
 def test_pre2019_prose_zero_text():
     text = "全区未收到有关政府信息公开的申请，未收到有关政府信息公开行政复议申请。"
-    heads = headline_figures(text)
-    figs = {f.key: (f.value, f.kind) for f in pre2019_figures(text, heads)}
+    figs = {f.key: (f.value, f.kind) for f in table_figures(read_prose(text).figures)}
     assert figs["applications.new_received.total"] == (0, "text")
     assert figs["appeals.review.total"] == (0, "text")
 

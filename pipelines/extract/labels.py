@@ -29,11 +29,6 @@ def _canonical(m: Match) -> str | None:
     return None if m.key is None or m.key.startswith("_local.") else m.key
 
 
-def application_match(text: str) -> Match:
-    """The scored match of ``text`` against the table-三 rows (with its candidates)."""
-    return _ROWS.match(text)
-
-
 def classify_application(label: str, last: str, category: str | None) -> str | None:
     """Canonical table-三 row for a label group, given the category seen most recently.
 

@@ -987,9 +987,3 @@ def table_figures(figures: list[ProseFigure]) -> list[ProseFigure]:
             for g in ("litigation_direct", "litigation_after_review"):
                 out.append(ProseFigure(f"appeals.{g}.total", 0, f.kind, f.span, f.sentence))
     return out
-
-
-def pre2019_figures(text: str, headlines: list[ProseFigure]) -> list[ProseFigure]:
-    """Table keys a pre-2019 report states in prose (kept for callers of the old interface)."""
-    return table_figures([*headlines, *(f for f in read_prose(text).figures
-                                        if not f.key.startswith("headline."))])
