@@ -191,7 +191,9 @@ def _where(prov: dict, text: str | None) -> str:
     span = prov.get("span")
     if span and len(span) == 2:
         parts.append(f"span {span[0]}–{span[1]}")
-        if text and 0 <= span[0] < span[1] <= len(text):
+        if prov.get("sentence"):
+            parts.append("「" + prov["sentence"] + "」")  # the engine kept the clause it read
+        elif text and 0 <= span[0] < span[1] <= len(text):
             parts.append("「" + text[max(0, span[0] - 12):span[1]] + "」")
     return " ".join(parts) or "?"
 
@@ -295,7 +297,9 @@ def evaluate(corpus_dir: str | Path) -> EvalResult:
             continue
         exp = json.loads(exp_path.read_text(encoding="utf-8"))
         extra = set(ex.values) - set(exp.get("values", {}))
-        text = _prose_text(path) if any("span" in ex.provenance.get(k, {}) for k in extra) else None
+        # Read the document again only to quote a span the engine kept no sentence for.
+        text = _prose_text(path) if any("span" in (p := ex.provenance.get(k, {}))
+                                        and not p.get("sentence") for k in extra) else None
         result.docs.append(_compare(exp, ex, path.name, text))
     return result
 
