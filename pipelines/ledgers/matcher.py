@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from schemas.vocabulary import Sense, Word
 
 _SPACE = re.compile(r"[\s*＊]+")
-_SEP = re.compile(r"[()（）\-－—–·:：、/|]+")
+# Separators folded to "|" (also used by the vectorised yes/no reading in normalize.py).
+SEPARATORS = r"[()（）\-－—–·:：、/|]+"
+_SEP = re.compile(SEPARATORS)
 
 
 def clean(text: object) -> str:

@@ -17,7 +17,7 @@ from functools import cache
 
 import polars as pl
 
-from pipelines.ledgers.matcher import Lexicon, Match, clean, lexicon, match
+from pipelines.ledgers.matcher import SEPARATORS, Lexicon, Match, clean, lexicon, match
 from schemas.registry import OUTCOME_CATEGORIES
 from schemas.vocabulary import ledgers as vocab
 
@@ -125,7 +125,7 @@ def outcome(expr: pl.Expr) -> pl.Expr:
 def yes(expr: pl.Expr) -> pl.Expr:
     """是/否 and the like → bool (empty → False); compared whole: 否 must not read as 是否."""
     text = expr.cast(pl.Utf8).fill_null("").str.strip_chars()
-    text = text.str.replace_all(r"\s+", "").str.replace_all(r"[()（）\-－—–·:：、/|]+", "|")
+    text = text.str.replace_all(r"\s+", "").str.replace_all(SEPARATORS, "|")
     return text.str.strip_chars("|").str.to_lowercase().is_in(list(_YES))
 
 
