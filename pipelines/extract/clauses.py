@@ -50,7 +50,6 @@ class Quantity:
     value: int | float
     unit: str
     approx: bool
-    num_start: int
 
 
 @dataclass(slots=True)
@@ -92,7 +91,7 @@ def quantities(text: str, start: int = 0, end: int | None = None) -> list[Quanti
         if value is None:
             continue
         unit = m.group("unit")
-        out.append(Quantity(m.start(), m.end(), value, unit, bool(m.group("approx")), m.start()))
+        out.append(Quantity(m.start(), m.end(), value, unit, bool(m.group("approx"))))
     return out
 
 

@@ -304,7 +304,7 @@ def _cumulative(doc: _Doc, seg: list[Token], c: Clause, q: Quantity) -> bool:
 def _approx(doc: _Doc, seg: list[Token], q: Quantity) -> bool:
     if q.approx or doc.text.startswith(("左右", "以上", "余"), q.end):
         return True
-    return any(t.sense("approx") and t.end == q.num_start for t in seg)
+    return any(t.sense("approx") and t.end == q.start for t in seg)
 
 
 def _pick_thing(doc: _Doc, seg: list[Token], after: list[Token], q: Quantity,
