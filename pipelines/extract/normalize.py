@@ -46,6 +46,12 @@ _PINYIN = re.compile(
 )
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
+# How plain text lays out a table: cells apart by runs of spaces or tabs, and Markdown pipe
+# rows with their |---| rules (shared by the text/Markdown readers and the PDF layout).
+CELL_SPLIT = re.compile(r"[\t ]+")
+MD_TABLE_LINE = re.compile(r"^\s*\|.*\|\s*$")
+MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
 _DASHES = {"-", "—", "–", "－", "/", "／", "——", "--", "———", "\\", "―"}
 _TEXT_ZERO = {"无", "不涉及", "没有", "暂无", "零", "/无"}
 _EMPTY = {"", "∅"}

@@ -28,7 +28,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipelines.extract.normalize import EMPTY_MARK, cell_kind, normalize_text
+from pipelines.extract.normalize import (
+    CELL_SPLIT,
+    EMPTY_MARK,
+    MD_RULE,
+    MD_TABLE_LINE,
+    cell_kind,
+    normalize_text,
+)
 from pipelines.extract.tokens import is_page_number
 
 Line = list[str]
@@ -38,11 +45,8 @@ ALIGN_TOLERANCE = 1.0  # points of slack when comparing a word's edge with a col
 CELL_GAP = 0.8  # points between two glyphs that separate two cells (glyphs of a word touch)
 MAX_HEADER_ROWS = 6  # header rows above a table's first value row that can name columns
 PROSE_SHARE = 0.45  # a single word wider than this share of the text width is running text
-_SPLIT = re.compile(r"[\t ]+")
-_MD_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _ITEM = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]|\d{1,2}[.、．])")
-_MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +118,7 @@ class Region:
 def _cells(word: Word) -> list[Cell]:
     """A word as normalised cells (a full-width space inside a word splits it, as in text)."""
     out = []
-    for piece in _SPLIT.split(normalize_text(word.text).strip()):
+    for piece in CELL_SPLIT.split(normalize_text(word.text).strip()):
         if piece:
             kind = cell_kind(piece)
             out.append(Cell(piece, word.x0, word.x1, kind is not None and kind != "empty",
@@ -168,7 +172,7 @@ def _sub(word: Word, a: int, b: int) -> Word:
 def _markdown_row(row: TextRow) -> TextRow | None:
     """A row printed as a Markdown pipe row (a ``.md`` file printed as text): split on pipes."""
     text = " ".join(row.line)
-    if not _MD_ROW.match(text):
+    if not MD_TABLE_LINE.match(text):
         return None
     x0, x1 = row.cells[0].x0, row.cells[-1].x1
     cells = []
@@ -197,7 +201,7 @@ def text_rows(words: list[Word]) -> list[TextRow]:
     for row in rows:
         if not row.cells:
             continue
-        if _MD_RULE.match(" ".join(row.line)):
+        if MD_RULE.match(" ".join(row.line)):
             continue
         out.append(_markdown_row(row) or row)
     return out

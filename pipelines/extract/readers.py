@@ -18,7 +18,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipelines.extract.encoding import decode_bytes
-from pipelines.extract.normalize import EMPTY_MARK, normalize_text
+from pipelines.extract.normalize import (
+    CELL_SPLIT,
+    EMPTY_MARK,
+    MD_RULE,
+    MD_TABLE_LINE,
+    normalize_text,
+)
 from pipelines.extract.pdf_layout import Columns, Word, layout_lines
 
 Line = list[str]
@@ -59,10 +65,7 @@ MAX_TABLE_CELL = 60  # longer than any template label: a cell holding running te
 
 _HTML_TAG = re.compile(r"<\s*(table|p|div|html|body|br|td|tr|span|h[1-6])\b", re.I)
 _JS_STRING = re.compile(r'"((?:[^"\\]|\\.){200,})"|\'((?:[^\'\\]|\\.){200,})\'', re.S)
-_MD_TABLE_LINE = re.compile(r"^\s*\|.*\|\s*$")
-_MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _WS = re.compile(r"\s+")
-_CELL_SPLIT = re.compile(r"[\t ]+")
 _BLOCK_TAGS = frozenset(
     ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
      "article", "title", "header", "footer", "ul", "ol")
@@ -91,7 +94,7 @@ def sniff_text(text: str, source: str = "") -> str:
         return "js"
     if "\\u003c" in text or "\\x3c" in text.lower():
         return "js"
-    md_lines = sum(1 for ln in text.splitlines() if _MD_TABLE_LINE.match(ln))
+    md_lines = sum(1 for ln in text.splitlines() if MD_TABLE_LINE.match(ln))
     if md_lines >= 3 or source.lower().endswith(".md"):
         return "md"
     return "txt"
@@ -118,7 +121,7 @@ def read_text_lines(text: str) -> list[Line]:
     """Plain text: each line split on runs of tabs/spaces (flattened tables keep their cells)."""
     out: list[Line] = []
     for raw in normalize_text(text).splitlines():
-        cells = [c for c in _CELL_SPLIT.split(raw.strip()) if c]
+        cells = [c for c in CELL_SPLIT.split(raw.strip()) if c]
         if cells:
             out.append(cells)
     return out
@@ -133,9 +136,9 @@ def read_markdown_lines(text: str, table_rows: set[int] | None = None) -> list[L
     """
     out: list[Line] = []
     for raw in normalize_text(text).splitlines():
-        if _MD_RULE.match(raw):
+        if MD_RULE.match(raw):
             continue
-        if _MD_TABLE_LINE.match(raw):
+        if MD_TABLE_LINE.match(raw):
             cells = [_clean_label_cell(c) or EMPTY_MARK
                      for c in raw.strip().removeprefix("|").removesuffix("|").split("|")]
             if any(c != EMPTY_MARK for c in cells):
@@ -144,7 +147,7 @@ def read_markdown_lines(text: str, table_rows: set[int] | None = None) -> list[L
                 out.append(cells)
             continue
         line = raw.strip().lstrip("#").strip()
-        cells = [c for c in _CELL_SPLIT.split(line) if c]
+        cells = [c for c in CELL_SPLIT.split(line) if c]
         if cells:
             out.append(cells)
     return out
@@ -192,7 +195,7 @@ def _flush(lines: list[Line], buf: list[str]) -> None:
         text = "".join(buf)
         buf.clear()
         for raw in normalize_text(text).splitlines():
-            cells = [c for c in _CELL_SPLIT.split(raw.strip()) if c]
+            cells = [c for c in CELL_SPLIT.split(raw.strip()) if c]
             if cells:
                 lines.append(cells)
 
@@ -316,7 +319,7 @@ def read_docx_lines_python_docx(data: bytes) -> list[Line]:
         tag = block.tag.rsplit("}", 1)[-1]
         if tag == "p":
             text = normalize_text(Paragraph(block, document).text)
-            cells = [c for c in _CELL_SPLIT.split(text.strip()) if c]
+            cells = [c for c in CELL_SPLIT.split(text.strip()) if c]
             if cells:
                 lines.append(cells)
         elif tag == "tbl":
@@ -444,7 +447,7 @@ class _DocxBody:
     def _flush(self) -> None:
         if self.body_para is not None:
             text = normalize_text("".join(self.body_para))
-            words = [c for c in _CELL_SPLIT.split(text.strip()) if c]
+            words = [c for c in CELL_SPLIT.split(text.strip()) if c]
             if words:
                 self.lines.append(words)
             self.body_para = None
