@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -93,10 +95,88 @@ def _warm_cache(lang: str, workers: int) -> int:
     return len(entries)
 
 
-def run_build(lang: str, workers: int = 0) -> bool:
-    """Materialize every asset of the build job; True when the warehouse was published."""
-    import dagster as dg
+class BuildExit:
+    """Exit codes of ``gongkai build``.
 
+    1 nothing published, 2 published but the export failed, 75 (EX_TEMPFAIL) another build
+    holds the lock.
+    """
+
+    OK = 0
+    NOT_PUBLISHED = 1
+    EXPORT_FAILED = 2
+    BUSY = 75
+
+
+def run_build(
+    lang: str, workers: int = 0, wait: float | None = None, command: str = "gongkai build"
+) -> int:
+    """Take the build lock, clean up after dead builds, run the build job; a ``BuildExit`` code.
+
+    ``wait``: None fails at once when another build holds the lock; seconds to wait
+    (``math.inf``: until it ends).
+    """
+    from pipelines.runlock import BuildBusy
+
+    try:
+        with _build_lock(lang, command, wait):
+            return _locked_build(lang, workers)
+    except BuildBusy as busy:
+        _say_busy(lang, busy)
+        return BuildExit.BUSY
+
+
+@contextlib.contextmanager
+def _build_lock(lang: str, command: str, wait: float | None) -> Iterator[None]:
+    """Hold the home's build lock; on first taking it, clean up what dead builds left."""
+    from pipelines import housekeeping, runlock
+
+    paths = default_paths()
+
+    def waiting(holder: runlock.Holder | None) -> None:
+        if holder is not None:
+            err.print(t("build.waiting", lang, pid=holder.pid, since=holder.started))
+
+    with runlock.hold(paths.home, command, wait=wait, on_wait=waiting) as acquired:
+        if acquired.fresh:
+            with _instance() as instance:
+                cleaned = housekeeping.clean_start(paths, instance, previous=acquired.previous)
+            if cleaned:
+                click.echo(
+                    t(
+                        "build.cleaned",
+                        lang,
+                        staging=len(cleaned.staging),
+                        partial=len(cleaned.partial),
+                        runs=len(cleaned.runs_failed),
+                        storage=len(cleaned.storage),
+                        orphans=len(cleaned.orphans),
+                    )
+                )
+        yield
+
+
+def _say_busy(lang: str, busy) -> None:
+    h = busy.holder
+    err.print(
+        "[red]"
+        + t(
+            "build.busy",
+            lang,
+            pid=h.pid if h else "?",
+            host=h.host if h else "?",
+            since=h.started if h else "?",
+            command=h.command if h else "?",
+            path=busy.path,
+        )
+        + "[/red]"
+    )
+
+
+def _locked_build(lang: str, workers: int) -> int:
+    """The build proper, with the lock held."""
+    from pipelines import housekeeping
+    from pipelines.build_outcome import Published, outcome_of, quarantine_lines
     from pipelines.definitions import defs
     from pipelines.resources import GongkaiHome
 
@@ -104,46 +184,40 @@ def run_build(lang: str, workers: int = 0) -> bool:
     n = _warm_cache(lang, workers or os.cpu_count() or 1)
     if n == 0:
         err.print(f"[red]{t('build.empty', lang)}[/red]")
-        return False
+        return BuildExit.NOT_PUBLISHED
     click.echo(t("build.start", lang, n=n))
     started = time.monotonic()
     job = defs.resolve_job_def("build_warehouse")
-    # The instance lives in the home, so `gongkai dev` shows the runs `gongkai build` made.
-    os.environ.setdefault("DAGSTER_HOME", str(_dagster_home()))
-    with dg.DagsterInstance.get() as instance:
+    with _instance() as instance:
         result = job.execute_in_process(
             instance=instance,
             resources={"gongkai": GongkaiHome(home=str(paths.home), workers=workers)},
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            tags=housekeeping.run_tags(),
         )
-        failed_checks = [
-            e.asset_check_evaluation_data.check_name
-            for e in result.all_events
-            if e.event_type_value == "ASSET_CHECK_EVALUATION"
-            and not e.asset_check_evaluation_data.passed
-            and e.asset_check_evaluation_data.severity == dg.AssetCheckSeverity.ERROR
-        ]
-        published = result.success and any(
-            m.asset_key == dg.AssetKey("out_warehouse")
-            for m in result.asset_materializations_for_node("out_warehouse")
-        )
-    if not published:
-        reason = ", ".join(failed_checks) or next(
-            (
-                str(e.event_specific_data.error.message).strip()
-                for e in result.all_events
-                if e.is_step_failure
-            ),
-            "unknown",
-        )
-        err.print(f"[red]{t('build.failed', lang, reason=reason)}[/red]")
-        return False
+    outcome = outcome_of(result)
+    staging = paths.builds / outcome.run_id / "gongkai.duckdb"
+    if outcome.state is Published.NOT_PUBLISHED:
+        if outcome.failed_checks:
+            msg = t(
+                "build.failed_checks",
+                lang,
+                checks=", ".join(outcome.failed_checks),
+                staging=staging,
+            )
+        else:
+            msg = t("build.failed", lang, reason=outcome.reason())
+        err.print(f"[red]{msg}[/red]")
+        for line in quarantine_lines(staging, lang):
+            click.echo(line)
+        return BuildExit.NOT_PUBLISHED
     import duckdb
 
     con = duckdb.connect(str(paths.warehouse), read_only=True)
-    pub, quar, other = con.execute(
-        "SELECT reports_published, reports_quarantined, documents_not_report FROM meta_build"
+    pub, quar, other, version = con.execute(
+        "SELECT reports_published, reports_quarantined, documents_not_report, dataset_version "
+        "FROM meta_build"
     ).fetchall()[0]
     con.close()
     click.echo(
@@ -157,18 +231,51 @@ def run_build(lang: str, workers: int = 0) -> bool:
             path=paths.warehouse,
         )
     )
-    return True
+    for line in quarantine_lines(paths.warehouse, lang):
+        click.echo(line)
+    if outcome.state is Published.EXPORT_FAILED:
+        err.print(
+            "[red]"
+            + t(
+                "build.export_failed",
+                lang,
+                path=paths.warehouse,
+                export=paths.export,
+                reason=outcome.reason(),
+            )
+            + "[/red]"
+        )
+        return BuildExit.EXPORT_FAILED
+    click.echo(t("build.exported", lang, path=paths.export / f"gongkai-{version}"))
+    return BuildExit.OK
+
+
+def _wait_option(f):
+    """``--wait [SECONDS]``: wait for a running build (alone: as long as it takes)."""
+    return click.option(
+        "--wait",
+        "wait",
+        type=float,
+        is_flag=False,
+        flag_value=math.inf,
+        default=None,
+        metavar="[SECONDS]",
+        help="另一个构建正在进行时等待它结束（可给秒数）/ wait for a running build "
+        "(optionally at most SECONDS)",
+    )(f)
 
 
 @main.command()
 @click.option(
     "--workers", default=0, help="并行进程数，0 为每核一个 / processes (0 = one per core)"
 )
+@_wait_option
 @click.pass_context
-def build(ctx: click.Context, workers: int) -> None:
+def build(ctx: click.Context, workers: int, wait: float | None) -> None:
     """物化全部资产：抽取、校验、构建并发布数据仓库、导出 / materialize every asset."""
-    if not run_build(_lang(ctx), workers):
-        sys.exit(1)
+    code = run_build(_lang(ctx), workers, wait=wait)
+    if code:
+        sys.exit(code)
 
 
 @main.command()
@@ -323,27 +430,46 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 )
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=8501)
+@_wait_option
 @click.pass_context
-def demo(ctx: click.Context, seed: int, scale: float, do_serve: bool, host: str, port: int) -> None:
+def demo(
+    ctx: click.Context,
+    seed: int,
+    scale: float,
+    do_serve: bool,
+    host: str,
+    port: int,
+    wait: float | None,
+) -> None:
     """生成演示省份、构建数据仓库并启动仪表板 / generate the demo province, build, serve."""
     from pipelines.demo import generate
     from pipelines.inbox import Inbox
+    from pipelines.runlock import BuildBusy
 
     lang = _lang(ctx)
     paths = default_paths()
-    click.echo(t("demo.generate", lang, seed=seed, scale=scale, path=paths.demo))
-    summary = generate(paths.demo, seed=seed, scale=scale)
-    click.echo(t("demo.generated", lang, n=summary.get("documents", "?")))
-    Inbox(paths.inbox).ingest([paths.demo / "docs"])
-    # Application ledgers: CSV/XLSX only; the *.truth.json beside them are test truth.
-    ledgers = paths.demo / "ledgers"
-    if ledgers.is_dir():
-        files = sorted(ledgers.iterdir())
-        Inbox(paths.inbox).ingest(p for p in files if p.suffix in {".csv", ".xlsx"})
-    if not run_build(lang):
-        sys.exit(1)
+    # The lock covers generating too: two demos would write the same demo folder.
+    try:
+        with _build_lock(lang, "gongkai demo", wait):
+            click.echo(t("demo.generate", lang, seed=seed, scale=scale, path=paths.demo))
+            summary = generate(paths.demo, seed=seed, scale=scale)
+            click.echo(t("demo.generated", lang, n=summary.get("documents", "?")))
+            Inbox(paths.inbox).ingest([paths.demo / "docs"])
+            # Application ledgers: CSV/XLSX only; the *.truth.json beside them are test truth.
+            ledgers = paths.demo / "ledgers"
+            if ledgers.is_dir():
+                files = sorted(ledgers.iterdir())
+                Inbox(paths.inbox).ingest(p for p in files if p.suffix in {".csv", ".xlsx"})
+            code = _locked_build(lang, 0)
+    except BuildBusy as busy:
+        _say_busy(lang, busy)
+        sys.exit(BuildExit.BUSY)
+    # A stale export does not stop the demo: the warehouse the dashboard reads is published.
+    if code == BuildExit.NOT_PUBLISHED:
+        sys.exit(code)
     if do_serve:
         _serve(lang, host, port)
+    sys.exit(code)
 
 
 def _report_bodies() -> dict:
@@ -443,6 +569,25 @@ def _ledger_line(r, lang: str) -> str:
         quarantined=rows.filter(pl.col("quarantine_reason").is_not_null()).height,
         overdue=rows.filter(pl.col("overdue_days") > 0).height,
     )
+
+
+@contextlib.contextmanager
+def _instance() -> Iterator:
+    """The Dagster instance of ``$DAGSTER_HOME``, by default the one in the Gongkai home.
+
+    The instance lives in the home, so `gongkai dev` shows the runs `gongkai build` made.
+    """
+    import dagster as dg
+
+    set_here = not os.environ.get("DAGSTER_HOME")
+    if set_here:
+        os.environ["DAGSTER_HOME"] = str(_dagster_home())
+    try:
+        with dg.DagsterInstance.get() as instance:
+            yield instance
+    finally:
+        if set_here:
+            os.environ.pop("DAGSTER_HOME", None)
 
 
 def _dagster_home() -> Path:

@@ -30,8 +30,48 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "warehouse {path}",
     ),
     "build.failed": (
-        "构建失败（已发布的数据仓库保持不变）：{reason}",
-        "build failed (the published warehouse is unchanged): {reason}",
+        "构建失败，未发布（已发布的数据仓库保持不变）：步骤 {reason}",
+        "build failed, nothing published (the published warehouse is unchanged): step {reason}",
+    ),
+    "build.failed_checks": (
+        "阻断性检查未通过，未发布（已发布的数据仓库保持不变）：{checks}；暂存数据库 {staging}",
+        "blocking checks failed, nothing published (the published warehouse is unchanged): "
+        "{checks}; staging database {staging}",
+    ),
+    "build.export_failed": (
+        "新数据仓库已发布（{path}），但开放数据导出失败：{reason}。{export} 中的导出包仍是上一次"
+        "构建的（已过期）。重试：gongkai export {export}",
+        "the new warehouse was published ({path}) but the open-data export failed: {reason}. "
+        "The package in {export} is from an earlier build (stale); retry with: "
+        "gongkai export {export}",
+    ),
+    "build.exported": ("开放数据包：{path}", "open-data package: {path}"),
+    "build.busy": (
+        "另一个构建正在进行（pid {pid}，主机 {host}，开始于 {since}：{command}）；"
+        "可加 --wait 等待它结束。锁文件：{path}",
+        "another build is running (pid {pid} on {host}, since {since}: {command}); "
+        "use --wait to wait for it. Lock file: {path}",
+    ),
+    "build.waiting": (
+        "等待另一个构建结束（pid {pid}，开始于 {since}）…",
+        "waiting for another build to finish (pid {pid}, since {since})…",
+    ),
+    "build.cleaned": (
+        "已清理中断的构建留下的东西：暂存 {staging} 项，未完成文件 {partial} 个，"
+        "标记为失败的运行 {runs} 个，旧运行存储 {storage} 个，孤儿工作进程 {orphans} 个",
+        "cleaned up after interrupted builds: {staging} staging entries, {partial} partial "
+        "files, {runs} runs marked failed, {storage} old run folders, {orphans} orphaned workers",
+    ),
+    "build.quarantined_head": ("隔离的文件（{n} 个）：", "quarantined files ({n}):"),
+    "build.quarantined_file": ("  {file}：{reason}", "  {file}: {reason}"),
+    "build.quarantined_rows": (
+        "  {file}：{n} 行被隔离（{reason}）",
+        "  {file}: {n} rows quarantined ({reason})",
+    ),
+    "build.quarantined_more": (
+        "  … 另有 {n} 个，见数据仓库表 core_quarantine 或仪表板「数据质量」页",
+        "  … and {n} more: see the table core_quarantine or the dashboard's 数据质量 "
+        "(data quality) page",
     ),
     "build.empty": (
         "收件箱为空：请先运行 gongkai ingest 文件夹",

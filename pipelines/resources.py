@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -11,7 +13,12 @@ from pipelines.paths import Paths
 
 
 class GongkaiHome(dg.ConfigurableResource):
-    """The Gongkai home folder (``$GONGKAI_HOME`` or ``./data``) and the extraction workers."""
+    """The Gongkai home folder (``$GONGKAI_HOME`` or ``./data``) and the extraction workers.
+
+    Inside a run the resource also claims the home's build lock (``pipelines.runlock``), so a
+    run launched from ``gongkai dev``, a schedule or the sensor never overlaps another build;
+    ``gongkai build`` already holds the lock in the same process and the claim re-enters it.
+    """
 
     home: str = ""
     workers: int = 0  # 0 = one process per core
@@ -25,3 +32,52 @@ class GongkaiHome(dg.ConfigurableResource):
     def worker_count(self) -> int:
         """Processes used to extract documents in parallel."""
         return self.workers or max(1, os.cpu_count() or 1)
+
+    @contextlib.contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[GongkaiHome]:
+        """Claim the build lock for the run (not for a sensor, which only reads the inbox)."""
+        if context.run_id is None:
+            yield self
+            return
+        with claim_for_run(
+            self.paths,
+            context.instance,
+            context.run_id,
+            context.run.job_name if context.run else "?",
+        ):
+            yield self
+
+
+@contextlib.contextmanager
+def claim_for_run(
+    paths: Paths, instance: dg.DagsterInstance | None, run_id: str, job: str
+) -> Iterator[None]:
+    """Own ``paths.home`` for the run ``run_id``; the first claim cleans up after dead builds.
+
+    In one process (``gongkai build``, an in-process run) the lock is held for the whole run;
+    in a step process of the multiprocess executor the run worker gets a lease (see runlock).
+    """
+    from pipelines import runlock
+
+    command = f"dagster run {job} {run_id}"
+    if runlock.in_step_process():
+        acquired = runlock.lease(paths.home, run_id, command)
+        runlock.mark_environment(paths.home)
+        if acquired.fresh:
+            _start(paths, instance, run_id, acquired, pid=acquired.holder.pid)
+        yield
+        return
+    with runlock.hold(paths.home, command, run_id=run_id) as acquired:
+        if acquired.fresh:
+            _start(paths, instance, run_id, acquired, pid=os.getpid())
+        yield
+
+
+def _start(
+    paths: Paths, instance: dg.DagsterInstance | None, run_id: str, acquired, pid: int
+) -> None:
+    from pipelines import housekeeping
+
+    if instance is not None:
+        instance.add_run_tags(run_id, housekeeping.run_tags(pid))
+    housekeeping.clean_start(paths, instance, current_run=run_id, previous=acquired.previous)

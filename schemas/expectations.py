@@ -3,8 +3,10 @@
 The suites run inside Dagster asset checks on the staging warehouse, before it is published.
 GE 1.x has no working DuckDB SQL data source, so tables are handed over as pandas frames. Each
 run keeps its results as Data Docs HTML under the quality folder, so an assessor can read what
-was checked and what failed. Importing great_expectations takes seconds: it is imported inside
-the functions that need it, never at module import.
+was checked and what failed. Each run validates in its own GE project (inside its staging
+folder), so two runs never share GE's files; the finished Data Docs are then switched into the
+quality folder by :func:`publish_data_docs`. Importing great_expectations takes seconds: it is
+imported inside the functions that need it, never at module import.
 """
 
 from __future__ import annotations
@@ -112,3 +114,34 @@ def run_suites(frames: dict[str, pd.DataFrame], quality_dir: Path) -> list[Suite
 def _docs_index(quality_dir: Path) -> str | None:
     hits = sorted(quality_dir.rglob("data_docs/local_site/index.html"))
     return str(hits[0]) if hits else None
+
+
+DOCS_DIR = "data_docs"
+
+
+def publish_data_docs(project_dir: Path, quality_dir: Path) -> Path | None:
+    """Switch the Data Docs built in ``project_dir`` into ``quality_dir/data_docs``; its index.
+
+    The index is ``quality_dir/data_docs/local_site/index.html``.
+
+    The site is copied beside its final name and renamed in, so a reader sees the old site or
+    the new one; the run's GE project itself stays private to the run.
+    """
+    import os
+    import shutil
+
+    hits = sorted(project_dir.rglob("data_docs/local_site"))
+    if not hits:
+        return None
+    quality_dir.mkdir(parents=True, exist_ok=True)
+    final = quality_dir / DOCS_DIR
+    incoming = quality_dir / f".{DOCS_DIR}.{os.getpid()}.incoming"
+    old = quality_dir / f".{DOCS_DIR}.{os.getpid()}.old"
+    for p in (incoming, old):
+        shutil.rmtree(p, ignore_errors=True)
+    shutil.copytree(hits[0].parent, incoming)
+    if final.exists():
+        os.replace(final, old)
+    os.replace(incoming, final)
+    shutil.rmtree(old, ignore_errors=True)
+    return final / "local_site" / "index.html"

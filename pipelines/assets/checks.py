@@ -114,17 +114,23 @@ def warehouse_schemas(out_warehouse_staging: str) -> dg.AssetCheckResult:
 
 @dg.asset_check(asset=out_warehouse_staging, blocking=True)
 def warehouse_expectations(gongkai: GongkaiHome, out_warehouse_staging: str) -> dg.AssetCheckResult:
-    """Great Expectations suites over the warehouse tables; Data Docs kept in the quality folder."""
-    from schemas.expectations import run_suites
+    """Great Expectations suites over the warehouse tables; Data Docs kept in the quality folder.
+
+    The GE project is the run's own (``build/<run_id>/gx``, removed with the staging folder), so
+    concurrent runs never share GE files; only the finished Data Docs are published.
+    """
+    from schemas.expectations import publish_data_docs, run_suites
 
     con = duckdb.connect(out_warehouse_staging, read_only=True)
     try:
         frames = {name: con.sql(f"SELECT * FROM {name}").df() for name in GE_TABLES}
     finally:
         con.close()
-    results = run_suites(frames, gongkai.paths.quality)
+    project = Path(out_warehouse_staging).parent / "gx"
+    results = run_suites(frames, project)
     failed = {r.table: list(r.failed) for r in results if not r.success}
-    docs = results[0].docs_index if results else None
+    index = publish_data_docs(project, gongkai.paths.quality)
+    docs = str(index) if index else None
     return dg.AssetCheckResult(
         passed=not failed,
         metadata={
@@ -167,5 +173,7 @@ def reports_have_year_and_body(core_report: pl.DataFrame) -> dg.AssetCheckResult
 
 def data_docs_path(home: Path) -> Path | None:
     """Where the Data Docs index of the last run is, if any."""
-    hits = sorted(home.rglob("data_docs/local_site/index.html"))
-    return hits[0] if hits else None
+    from schemas.expectations import DOCS_DIR
+
+    index = home / "quality" / DOCS_DIR / "local_site" / "index.html"
+    return index if index.exists() else None
