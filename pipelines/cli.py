@@ -25,7 +25,8 @@ from pipelines.messages import resolve_lang, t
 from pipelines.paths import default_paths
 
 REPO = Path(__file__).resolve().parents[1]
-err = Console(stderr=True)
+# soft_wrap: messages carry paths and commands to copy; never hard-wrap them in logs.
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _progress() -> Progress:
@@ -139,8 +140,11 @@ def _build_lock(lang: str, command: str, wait: float | None) -> Iterator[None]:
 
     with runlock.hold(paths.home, command, wait=wait, on_wait=waiting) as acquired:
         if acquired.fresh:
-            with _instance() as instance:
-                cleaned = housekeeping.clean_start(paths, instance, previous=acquired.previous)
+            if os.environ.get("DAGSTER_HOME") or (paths.home / "dagster").is_dir():
+                with _instance() as instance:
+                    cleaned = housekeeping.clean_start(paths, instance, previous=acquired.previous)
+            else:  # a home that never ran Dagster has no runs to fail (and skips its import)
+                cleaned = housekeeping.clean_start(paths, None, previous=acquired.previous)
             if cleaned:
                 click.echo(
                     t(
@@ -175,16 +179,17 @@ def _say_busy(lang: str, busy) -> None:
 
 def _locked_build(lang: str, workers: int) -> int:
     """The build proper, with the lock held."""
-    from pipelines import housekeeping
-    from pipelines.build_outcome import Published, outcome_of, quarantine_lines
-    from pipelines.definitions import defs
-    from pipelines.resources import GongkaiHome
-
     paths = default_paths()
     n = _warm_cache(lang, workers or os.cpu_count() or 1)
     if n == 0:
         err.print(f"[red]{t('build.empty', lang)}[/red]")
         return BuildExit.NOT_PUBLISHED
+    # Imported here: loading the definitions takes seconds, an empty inbox should not wait.
+    from pipelines import housekeeping
+    from pipelines.build_outcome import Published, outcome_of, quarantine_lines
+    from pipelines.definitions import defs
+    from pipelines.resources import GongkaiHome
+
     click.echo(t("build.start", lang, n=n))
     started = time.monotonic()
     job = defs.resolve_job_def("build_warehouse")
