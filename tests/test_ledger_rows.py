@@ -11,6 +11,7 @@ import pytest
 from pipelines.ledgers import process_ledger
 from pipelines.ledgers.csv_rows import FIELD_LIMIT, MAX_SPAN, decode_lines
 from pipelines.ledgers.read import NO_FIELD, read_ledger_bytes
+from warehouse.ledgers import accounting_gaps
 
 HEADER = (
     "序号,受理时间,申请人姓名/名称,申请人性质,联系电话,申请方式,申请内容,补正告知日期,"
@@ -184,3 +185,17 @@ def test_xlsx_rows_with_extra_cells_are_set_aside() -> None:
 def test_lines_decode_keeps_a_bom_file_utf8() -> None:
     lines = decode_lines(b"\xef\xbb\xbf" + _csv([_row(1)]) + b"2,\xff\n")
     assert lines.encoding == "utf-8-sig" and lines.bad == frozenset({2})
+
+
+def test_the_accounting_check_finds_a_row_lost_without_a_trace() -> None:
+    acct = pl.DataFrame(
+        {
+            "ledger_id": ["a", "b", "c"],
+            "source": ["a.csv", "b.csv", "c.csv"],
+            "rows_in": [10, 10, None],
+            "applications": [9, 8, 0],
+            "quarantined": [1, 1, 0],
+            "file_set_aside": [False, False, True],
+        }
+    )
+    assert accounting_gaps(acct)["source"].to_list() == ["b.csv"]
