@@ -71,9 +71,81 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     dup = sum(o.status == "duplicate" for o in outcomes)
     if dup:
         click.echo(t("ingest.duplicate", lang, n=dup))
+    retired = sum(o.status == "retired" for o in outcomes)
+    if retired:
+        click.echo(t("ingest.retired", lang, n=retired))
     click.echo(t("ingest.where", lang, path=default_paths().inbox))
     if errors:
         sys.exit(1)
+
+
+@main.group()
+def inbox() -> None:
+    """收件箱：列出、停用、恢复文件 / the inbox: list, retire, restore documents."""
+
+
+@inbox.command(name="list")
+@click.option("--kind", type=click.Choice(["report", "ledger"]), default=None)
+@click.option("--retired", "show_retired", is_flag=True, help="只列出已停用的 / retired only")
+@click.pass_context
+def inbox_list(ctx: click.Context, kind: str | None, show_retired: bool) -> None:
+    """列出收件箱中的文件（sha256 前 12 位、类型、字节数、文件名）/ list the inbox."""
+    from pipelines.inbox import Inbox
+
+    lang = _lang(ctx.find_root())
+    box = Inbox(default_paths().inbox)
+    retired = box.retirements()
+    entries = box.all_entries()
+    shown = [
+        e
+        for e in entries
+        if (kind is None or e.kind == kind) and (e.sha256 in retired) == show_retired
+    ]
+    for e in shown:
+        line = f"{e.sha256[:12]}  {e.kind:<6}  {e.size_bytes:>10}  {e.file_name}"
+        if show_retired:
+            rec = retired[e.sha256]
+            line += f"  [{rec['at']} {rec['by']}: {rec['reason']}]"
+        click.echo(line)
+    if not entries:
+        click.echo(t("inbox.empty", lang))
+    else:
+        n = len(entries) - len(retired)
+        click.echo(t("inbox.count", lang, n=n, retired=len(retired)))
+
+
+@inbox.command(name="remove")
+@click.argument("sha")
+@click.option("--reason", default="", help="停用原因 / why")
+@click.pass_context
+def inbox_remove(ctx: click.Context, sha: str, reason: str) -> None:
+    """停用一个文件（sha256 或至少 8 位的唯一前缀），下次构建不再读取 / retire a document."""
+    from pipelines.inbox import Inbox, InboxError
+
+    lang = _lang(ctx.find_root())
+    try:
+        e = Inbox(default_paths().inbox).retire(sha, reason)
+    except InboxError as exc:
+        err.print(f"[red]{t('inbox.error', lang, reason=exc)}[/red]")
+        sys.exit(1)
+    click.echo(t("inbox.retired", lang, sha=e.sha256[:12], name=e.file_name))
+
+
+@inbox.command(name="restore")
+@click.argument("sha")
+@click.option("--reason", default="", help="恢复原因 / why")
+@click.pass_context
+def inbox_restore(ctx: click.Context, sha: str, reason: str) -> None:
+    """恢复一个已停用的文件 / bring a retired document back."""
+    from pipelines.inbox import Inbox, InboxError
+
+    lang = _lang(ctx.find_root())
+    try:
+        e = Inbox(default_paths().inbox).restore(sha, reason)
+    except InboxError as exc:
+        err.print(f"[red]{t('inbox.error', lang, reason=exc)}[/red]")
+        sys.exit(1)
+    click.echo(t("inbox.restored", lang, sha=e.sha256[:12], name=e.file_name))
 
 
 def _warm_cache(lang: str, workers: int) -> int:

@@ -3,14 +3,28 @@
 Ingesting copies a file byte for byte to ``objects/<aa>/<sha256><ext>`` and appends one line of
 origin metadata to ``index.jsonl``. The same content ingested twice is a no-op, so a scraper can
 drop its whole folder again every night. Nothing here parses a document.
+
+Only regular files are ingested. Symbolic links are never followed — not inside a folder, not
+given by name — so a link in a scraped folder cannot pull ``/etc/passwd`` into the inbox; FIFOs,
+sockets and devices are refused (reading a FIFO would block forever). A copy that fails (a full
+disk) leaves no temporary file behind.
+
+A file is *retired* (``gongkai inbox remove``) by appending a record to ``retired.jsonl`` (who,
+when, why); ``index.jsonl`` stays append-only and the bytes stay in ``objects/``, so nothing is
+lost and ``gongkai inbox restore`` undoes it. A retired entry is left out of :meth:`Inbox.entries`,
+so the next build no longer reads it. Ingesting the same content again does not bring it back:
+it stays retired until restored.
 """
 
 from __future__ import annotations
 
+import errno
+import getpass
 import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
@@ -36,7 +50,7 @@ class InboxEntry:
 
 @dataclass(frozen=True)
 class IngestOutcome:
-    """What happened to one path: ``new``, ``duplicate`` or ``error`` (with the reason)."""
+    """What happened to one path: ``new``, ``duplicate``, ``retired`` or ``error`` (reason)."""
 
     path: str
     status: str
@@ -54,11 +68,26 @@ def sha256_file(path: Path) -> str:
 
 
 def _walk(paths: Iterable[Path]) -> Iterator[Path]:
+    """The paths to ingest: folders walked without following links, hidden names skipped.
+
+    Links and special files are yielded too (not followed, not opened) so that each gets an
+    outcome saying why it was not ingested.
+    """
     for p in paths:
-        if p.is_dir():
-            yield from sorted(q for q in p.rglob("*") if q.is_file() and not q.name.startswith("."))
+        if p.is_dir() and not p.is_symlink():
+            found = []
+            for root, dirs, files in os.walk(p, followlinks=False):
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                base = Path(root)
+                found += [base / d for d in dirs if (base / d).is_symlink()]
+                found += [base / f for f in files if not f.startswith(".")]
+            yield from sorted(found)
         else:
             yield p
+
+
+class InboxError(ValueError):
+    """An inbox command cannot be done (unknown or ambiguous sha256 prefix, …)."""
 
 
 class Inbox:
@@ -68,13 +97,14 @@ class Inbox:
         self.root = root
         self.objects = root / "objects"
         self.index_path = root / "index.jsonl"
+        self.retired_path = root / "retired.jsonl"
 
     def object_path(self, sha256: str, suffix: str) -> Path:
         """Where the bytes of ``sha256`` live."""
         return self.objects / sha256[:2] / f"{sha256}{suffix}"
 
-    def entries(self) -> list[InboxEntry]:
-        """Every document in the inbox, first ingestion wins."""
+    def all_entries(self) -> list[InboxEntry]:
+        """Every document ever ingested, retired or not; first ingestion wins."""
         if not self.index_path.exists():
             return []
         seen: dict[str, InboxEntry] = {}
@@ -85,18 +115,107 @@ class Inbox:
                     seen.setdefault(e.sha256, e)
         return list(seen.values())
 
+    def retirements(self) -> dict[str, dict]:
+        """sha256 → the record that retired it (the last action on a sha256 wins)."""
+        out: dict[str, dict] = {}
+        if self.retired_path.exists():
+            with self.retired_path.open(encoding="utf-8") as f:
+                for line in f:
+                    if line.strip():
+                        rec = json.loads(line)
+                        if rec["action"] == "retire":
+                            out[rec["sha256"]] = rec
+                        else:
+                            out.pop(rec["sha256"], None)
+        return out
+
+    def entries(self) -> list[InboxEntry]:
+        """Every document the build reads: ingested and not retired."""
+        retired = self.retirements()
+        return [e for e in self.all_entries() if e.sha256 not in retired]
+
+    def version(self) -> int:
+        """Grows with every ingestion and every retirement or restore (the sensor's cursor)."""
+        n = 0
+        for path in (self.index_path, self.retired_path):
+            if path.exists():
+                with path.open(encoding="utf-8") as f:
+                    n += sum(1 for line in f if line.strip())
+        return n
+
+    def resolve(self, prefix: str) -> InboxEntry:
+        """The one entry whose sha256 starts with ``prefix`` (at least 8 hex characters)."""
+        prefix = prefix.strip().lower()
+        if len(prefix) < 8 or any(c not in "0123456789abcdef" for c in prefix):
+            raise InboxError(
+                f"sha256 前缀至少 8 位十六进制：{prefix} / a sha256 prefix needs at least "
+                f"8 hex digits: {prefix}"
+            )
+        found = [e for e in self.all_entries() if e.sha256.startswith(prefix)]
+        if not found:
+            raise InboxError(f"收件箱中没有 {prefix} / no {prefix} in the inbox")
+        if len(found) > 1:
+            names = ", ".join(f"{e.sha256[:12]} {e.file_name}" for e in found)
+            raise InboxError(
+                f"前缀 {prefix} 不唯一（{names}），请多给几位 / prefix {prefix} is ambiguous "
+                f"({names}): give more digits"
+            )
+        return found[0]
+
+    def retire(self, prefix: str, reason: str = "", by: str | None = None) -> InboxEntry:
+        """Leave a document out of every build from now on; its bytes stay in ``objects/``."""
+        entry = self.resolve(prefix)
+        if entry.sha256 in self.retirements():
+            raise InboxError(f"{entry.sha256[:12]} {entry.file_name} 已停用 / is already retired")
+        self._record(entry, "retire", reason, by)
+        return entry
+
+    def restore(self, prefix: str, reason: str = "", by: str | None = None) -> InboxEntry:
+        """Undo a retirement: the next build reads the document again."""
+        entry = self.resolve(prefix)
+        if entry.sha256 not in self.retirements():
+            raise InboxError(f"{entry.sha256[:12]} {entry.file_name} 未停用 / is not retired")
+        self._record(entry, "restore", reason, by)
+        return entry
+
+    def _record(self, entry: InboxEntry, action: str, reason: str, by: str | None) -> None:
+        rec = {
+            "sha256": entry.sha256,
+            "action": action,
+            "file_name": entry.file_name,
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "by": by or _user(),
+            "reason": reason,
+        }
+        self.root.mkdir(parents=True, exist_ok=True)
+        with self.retired_path.open("a", encoding="utf-8") as f:
+            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+
     def ingest(self, paths: Iterable[Path], origin_base: Path | None = None) -> list[IngestOutcome]:
         """Copy files (folders are walked) into the inbox; the same content twice is a no-op."""
-        known = {e.sha256 for e in self.entries()}
+        known = {e.sha256 for e in self.all_entries()}
+        retired = set(self.retirements())
         outcomes = []
         self.objects.mkdir(parents=True, exist_ok=True)
         for path in _walk(paths):
-            outcomes.append(self._ingest_one(path, known))
+            outcomes.append(self._ingest_one(path, known, retired))
         return outcomes
 
-    def _ingest_one(self, path: Path, known: set[str]) -> IngestOutcome:
+    def _ingest_one(self, path: Path, known: set[str], retired: set[str]) -> IngestOutcome:
+        if path.is_symlink():
+            return IngestOutcome(
+                str(path), "error", reason="符号链接，不跟随，未收入 / symbolic link: not followed"
+            )
         if not path.exists():
             return IngestOutcome(str(path), "error", reason="文件不存在 / file not found")
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):
+            return IngestOutcome(
+                str(path),
+                "error",
+                reason="不是普通文件（FIFO、套接字或设备），未收入 / "
+                "not a regular file (FIFO, socket or device)",
+            )
         suffix = path.suffix.lower()
         if suffix not in REPORT_SUFFIXES | LEDGER_SUFFIXES:
             return IngestOutcome(
@@ -108,24 +227,51 @@ class Inbox:
             digest = sha256_file(path)
         except OSError as exc:
             return IngestOutcome(str(path), "error", reason=f"无法读取 / cannot read: {exc}")
+        if digest in retired:
+            return IngestOutcome(str(path), "retired", digest)
         if digest in known:
             return IngestOutcome(str(path), "duplicate", digest)
         target = self.object_path(digest, suffix)
+        try:
+            self._copy(path, target)
+            entry = InboxEntry(
+                sha256=digest,
+                file_name=path.name,
+                suffix=suffix,
+                size_bytes=path.stat().st_size,
+                origin=str(path.resolve()),
+                ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                kind="ledger" if suffix in LEDGER_SUFFIXES else "report",
+            )
+            with self.index_path.open("a", encoding="utf-8") as f:
+                f.write(json.dumps(asdict(entry), ensure_ascii=False) + "\n")
+        except OSError as exc:
+            return IngestOutcome(str(path), "error", reason=_write_error(exc))
+        known.add(digest)
+        return IngestOutcome(str(path), "new", digest)
+
+    @staticmethod
+    def _copy(path: Path, target: Path) -> None:
+        """Copy via a temporary file renamed into place; no temporary outlives a failure."""
         target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp:
             tmp_path = Path(tmp.name)
-        shutil.copyfile(path, tmp_path)
-        os.replace(tmp_path, target)
-        entry = InboxEntry(
-            sha256=digest,
-            file_name=path.name,
-            suffix=suffix,
-            size_bytes=path.stat().st_size,
-            origin=str(path.resolve()),
-            ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            kind="ledger" if suffix in LEDGER_SUFFIXES else "report",
-        )
-        with self.index_path.open("a", encoding="utf-8") as f:
-            f.write(json.dumps(asdict(entry), ensure_ascii=False) + "\n")
-        known.add(digest)
-        return IngestOutcome(str(path), "new", digest)
+        try:
+            shutil.copyfile(path, tmp_path, follow_symlinks=False)
+            os.replace(tmp_path, target)
+        except BaseException:
+            tmp_path.unlink(missing_ok=True)
+            raise
+
+
+def _write_error(exc: OSError) -> str:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "磁盘已满，未收入 / disk full, not ingested"
+    return f"无法写入收件箱（{exc.strerror or type(exc).__name__}）/ cannot write to the inbox"
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

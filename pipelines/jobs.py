@@ -50,11 +50,15 @@ def annual_province_rollup(context: dg.ScheduleEvaluationContext) -> dg.RunReque
 
 @dg.sensor(job=build_job, minimum_interval_seconds=60)
 def inbox_sensor(context: dg.SensorEvaluationContext, gongkai: GongkaiHome):
-    """Start a build when new documents arrive in the inbox (cursor: documents seen)."""
-    count = len(Inbox(gongkai.paths.inbox).entries())
+    """Start a build when the inbox changes: documents arrive, are retired or restored.
+
+    The cursor is :meth:`Inbox.version` (ingestions + retirement records), which only grows.
+    """
+    inbox = Inbox(gongkai.paths.inbox)
+    version = inbox.version()
     seen = int(context.cursor or 0)
-    if count > seen:
-        context.update_cursor(str(count))
-        yield dg.RunRequest(run_key=f"inbox-{count}")
+    if version > seen:
+        context.update_cursor(str(version))
+        yield dg.RunRequest(run_key=f"inbox-{version}")
     else:
-        yield dg.SkipReason(f"no new documents ({count} in the inbox)")
+        yield dg.SkipReason(f"no new documents ({len(inbox.entries())} in the inbox)")

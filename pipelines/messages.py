@@ -16,6 +16,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "ingest.error": ("无法收入 {path}：{reason}", "cannot ingest {path}: {reason}"),
     "ingest.where": ("收件箱：{path}", "inbox: {path}"),
+    "ingest.retired": (
+        "{n} 个文件已停用，未重新收入（gongkai inbox restore SHA 可恢复）",
+        "{n} files are retired and stay so (gongkai inbox restore SHA brings one back)",
+    ),
+    "inbox.retired": (
+        "已停用 {sha} {name}：下次构建不再读取；原始字节仍保存在收件箱中",
+        "retired {sha} {name}: the next build leaves it out; its bytes stay in the inbox",
+    ),
+    "inbox.restored": (
+        "已恢复 {sha} {name}：下次构建将重新读取",
+        "restored {sha} {name}: the next build reads it again",
+    ),
+    "inbox.error": ("{reason}", "{reason}"),
+    "inbox.empty": ("收件箱中没有文件", "no documents in the inbox"),
+    "inbox.count": (
+        "共 {n} 个文件（另有 {retired} 个已停用）",
+        "{n} documents ({retired} more retired)",
+    ),
     "extract.progress": ("抽取文件", "extracting documents"),
     "extract.not_report": (
         "{path}：不是年度报告（{kind}），已列出，未读取数字：{title}",

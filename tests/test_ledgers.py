@@ -190,7 +190,9 @@ def test_csv_rows_are_timed_and_bad_rows_quarantined_while_others_go_on(encoding
 def test_ragged_row_is_quarantined_and_the_file_goes_on() -> None:
     rows = [ROWS[0], ROWS[1] + ",多余,字段"]
     r = process_ledger(_csv("utf-8", rows), "x_2024_ledger.csv")
-    assert r.rows.height == 1
+    assert r.rows.height == r.rows_in == 2
+    assert r.rows.filter(pl.col("quarantine_reason").is_null())["row"].to_list() == [1]
+    assert r.rows.filter(pl.col("row") == 2)["quarantine_reason"].item().startswith("字段数 14")
     assert r.file_error is None
 
 

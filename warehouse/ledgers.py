@@ -2,16 +2,21 @@
 
 :func:`ledger_tables` turns the ledger files of the inbox into the validated
 ``core_application`` frame and the quarantine rows (unreadable files and rows, ledgers whose
-body cannot be told); :func:`load_ledgers` loads them into the staging DuckDB file and builds
-``out_ledger_body_year`` (SQL) and ``out_reconciliation`` (ledger table 三 against the values of
-the body's published report for that year, the one ``out_body_year`` chose).
+body cannot be told). One file is read, checked and validated at a time: whatever goes wrong
+with it (an exception nobody foresaw, rows that break the data contract) sets that file aside
+in ``core_quarantine`` with the exception's type and the build goes on with the others. Every
+row is accounted for (``accounting``: rows in = applications + rows set aside, per file),
+which the asset check ``ledger_rows_accounted`` verifies. :func:`load_ledgers` loads them into
+the staging DuckDB file and builds ``out_ledger_body_year`` (SQL) and ``out_reconciliation``
+(ledger table 三 against the values of the body's published report for that year, the one
+``out_body_year`` chose).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import duckdb
@@ -35,6 +40,33 @@ class LedgerTables:
     core_application: pl.DataFrame
     quarantine: pl.DataFrame  # in the core_quarantine schema
     body_years: pl.DataFrame  # (body_id, year) of every ledger with a body, rows or not
+    accounting: pl.DataFrame = field(default_factory=lambda: _accounting([]))
+
+
+_ACCOUNTING = {
+    "ledger_id": pl.Utf8,
+    "source": pl.Utf8,
+    "rows_in": pl.Int64,
+    "applications": pl.Int64,
+    "quarantined": pl.Int64,
+    "file_set_aside": pl.Boolean,
+}
+
+
+def _accounting(rows: list[tuple]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=_ACCOUNTING, orient="row")
+
+
+def accounting_gaps(accounting: pl.DataFrame) -> pl.DataFrame:
+    """Files whose rows do not add up: rows in ≠ applications + rows set aside.
+
+    A file set aside as a whole has no rows of its own to count (its one quarantine record
+    says why). Any other gap is a row lost without a trace — a bug, never a property of a file.
+    """
+    return accounting.filter(
+        ~pl.col("file_set_aside")
+        & (pl.col("rows_in") != pl.col("applications") + pl.col("quarantined"))
+    )
 
 
 def empty_ledgers() -> LedgerTables:
@@ -95,10 +127,10 @@ def _application_frame(result: LedgerResult, sha256: str) -> pl.DataFrame:
 
 def _quarantine_frame(result: LedgerResult, now: datetime) -> pl.DataFrame:
     if result.file_error:
-        rows = [(result.source, "unreadable_file", result.file_error)]
-    else:
-        q = result.quarantined
-        rows = [
+        return _quarantine_rows([(result.source, "unreadable_file", result.file_error)], now)
+    q = result.quarantined
+    return _quarantine_rows(
+        [
             (
                 f"{result.source}#第{row}行",
                 "unreadable_row" if reason else "unknown_body",
@@ -107,7 +139,12 @@ def _quarantine_frame(result: LedgerResult, now: datetime) -> pl.DataFrame:
                 "the ledger's body cannot be told",
             )
             for row, reason in q.select("row", "quarantine_reason").iter_rows()
-        ]
+        ],
+        now,
+    )
+
+
+def _quarantine_rows(rows: list[tuple[str, str, str]], now: datetime) -> pl.DataFrame:
     return pl.DataFrame(
         {
             "item": [r[0] for r in rows],
@@ -126,37 +163,81 @@ def _quarantine_frame(result: LedgerResult, now: datetime) -> pl.DataFrame:
     )
 
 
+def _failed_file(entry: InboxEntry, exc: Exception, now: datetime) -> pl.DataFrame:
+    """One record for a file that could not be processed; no message text: it may quote cells."""
+    kind = type(exc.__cause__ or exc).__name__  # SchemaErrors rather than its ValueError wrapper
+    reason = (
+        f"处理台账 {entry.file_name} 时出错（{kind}），整份文件已隔离，其他文件照常处理 / "
+        f"processing ledger {entry.file_name} failed ({kind}); the file is set aside, "
+        "the other files go on"
+    )
+    return _quarantine_rows([(entry.file_name, "ledger_failed", reason)], now)
+
+
+@dataclass(frozen=True)
+class _FileTables:
+    applications: pl.DataFrame | None
+    quarantine: pl.DataFrame
+    pair: tuple[str, int] | None
+    accounting: tuple
+
+
+def _one_ledger(
+    e: InboxEntry, inbox: Inbox, reports: Mapping[str, Body], key: bytes, now: datetime
+) -> _FileTables:
+    """Read, check and validate one file; raises on anything unforeseen (the caller catches)."""
+    data = inbox.object_path(e.sha256, e.suffix).read_bytes()
+    result = process_ledger(data, e.file_name, reports=reports, hash_key=key or None)
+    pair = None
+    if result.body is not None and result.year is not None and result.body.name:
+        pair = (f"{result.body.region_code or '000000'}|{result.body.name}", result.year)
+    apps = None
+    if result.rows.height:
+        frame = _application_frame(result, e.sha256)
+        apps = validate("core_application", conform("core_application", frame))
+    q = validate("core_quarantine", conform("core_quarantine", _quarantine_frame(result, now)))
+    n_apps = apps.height if apps is not None else 0
+    rows_q = 0 if result.file_error else q.height
+    acct = (e.sha256, e.file_name, result.rows_in, n_apps, rows_q, bool(result.file_error))
+    return _FileTables(apps, q, pair, acct)
+
+
 def ledger_tables(
     entries: Sequence[InboxEntry],
     inbox: Inbox,
     reports: Mapping[str, Body],
     demo_root: str | None = None,
 ) -> LedgerTables:
-    """Read every ledger of the inbox into validated frames.
+    """Read every ledger of the inbox into validated frames; one bad file never stops the rest.
 
     The applicant hash uses ``GONGKAI_PII_KEY``; without one it is computed only for demo
     ledgers (under ``demo_root``): the public demo key must not protect real people.
     """
     key_set = PII_KEY_ENV in os.environ and pii_key() != DEMO_KEY.encode()
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
-    apps, quarantine, pairs = [], [], []
+    apps, quarantine, pairs, accounting = [], [], [], []
     for e in entries:
-        data = inbox.object_path(e.sha256, e.suffix).read_bytes()
         is_demo = bool(demo_root) and e.origin.startswith(demo_root)
         key = pii_key() if key_set or is_demo else b""
-        result = process_ledger(data, e.file_name, reports=reports, hash_key=key or None)
-        if result.body is not None and result.year is not None and result.body.name:
-            bid = f"{result.body.region_code or '000000'}|{result.body.name}"
-            pairs.append((bid, result.year))
-        apps.append(_application_frame(result, e.sha256) if result.rows.height else None)
-        quarantine.append(_quarantine_frame(result, now))
-    frames = [conform("core_application", a) for a in apps if a is not None and a.height]
-    core = pl.concat(frames) if frames else empty_frame("core_application")
+        try:
+            one = _one_ledger(e, inbox, reports, key, now)
+        except Exception as exc:  # any failure of one file sets that file aside
+            quarantine.append(_failed_file(e, exc, now))
+            accounting.append((e.sha256, e.file_name, None, 0, 0, True))
+            continue
+        if one.pair:
+            pairs.append(one.pair)
+        if one.applications is not None and one.applications.height:
+            apps.append(one.applications)
+        quarantine.append(one.quarantine)
+        accounting.append(one.accounting)
+    core = pl.concat(apps) if apps else empty_frame("core_application")
     q = pl.concat(quarantine) if quarantine else empty_frame("core_quarantine")
     return LedgerTables(
         validate("core_application", core),
         validate("core_quarantine", conform("core_quarantine", q)),
         pl.DataFrame(pairs, schema={"body_id": pl.Utf8, "year": pl.Int64}, orient="row"),
+        _accounting(accounting),
     )
 
 

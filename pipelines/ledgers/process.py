@@ -2,8 +2,10 @@
 
 The heavy work is a handful of vectorized polars expressions over the whole file; nothing here
 loops over rows in Python. A row that cannot be read (no receipt date, an unknown applicant
-type or outcome label, an unreadable date) is kept with ``quarantine_reason`` set and never
-aggregated; the file's other rows go on. Rows that can be read but look wrong carry findings.
+type or outcome label, an unreadable date; or one the reader set aside: a damaged line, a
+ragged row) is kept with ``quarantine_reason`` set and never aggregated; the file's other rows
+go on. ``rows`` holds every non-blank row of the file, so ``rows.height == rows_in``. Rows that
+can be read but look wrong carry findings.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ class LedgerResult:
     encoding: str = ""
     unknown_headers: list[str] = field(default_factory=list)
     ambiguous_headers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    rows_in: int = 0  # non-blank rows under the header, read or set aside
 
     @property
     def applications(self) -> pl.DataFrame:
@@ -239,7 +242,7 @@ def process_ledger(
     )
     return LedgerResult(
         source,
-        frame,
+        _with_bad_rows(frame, raw.bad_rows),
         body,
         rule,
         year,
@@ -247,7 +250,19 @@ def process_ledger(
         raw.encoding,
         raw.unknown_headers,
         raw.ambiguous_headers,
+        raw.rows_in,
     )
+
+
+def _with_bad_rows(frame: pl.DataFrame, bad: list[tuple[int, str]]) -> pl.DataFrame:
+    """The rows the reader set aside, as quarantined rows among the others (in row order)."""
+    if not bad:
+        return frame
+    extra = pl.DataFrame(
+        {"row": [n for n, _ in bad], "quarantine_reason": [r for _, r in bad]},
+        schema={"row": pl.Int64, "quarantine_reason": pl.Utf8},
+    ).with_columns(findings=pl.lit([], pl.List(pl.Utf8)))
+    return pl.concat([frame, extra], how="diagonal_relaxed").sort("row")
 
 
 def _empty_rows() -> pl.DataFrame:
