@@ -3,8 +3,9 @@
 ``concurrent.futures.ProcessPoolExecutor`` cannot do either: a task that loops runs for ever,
 and a worker killed by the OOM killer breaks the whole pool (``BrokenProcessPool``, naming no
 task) — the document was never cached, so every later build failed the same way. Here each
-worker runs one task at a time over its own pipe, so the parent always knows which task a
-worker holds:
+worker runs one task at a time over its own pipe, in the order sent, so the parent always
+knows which task a worker is running (the first it has sent and not had back; one more waits in
+the pipe so that a worker never idles while the parent stores a result):
 
 * a task past its deadline has its worker killed and replaced; the task's result is the
   caller's ``failed(arg, Failure("timeout", …))``;
@@ -111,12 +112,12 @@ def _serve(conn: Connection, work: Callable, memory_mb: int) -> None:
 
 @dataclass
 class _Worker(Generic[T]):
-    """One worker process, its end of the pipe, and the task it holds (with its deadline)."""
+    """One worker process, its pipe, and the tasks sent to it (the first running, by deadline)."""
 
     proc: multiprocessing.process.BaseProcess
     conn: Connection
     ready: bool = False
-    task: tuple[str, T] | None = None
+    tasks: deque[tuple[str, T]] = field(default_factory=deque)
     deadline: float = 0.0
     started: float = field(default_factory=time.monotonic)
 
@@ -125,6 +126,7 @@ class _Pool(Generic[T]):
     """The workers of one :func:`run_tasks` call, the tasks still to run, and the outcomes."""
 
     START_TIMEOUT_S = 300.0  # a worker that cannot import the engine in this long is stuck
+    DEPTH = 2  # tasks sent to a worker at a time: the running one and the next
 
     def __init__(
         self,
@@ -165,18 +167,19 @@ class _Pool(Generic[T]):
 
     def busy(self) -> bool:
         """Whether tasks are waiting or running."""
-        return bool(self.pending) or any(w.task for w in self.workers)
+        return bool(self.pending) or any(w.tasks for w in self.workers)
 
     def step(self) -> None:
         """Hand out tasks, wait for the next message, death or deadline, and deal with it."""
         now = time.monotonic()
         for w in self.workers:
-            if w.ready and w.task is None and self.pending:
-                w.task = self.pending.popleft()
-                w.deadline = now + self.limits.doc_timeout_s
+            while w.ready and len(w.tasks) < self.DEPTH and self.pending:
+                if not w.tasks:
+                    w.deadline = now + self.limits.doc_timeout_s
+                w.tasks.append(self.pending.popleft())
                 with contextlib.suppress(OSError):  # dead: its sentinel says so below
-                    w.conn.send(w.task)
-        deadlines = [w.deadline for w in self.workers if w.task] or [now + 1.0]
+                    w.conn.send(w.tasks[-1])
+        deadlines = [w.deadline for w in self.workers if w.tasks] or [now + 1.0]
         handles = [w.conn for w in self.workers] + [w.proc.sentinel for w in self.workers]
         ready = set(wait(handles, max(0.0, min(deadlines) - now)))
         now = time.monotonic()
@@ -185,8 +188,9 @@ class _Pool(Generic[T]):
                 self._receive(w)
             elif w.proc.sentinel in ready:
                 self._died(w)
-            elif w.task is not None and now >= w.deadline:
-                key, arg = w.task
+            elif w.tasks and now >= w.deadline:
+                key, arg = w.tasks.popleft()
+                self.pending.extendleft(reversed(w.tasks))  # sent, never started
                 self._replace(w)
                 self._give_up(key, arg, Failure("timeout", self.limits.doc_timeout_s))
             elif not w.ready and now - w.started > self.START_TIMEOUT_S:
@@ -202,9 +206,9 @@ class _Pool(Generic[T]):
             w.ready = True
             return
         status, value = out
-        assert w.task is not None
-        _, arg = w.task
-        w.task = None
+        done_key, arg = w.tasks.popleft()
+        assert done_key == key, (done_key, key)
+        w.deadline = time.monotonic() + self.limits.doc_timeout_s  # the next one starts now
         if status == "ok":
             self.done(key, value)
         elif status == "memory":
@@ -216,7 +220,8 @@ class _Pool(Generic[T]):
         """A worker ended on its own: retry its task once in a fresh worker, then give up."""
         w.proc.join(5)
         code = w.proc.exitcode if w.proc.exitcode is not None else -9
-        task = w.task
+        task = w.tasks.popleft() if w.tasks else None
+        self.pending.extendleft(reversed(w.tasks))  # sent, never started
         self._replace(w)
         if task is None:  # died while starting or idle: nothing lost, but do not loop for ever
             self.start_failures += 1
