@@ -23,7 +23,7 @@ from pool_tasks import work as _work
 
 from pipelines.batch import map_cached
 from pipelines.cli import main
-from pipelines.extract import extract_bytes, extract_file
+from pipelines.extract import extract_bytes, extract_file, readers
 from pipelines.extract.limits import Limits, current_limits
 from pipelines.pool import Failure, TaskError
 
@@ -54,7 +54,11 @@ def test_limits_defaults_and_environment_overrides() -> None:
     assert lim.worker_memory_mb == Limits().worker_memory_mb  # unparsable: ignored
 
 
-def test_docx_of_many_tiny_paragraphs_is_refused_by_the_line_limit(monkeypatch) -> None:
+@pytest.mark.parametrize("stream_over", [8_000_000, 0])
+def test_docx_of_many_tiny_paragraphs_is_refused_by_the_line_limit(
+    monkeypatch, stream_over: int
+) -> None:
+    monkeypatch.setattr(readers, "DOCX_STREAM_OVER", stream_over)  # parsed whole / streamed
     monkeypatch.setenv("GONGKAI_MAX_LINES", "1000")
     data = hostile.docx_many_paragraphs(5_000)
     f = only_finding(extract_bytes(data, "many.docx"))
@@ -64,7 +68,9 @@ def test_docx_of_many_tiny_paragraphs_is_refused_by_the_line_limit(monkeypatch) 
     assert extract_bytes(data, "many.docx").container == "docx"  # under the limit: read
 
 
-def test_docx_single_run_bomb_is_refused_by_the_text_limit(monkeypatch) -> None:
+@pytest.mark.parametrize("stream_over", [8_000_000, 0])
+def test_docx_single_run_bomb_is_refused_by_the_text_limit(monkeypatch, stream_over: int) -> None:
+    monkeypatch.setattr(readers, "DOCX_STREAM_OVER", stream_over)
     monkeypatch.setenv("GONGKAI_MAX_TEXT_CHARS", "10000")
     f = only_finding(extract_bytes(hostile.docx_single_run(50_000), "run.docx"))
     assert f.rule == "limit_exceeded"
@@ -85,12 +91,14 @@ def test_zip_bombs_are_refused_from_the_directory(monkeypatch) -> None:
     assert "压缩包成员过多" in f.message and "too many zip members (103, limit 50)" in f.message
 
 
-def test_streamed_docx_reads_like_python_docx() -> None:
-    """The streamed reader gives python-docx's lines (tables, merges, breaks) on a real DOCX."""
+@pytest.mark.parametrize("stream_over", [8_000_000, 0])
+def test_streamed_docx_reads_like_python_docx(monkeypatch, stream_over: int) -> None:
+    """Whole or streamed, the reader gives python-docx's lines (tables, merges, breaks)."""
     from dress import python_docx
 
     from pipelines.extract.readers import read_docx_lines, read_docx_lines_python_docx
 
+    monkeypatch.setattr(readers, "DOCX_STREAM_OVER", stream_over)
     html = ("<p>2023年报告</p><table><tr><td rowspan=2>申请</td><td>当面</td><td>3</td></tr>"
             "<tr><td>网络</td><td>9</td></tr><tr><td colspan=2>合计</td><td>12</td></tr></table>"
             "<p>结束<br>语</p>")

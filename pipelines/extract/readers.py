@@ -453,25 +453,22 @@ def _row_line(cells: list[_Cell], before: int, above: dict[int, str]) -> tuple[L
 
 
 class _DocxBody:
-    """One streamed pass over a ``w:body`` in document order, reading it as python-docx does.
+    """The ``w:body`` read block by block in document order, as python-docx reads it.
 
     Only what python-docx reads counts: body-level ``w:p``/``w:tbl``, a table's own rows and
     cells (with ``gridBefore``, ``gridSpan``, ``vMerge``), a cell's own paragraphs, a
     paragraph's runs (direct or inside ``w:hyperlink``) and their ``w:t``/``w:tab``/``w:br``….
-    lxml's ``iterparse`` filtered by tag selects those elements in C; each is kept only if its
-    parent is the current element of the level above (lxml keeps one proxy per live node, so
-    ``is`` compares nodes), so nested tables and text boxes are skipped as python-docx skips
-    them. Structure is read at an element's start (its attributes are there), run text at its
-    end (its text is whole then). Each element is emptied, and its earlier siblings dropped, once
-    it ends, so memory stays that of one paragraph or table row however long the document is
-    (loading the whole XML once took 5.6 GB for a 27 KB DOCX of tiny paragraphs); the text and
-    line limits stop a document that produces too much.
+    lxml's tag-filtered ``iter`` selects those elements of a block in C; each is kept only if
+    its parent is the current element of the level above (lxml keeps one proxy per live node,
+    so ``is`` compares nodes), so nested tables and text boxes are skipped as python-docx skips
+    them. Walking every element in Python, or one XPath union (sorted in document order), was
+    slower. The blocks come from a streamed parse (:func:`read_docx_lines`), so the text and
+    line limits are checked after each block.
     """
 
     __slots__ = ("above", "before", "body", "body_para", "cells", "chars", "h", "limits", "lines",
                  "p", "parts", "r", "rows", "source", "tbl", "tc", "tr")
-    TAGS = (_BODY, _TBL, _TR, _TC, _P, _HYPERLINK, _R, _GRID_SPAN, _V_MERGE, _GRID_BEFORE,
-            *_RUN_TAGS)
+    TAGS = (_TBL, _TR, _TC, _P, _HYPERLINK, _R, _GRID_SPAN, _V_MERGE, _GRID_BEFORE, *_RUN_TAGS)
 
     def __init__(self, source: str, limits: Limits) -> None:
         self.source, self.limits = source, limits
@@ -486,44 +483,39 @@ class _DocxBody:
         self.above: dict[int, str] = {}
         self.chars = 0
 
-    def read(self, events) -> list[Line]:
-        """The lines of the body from ``(event, element)`` pairs (runs inline: most elements)."""
-        cap = self.limits.text_chars
-        for event, el in events:
+    def feed(self, block, body) -> None:
+        """Read one body-level ``w:p`` or ``w:tbl`` (runs inline: they are most elements)."""
+        self.body = body
+        for el in block.iter(*self.TAGS):
             tag = el.tag
-            if event == "end":
-                if tag in _RUN_TAG_SET and self.r is not None and el.getparent() is self.r:
-                    piece = _run_piece(el)
-                    self.parts.append(piece)
-                    self.chars += len(piece)
-                    if self.chars > cap:
-                        raise text_too_long(cap, self.source, self.limits, more=True)
-                _drop(el)
-            elif tag in _RUN_TAG_SET:
-                continue
+            if tag in _RUN_TAG_SET:
+                if self.r is not None and el.getparent() is self.r:
+                    self.parts.append(_run_piece(el))
             elif tag == _R:
                 parent = el.getparent()
                 if parent is self.p or (self.h is not None and parent is self.h):
                     self.r = el
-            elif tag == _BODY:
-                parent = el.getparent()
-                if parent is not None and parent.getparent() is None:  # w:document/w:body
-                    self._flush()
-                    self.body = el
             else:
                 self._structure(el, tag, el.getparent())
+        if self.chars + sum(map(len, self.parts)) > self.limits.text_chars:
+            raise text_too_long(self.limits.text_chars, self.source, self.limits, more=True)
+
+    def finish(self) -> list[Line]:
+        """The lines of the body, once every block was fed."""
         self._flush()
         return self.lines
 
     def _flush(self) -> None:
         if self.body_para is not None:
             text = normalize_text("".join(self.body_para))
+            self.chars += len(text)
             words = [c for c in CELL_SPLIT.split(text.strip()) if c]
             if words:
                 self.lines.append(words)
             self.body_para = None
         if self.cells is not None:
             line, self.above = _row_line(self.cells, self.before, self.above)
+            self.chars += sum(map(len, line))
             self.rows.add(len(self.lines))
             self.lines.append(line)
             self.cells = None
@@ -569,15 +561,6 @@ class _DocxBody:
                 self.cells[-1].cont = el.get(_VAL, "continue") == "continue"
 
 
-def _drop(el) -> None:
-    """Free an element that has ended: its children, and the siblings before it."""
-    el.clear(keep_tail=True)
-    parent = el.getparent()
-    if parent is not None:
-        while el.getprevious() is not None:
-            del parent[0]
-
-
 def read_docx_lines(data: bytes, table_rows: set[int] | None = None, source: str = "",
                     limits: Limits | None = None) -> list[Line]:
     """DOCX: paragraphs and tables of the body in order, streamed from the WordprocessingML.
@@ -585,28 +568,63 @@ def read_docx_lines(data: bytes, table_rows: set[int] | None = None, source: str
     The XML is read directly with lxml (python-docx made DOCX the slowest container); the
     lines are those of :func:`read_docx_lines_python_docx`: body-level ``w:p`` and ``w:tbl``
     only, a ``w:gridSpan`` cell once, a ``w:vMerge`` continuation with the text of the cell it
-    continues. The zip's directory is checked against the limits before anything is inflated,
-    and the main part is parsed as a stream (no ``huge_tree``: one text node stays < 10 MB).
+    continues. The zip's directory is checked against the limits before anything is inflated;
+    a large main part is streamed (:func:`_docx_blocks`); the text and line limits are checked
+    after each block; no ``huge_tree``, so one text node stays under libxml2's 10 MB.
     """
     from lxml import etree
 
     limits = limits or current_limits()
+    reader = _DocxBody(source, limits)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         check_zip_members(z.infolist(), source, limits)
-        reader = _DocxBody(source, limits)
-        with z.open(_docx_main_part(z)) as stream:
-            events = etree.iterparse(stream, events=("start", "end"), tag=_DocxBody.TAGS,
-                                     resolve_entities=False, no_network=True)
-            try:
-                lines = reader.read(events)
-            except etree.XMLSyntaxError as exc:
-                if "huge" in str(exc).lower():
-                    raise Refusal("limit_exceeded", f"{source}: DOCX 单个文本节点超过 10 MB / "
-                                  f"a DOCX text node over 10 MB ({exc})") from exc
-                raise
+        try:
+            for block, body in _docx_blocks(z, _docx_main_part(z)):
+                reader.feed(block, body)
+        except etree.XMLSyntaxError as exc:
+            if "huge" in str(exc).lower():
+                raise Refusal("limit_exceeded", f"{source}: DOCX 单个文本节点超过 10 MB / "
+                              f"a DOCX text node over 10 MB ({exc})") from exc
+            raise
+    lines = reader.finish()
     if table_rows is not None:
         table_rows.update(reader.rows)
     return lines
+
+
+# A main part up to this size is parsed whole (its tree takes < ~150 MB; parsing whole is a
+# third faster than streaming); a larger one is streamed block by block.
+DOCX_STREAM_OVER = 8_000_000
+
+
+def _docx_blocks(z: zipfile.ZipFile, name: str):
+    """The body-level ``w:p``/``w:tbl`` of the main part in order, each with its ``w:body``.
+
+    A large part is parsed as a stream and each block freed once the caller has read it, with
+    whatever came before it (``w:sdt``, bookmarks), so memory is one block's however long the
+    document (loading a 37 MB part of tiny paragraphs whole once took 5.6 GB).
+    """
+    from lxml import etree
+
+    if z.getinfo(name).file_size <= DOCX_STREAM_OVER:
+        root = etree.fromstring(z.read(name), etree.XMLParser(resolve_entities=False))
+        for body in root.iterchildren(_BODY):
+            for block in body.iterchildren(_P, _TBL):
+                yield block, body
+        return
+    with z.open(name) as stream:
+        events = etree.iterparse(stream, events=("end",), tag=(_P, _TBL),
+                                 resolve_entities=False, no_network=True)
+        for _, block in events:
+            body = block.getparent()
+            if body is None or body.tag != _BODY or body.getparent() is None:
+                continue  # not a body-level block: read with its table, or skipped
+            if body.getparent().getparent() is not None:
+                continue  # a w:body nested deeper than w:document/w:body
+            yield block, body
+            block.clear(keep_tail=True)
+            while block.getprevious() is not None:
+                del body[0]
 
 
 def read_bytes(data: bytes, source: str = "", limits: Limits | None = None) -> Document:
