@@ -634,7 +634,7 @@ def read_bytes(data: bytes, source: str = "", limits: Limits | None = None) -> D
     text name, an encrypted PDF, a document over a limit of :mod:`pipelines.extract.limits`.
     """
     limits = limits or current_limits()
-    if not data.strip():
+    if not data or data.isspace():  # isspace: no copy of a large file
         raise Refusal("empty_file", f"{source}: 空文件 / empty file ({len(data)} bytes)")
     container = sniff_container(data, source)
     check_file_size(len(data), container, source, limits)
