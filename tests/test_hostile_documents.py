@@ -46,8 +46,14 @@ def only_finding(ex):
 
 def test_limits_defaults_and_environment_overrides() -> None:
     assert current_limits({}) == Limits()
-    lim = current_limits({"GONGKAI_MAX_FILE_MB": "2", "GONGKAI_MAX_PDF_PAGES": "7",
-                          "GONGKAI_DOC_TIMEOUT_S": "1.5", "GONGKAI_WORKER_MEMORY_MB": "x"})
+    lim = current_limits(
+        {
+            "GONGKAI_MAX_FILE_MB": "2",
+            "GONGKAI_MAX_PDF_PAGES": "7",
+            "GONGKAI_DOC_TIMEOUT_S": "1.5",
+            "GONGKAI_WORKER_MEMORY_MB": "x",
+        }
+    )
     assert (lim.text_file_mb, lim.docx_file_mb, lim.pdf_file_mb) == (2, 2, 2)
     assert lim.pdf_pages == 7 and isinstance(lim.pdf_pages, int)
     assert lim.doc_timeout_s == 1.5
@@ -99,9 +105,11 @@ def test_streamed_docx_reads_like_python_docx(monkeypatch, stream_over: int) -> 
     from pipelines.extract.readers import read_docx_lines, read_docx_lines_python_docx
 
     monkeypatch.setattr(readers, "DOCX_STREAM_OVER", stream_over)
-    html = ("<p>2023年报告</p><table><tr><td rowspan=2>申请</td><td>当面</td><td>3</td></tr>"
-            "<tr><td>网络</td><td>9</td></tr><tr><td colspan=2>合计</td><td>12</td></tr></table>"
-            "<p>结束<br>语</p>")
+    html = (
+        "<p>2023年报告</p><table><tr><td rowspan=2>申请</td><td>当面</td><td>3</td></tr>"
+        "<tr><td>网络</td><td>9</td></tr><tr><td colspan=2>合计</td><td>12</td></tr></table>"
+        "<p>结束<br>语</p>"
+    )
     data = python_docx(html)
     assert read_docx_lines(data) == read_docx_lines_python_docx(data)
     assert ["申请", "网络", "9"] in read_docx_lines(data)
@@ -199,8 +207,11 @@ def test_pool_survives_timeouts_oom_and_killed_workers(monkeypatch, tmp_path: Pa
     t0 = time.monotonic()
     out = map_cached(jobs, _work, cache, workers=2, failed=_failed)
     assert time.monotonic() - t0 < 50  # the sleeping task was stopped, not waited for
-    assert out["sleep"] == {"what": "sleep", "failed": "timeout",
-                            "message": "处理超过 3 秒 / exceeded 3 s"}
+    assert out["sleep"] == {
+        "what": "sleep",
+        "failed": "timeout",
+        "message": "处理超过 3 秒 / exceeded 3 s",
+    }
     assert out["kill"]["failed"] == "died"
     assert out["kill"]["message"] == "处理进程异常退出（信号 9）/ worker died (signal 9)"
     assert out["hog"]["failed"] == "memory" and "(300 MB)" in out["hog"]["message"]
