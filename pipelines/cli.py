@@ -362,22 +362,31 @@ def build(ctx: click.Context, workers: int, wait: float | None) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.pass_context
 def extract(ctx: click.Context, as_json: bool, files: tuple[Path, ...]) -> None:
-    """抽取文件中的数字（不入库）/ read the figures of documents (no warehouse)."""
-    from pipelines.extract import extract_file
+    """抽取文件中的数字（不入库）/ read the figures of documents (no warehouse).
+
+    Each file is read in a worker process under the reading limits (time, memory, sizes), so
+    one hostile file ends with a finding, not a hung or killed command. Exit status 1 when a
+    file is missing, or (without --json) when a document could not be read.
+    """
+    from pipelines.batch import extract_paths
 
     lang = _lang(ctx)
-    failed = False
     with _progress() as bar:
         task = bar.add_task(t("extract.progress", lang), total=len(files))
-        for path in files:
-            ex = extract_file(path)
-            failed |= not ex.readable
-            if as_json:
-                click.echo(json.dumps(ex.to_json(), ensure_ascii=False))
-            else:
-                click.echo(_human_summary(ex, lang))
-            bar.advance(task)
-    if failed and not as_json:
+        results = extract_paths(
+            files,
+            workers=min(os.cpu_count() or 1, len(files)),
+            progress=lambda done, total: bar.update(task, completed=done),
+        )
+        bar.update(task, completed=len(files))
+    for ex in results:
+        if as_json:
+            click.echo(json.dumps(ex.to_json(), ensure_ascii=False))
+        else:
+            click.echo(_human_summary(ex, lang))
+    missing = any(not path.is_file() for path in files)
+    unreadable = any(not ex.readable for ex in results)
+    if missing or (unreadable and not as_json):
         sys.exit(1)
 
 

@@ -62,7 +62,7 @@ def test_extract_json_prints_one_line_per_file_even_for_bad_files(tmp_path: Path
     broken.write_bytes(b"%PDF-1.4 garbage")
     missing = tmp_path / "missing.docx"
     result = CliRunner().invoke(main, ["extract", "--json", str(good), str(broken), str(missing)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # a missing file (issue 11); still a line for it
     lines = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
     assert [d["source"] for d in lines] == ["good.html", "broken.pdf", "missing.docx"]
     for d in lines:

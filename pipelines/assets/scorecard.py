@@ -34,11 +34,16 @@ def _facts_of(path: str) -> dict:
     return document_facts(text_of_bytes(data, p.name)).to_json()
 
 
+def _no_facts(path: str, failure) -> dict:
+    """A document whose reading ran out of time or memory has no text facts (extraction: why)."""
+    return DocFacts().to_json()
+
+
 def read_facts(entries: list[InboxEntry], inbox: Inbox, cache: Path,
                workers: int = 1) -> dict[str, DocFacts]:
     """Text facts of every entry, cached as ``<cache>/<sha256>.json``; new ones in parallel."""
     jobs = [(e.sha256, str(inbox.object_path(e.sha256, e.suffix))) for e in entries]
-    results = map_cached(jobs, _facts_of, cache, workers)
+    results = map_cached(jobs, _facts_of, cache, workers, failed=_no_facts)
     return {key: DocFacts.from_json(d) for key, d in results.items()}
 
 

@@ -11,17 +11,19 @@ from pathlib import Path
 
 from pipelines.extract import prose
 from pipelines.extract.kind import classify_document, kind_extraction
+from pipelines.extract.limits import check_file_size, current_limits
 from pipelines.extract.metadata import read_metadata
 from pipelines.extract.model import Extraction, Finding
 from pipelines.extract.proactive import read_proactive
-from pipelines.extract.readers import Document, read_bytes
+from pipelines.extract.readers import Document, read_bytes, sniff_container
+from pipelines.extract.refusal import Refusal
 from pipelines.extract.stats_table import read_stats_table
 from pipelines.extract.tables import TableRead, read_appeals, read_applications
 from pipelines.extract.template import detect_template
 from pipelines.extract.tokens import group_tokens, tokenize
 from schemas.rules import check_all
 
-ENGINE_VERSION = "0.4.0"
+ENGINE_VERSION = "0.4.1"
 
 
 def _merge(ex: Extraction, part: TableRead) -> None:
@@ -115,14 +117,36 @@ def extract_bytes(data: bytes, source: str) -> Extraction:
     sha = hashlib.sha256(data).hexdigest()
     try:
         doc = read_bytes(data, source)
+    except Refusal as refusal:
+        return _refused(source, sha, refusal)
+    except MemoryError:
+        return _refused(source, sha, out_of_memory(source))
     except Exception as exc:
         return _unreadable(source, sha, f"{source}: 无法读取（{type(exc).__name__}: {exc}）")
     try:
-        return extract_document(doc, source, sha)
+        ex = extract_document(doc, source, sha)
+        ex.findings[:0] = doc.findings
+        return ex
+    except MemoryError:
+        ex = _refused(source, sha, out_of_memory(source))
+        ex.container = doc.container
+        return ex
     except Exception as exc:
         ex = _unreadable(source, sha, f"{source}: 提取失败（{type(exc).__name__}: {exc}）")
         ex.container = doc.container
         return ex
+
+
+def out_of_memory(source: str) -> Refusal:
+    """The refusal of a document that ran out of the worker's memory (MemoryError)."""
+    cap = current_limits().worker_memory_mb
+    return Refusal("limit_exceeded", f"{source}: 处理超出内存上限（{cap} MB）/ "
+                   f"exceeded the memory limit ({cap} MB)")
+
+
+def _refused(source: str, sha: str, refusal: Refusal) -> Extraction:
+    return Extraction(source=source, sha256=sha, findings=[
+        Finding(refusal.rule, "error", (), refusal.message, "reading")])
 
 
 def _unreadable(source: str, sha: str, message: str) -> Extraction:
@@ -130,11 +154,24 @@ def _unreadable(source: str, sha: str, message: str) -> Extraction:
         Finding("unreadable", "error", (), message, "reading")])
 
 
-def extract_file(path: str | Path) -> Extraction:
-    """Extract a report file; never raises (a missing or unreadable file becomes a finding)."""
+def extract_file(path: str | Path, source: str | None = None) -> Extraction:
+    """Extract a report file; never raises (a missing or unreadable file becomes a finding).
+
+    A file over its container's size limit is refused from its head and its size, without
+    being read whole (its sha256 is still that of the whole file, hashed in blocks).
+    """
     p = Path(path)
+    source = source or p.name
     try:
-        data = p.read_bytes()
+        size = p.stat().st_size
+        with p.open("rb") as f:
+            head = f.read(200_000)
+            try:
+                check_file_size(size, sniff_container(head, source), source, current_limits())
+            except Refusal as refusal:
+                f.seek(0)
+                return _refused(source, hashlib.file_digest(f, "sha256").hexdigest(), refusal)
+            data = head + f.read()
     except OSError as exc:
-        return _unreadable(p.name, "", f"{p}: 无法打开文件（{exc.strerror or exc}）")
-    return extract_bytes(data, p.name)
+        return _unreadable(source, "", f"{p}: 无法打开文件（{exc.strerror or exc}）")
+    return extract_bytes(data, source)

@@ -17,7 +17,17 @@ import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pipelines.extract.encoding import decode_bytes
+from pipelines.extract.encoding import decode_bytes, invalid_utf8, looks_binary
+from pipelines.extract.limits import (
+    Limits,
+    check_file_size,
+    check_zip_members,
+    current_limits,
+    text_too_long,
+    too_many_lines,
+    too_many_pages,
+)
+from pipelines.extract.model import Finding
 from pipelines.extract.normalize import (
     CELL_SPLIT,
     EMPTY_MARK,
@@ -26,6 +36,7 @@ from pipelines.extract.normalize import (
     normalize_text,
 )
 from pipelines.extract.pdf_layout import Columns, Word, layout_lines
+from pipelines.extract.refusal import Refusal
 
 Line = list[str]
 
@@ -41,6 +52,8 @@ class Document:
     # Lines that are rows of a real table (HTML/DOCX/PDF table, Markdown pipe row): each of
     # their cells was printed on its own, so a number there is never cut into several cells.
     table_rows: frozenset[int] = frozenset()
+    # What the reader noticed but read anyway (a few invalid bytes in a UTF-8 file).
+    findings: list[Finding] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -280,8 +293,14 @@ def _pdf_page_lines(page, carried: Columns | None = None
     return items, columns
 
 
-def read_pdf_lines(data: bytes, table_rows: set[int] | None = None) -> list[Line]:
-    """PDF text layer via pdfplumber: ruled tables as cell rows, other text as lines, top-down."""
+def read_pdf_lines(data: bytes, table_rows: set[int] | None = None, source: str = "",
+                   limits: Limits | None = None) -> list[Line]:
+    """PDF text layer via pdfplumber: ruled tables as cell rows, other text as lines, top-down.
+
+    A PDF of more pages than :attr:`Limits.pdf_pages` is refused before any page is laid out;
+    each page's layout is released once read (pdfplumber keeps every page's objects otherwise:
+    about 5 MB a page), and the text and line limits stop a document that produces too much.
+    """
     import logging
 
     import pdfplumber
@@ -290,16 +309,48 @@ def read_pdf_lines(data: bytes, table_rows: set[int] | None = None) -> list[Line
     # subsets): thousands of lines per document that say nothing about the text layer.
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
+    limits = limits or current_limits()
     lines: list[Line] = []
     columns: Columns | None = None
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        for page in pdf.pages:
-            items, columns = _pdf_page_lines(page, columns)
-            for _, cells, is_row in items:
-                if is_row and table_rows is not None:
-                    table_rows.add(len(lines))
-                lines.append(cells)
+    chars = 0
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            if len(pdf.pages) > limits.pdf_pages:
+                raise too_many_pages(len(pdf.pages), source, limits)
+            for page in pdf.pages:
+                items, columns = _pdf_page_lines(page, columns)
+                page.close()
+                for _, cells, is_row in items:
+                    if is_row and table_rows is not None:
+                        table_rows.add(len(lines))
+                    lines.append(cells)
+                    chars += sum(map(len, cells))
+                if chars > limits.text_chars:
+                    raise text_too_long(limits.text_chars, source, limits, more=True)
+                if len(lines) > limits.lines:
+                    raise too_many_lines(limits.lines, source, limits, more=True)
+    except Refusal:
+        raise
+    except Exception as exc:
+        if _is_encrypted(exc):
+            raise Refusal("encrypted_pdf", f"{source}: PDF 已加密，无法读取文字 / "
+                          "encrypted PDF: its text cannot be read") from exc
+        raise
     return lines
+
+
+def _is_encrypted(exc: BaseException) -> bool:
+    """Whether pdfminer failed because the PDF needs a password (pdfplumber wraps the cause)."""
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, PDFPasswordIncorrect | PDFEncryptionError) or any(
+            isinstance(a, PDFPasswordIncorrect | PDFEncryptionError) for a in seen.args
+        ):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def read_docx_lines_python_docx(data: bytes) -> list[Line]:
@@ -337,7 +388,7 @@ def read_docx_lines_python_docx(data: bytes) -> list[Line]:
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _TR, _TC, _R, _T = (_W + t for t in ("p", "tbl", "tr", "tc", "r", "t"))
-_HYPERLINK, _BR = _W + "hyperlink", _W + "br"
+_HYPERLINK, _BR, _BODY = _W + "hyperlink", _W + "br", _W + "body"
 _GRID_SPAN, _V_MERGE, _GRID_BEFORE = _W + "gridSpan", _W + "vMerge", _W + "gridBefore"
 _VAL, _TYPE = _W + "val", _W + "type"
 # Run content as text, as Word (and python-docx) show it: tabs, breaks, non-breaking hyphens.
@@ -402,23 +453,26 @@ def _row_line(cells: list[_Cell], before: int, above: dict[int, str]) -> tuple[L
 
 
 class _DocxBody:
-    """One pass over a ``w:body`` in document order, reading it as python-docx does.
+    """The ``w:body`` read block by block in document order, as python-docx reads it.
 
     Only what python-docx reads counts: body-level ``w:p``/``w:tbl``, a table's own rows and
     cells (with ``gridBefore``, ``gridSpan``, ``vMerge``), a cell's own paragraphs, a
     paragraph's runs (direct or inside ``w:hyperlink``) and their ``w:t``/``w:tab``/``w:br``….
-    lxml's tag-filtered ``iter`` selects those elements in C; each is kept only if its parent
-    is the current element of the level above (lxml keeps one proxy per live node, so ``is``
-    compares nodes), so nested tables and text boxes are skipped as python-docx skips them.
-    Walking every element in Python, or one XPath union (sorted in document order), was slower.
+    lxml's tag-filtered ``iter`` selects those elements of a block in C; each is kept only if
+    its parent is the current element of the level above (lxml keeps one proxy per live node,
+    so ``is`` compares nodes), so nested tables and text boxes are skipped as python-docx skips
+    them. Walking every element in Python, or one XPath union (sorted in document order), was
+    slower. The blocks come from a streamed parse (:func:`read_docx_lines`), so the text and
+    line limits are checked after each block.
     """
 
-    __slots__ = ("above", "before", "body", "body_para", "cells", "h", "lines", "p", "parts", "r",
-                 "rows", "tbl", "tc", "tr")
+    __slots__ = ("above", "before", "body", "body_para", "cells", "chars", "h", "limits", "lines",
+                 "p", "parts", "r", "rows", "source", "tbl", "tc", "tr")
     TAGS = (_TBL, _TR, _TC, _P, _HYPERLINK, _R, _GRID_SPAN, _V_MERGE, _GRID_BEFORE, *_RUN_TAGS)
 
-    def __init__(self, body) -> None:
-        self.body = body
+    def __init__(self, source: str, limits: Limits) -> None:
+        self.source, self.limits = source, limits
+        self.body = None
         self.lines: list[Line] = []
         self.rows: set[int] = set()  # indexes of the lines that are table rows
         self.tbl = self.tr = self.tc = self.p = self.h = self.r = None
@@ -427,10 +481,12 @@ class _DocxBody:
         self.cells: list[_Cell] | None = None  # cells of the current table row
         self.before = 0
         self.above: dict[int, str] = {}
+        self.chars = 0
 
-    def read(self) -> list[Line]:
-        """The lines of the body (runs inline: they are most of the elements)."""
-        for el in self.body.iter(*self.TAGS):
+    def feed(self, block, body) -> None:
+        """Read one body-level ``w:p`` or ``w:tbl`` (runs inline: they are most elements)."""
+        self.body = body
+        for el in block.iter(*self.TAGS):
             tag = el.tag
             if tag in _RUN_TAG_SET:
                 if self.r is not None and el.getparent() is self.r:
@@ -441,21 +497,30 @@ class _DocxBody:
                     self.r = el
             else:
                 self._structure(el, tag, el.getparent())
+        if self.chars + sum(map(len, self.parts)) > self.limits.text_chars:
+            raise text_too_long(self.limits.text_chars, self.source, self.limits, more=True)
+
+    def finish(self) -> list[Line]:
+        """The lines of the body, once every block was fed."""
         self._flush()
         return self.lines
 
     def _flush(self) -> None:
         if self.body_para is not None:
             text = normalize_text("".join(self.body_para))
+            self.chars += len(text)
             words = [c for c in CELL_SPLIT.split(text.strip()) if c]
             if words:
                 self.lines.append(words)
             self.body_para = None
         if self.cells is not None:
             line, self.above = _row_line(self.cells, self.before, self.above)
+            self.chars += sum(map(len, line))
             self.rows.add(len(self.lines))
             self.lines.append(line)
             self.cells = None
+        if len(self.lines) > self.limits.lines:
+            raise too_many_lines(self.limits.lines, self.source, self.limits, more=True)
 
     def _structure(self, el, tag: str, parent) -> None:
         if tag == _P:
@@ -496,52 +561,121 @@ class _DocxBody:
                 self.cells[-1].cont = el.get(_VAL, "continue") == "continue"
 
 
-def read_docx_lines(data: bytes, table_rows: set[int] | None = None) -> list[Line]:
-    """DOCX: paragraphs and tables of the body in order, read from the WordprocessingML.
+def read_docx_lines(data: bytes, table_rows: set[int] | None = None, source: str = "",
+                    limits: Limits | None = None) -> list[Line]:
+    """DOCX: paragraphs and tables of the body in order, streamed from the WordprocessingML.
 
     The XML is read directly with lxml (python-docx made DOCX the slowest container); the
     lines are those of :func:`read_docx_lines_python_docx`: body-level ``w:p`` and ``w:tbl``
     only, a ``w:gridSpan`` cell once, a ``w:vMerge`` continuation with the text of the cell it
-    continues.
+    continues. The zip's directory is checked against the limits before anything is inflated;
+    a large main part is streamed (:func:`_docx_blocks`); the text and line limits are checked
+    after each block; no ``huge_tree``, so one text node stays under libxml2's 10 MB.
     """
     from lxml import etree
 
+    limits = limits or current_limits()
+    reader = _DocxBody(source, limits)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
-        xml = z.read(_docx_main_part(z))
-    root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, huge_tree=True))
-    lines: list[Line] = []
-    for body in root.iterchildren(_W + "body"):
-        reader = _DocxBody(body)
-        body_lines = reader.read()
-        if table_rows is not None:
-            table_rows.update(len(lines) + i for i in reader.rows)
-        lines.extend(body_lines)
+        check_zip_members(z.infolist(), source, limits)
+        try:
+            for block, body in _docx_blocks(z, _docx_main_part(z)):
+                reader.feed(block, body)
+        except etree.XMLSyntaxError as exc:
+            if "huge" in str(exc).lower():
+                raise Refusal("limit_exceeded", f"{source}: DOCX 单个文本节点超过 10 MB / "
+                              f"a DOCX text node over 10 MB ({exc})") from exc
+            raise
+    lines = reader.finish()
+    if table_rows is not None:
+        table_rows.update(reader.rows)
     return lines
 
 
-def read_bytes(data: bytes, source: str = "") -> Document:
-    """Read any supported container into a :class:`Document` (may raise on corrupt files)."""
+# A main part up to this size is parsed whole (its tree takes < ~150 MB; parsing whole is a
+# third faster than streaming); a larger one is streamed block by block.
+DOCX_STREAM_OVER = 8_000_000
+
+
+def _docx_blocks(z: zipfile.ZipFile, name: str):
+    """The body-level ``w:p``/``w:tbl`` of the main part in order, each with its ``w:body``.
+
+    A large part is parsed as a stream and each block freed once the caller has read it, with
+    whatever came before it (``w:sdt``, bookmarks), so memory is one block's however long the
+    document (loading a 37 MB part of tiny paragraphs whole once took 5.6 GB).
+    """
+    from lxml import etree
+
+    if z.getinfo(name).file_size <= DOCX_STREAM_OVER:
+        root = etree.fromstring(z.read(name), etree.XMLParser(resolve_entities=False))
+        for body in root.iterchildren(_BODY):
+            for block in body.iterchildren(_P, _TBL):
+                yield block, body
+        return
+    with z.open(name) as stream:
+        events = etree.iterparse(stream, events=("end",), tag=(_P, _TBL),
+                                 resolve_entities=False, no_network=True)
+        for _, block in events:
+            body = block.getparent()
+            if body is None or body.tag != _BODY or body.getparent() is None:
+                continue  # not a body-level block: read with its table, or skipped
+            if body.getparent().getparent() is not None:
+                continue  # a w:body nested deeper than w:document/w:body
+            yield block, body
+            block.clear(keep_tail=True)
+            while block.getprevious() is not None:
+                del body[0]
+
+
+def read_bytes(data: bytes, source: str = "", limits: Limits | None = None) -> Document:
+    """Read any supported container into a :class:`Document` (may raise on corrupt files).
+
+    Raises :class:`Refusal` for what must not be read: an empty file, binary content under a
+    text name, an encrypted PDF, a document over a limit of :mod:`pipelines.extract.limits`.
+    """
+    limits = limits or current_limits()
+    if not data or data.isspace():  # isspace: no copy of a large file
+        raise Refusal("empty_file", f"{source}: 空文件 / empty file ({len(data)} bytes)")
     container = sniff_container(data, source)
+    check_file_size(len(data), container, source, limits)
     rows: set[int] = set()
     if container == "pdf":
-        lines = read_pdf_lines(data, rows)
+        lines = read_pdf_lines(data, rows, source, limits)
         return Document("pdf", lines, reader="pdfplumber", table_rows=frozenset(rows))
     if container == "docx":
         if not _is_docx(data):
             raise ValueError("ZIP archive without word/document.xml: not a DOCX report")
-        lines = read_docx_lines(data, rows)
+        lines = read_docx_lines(data, rows, source, limits)
         return Document("docx", lines, reader="docx-xml", table_rows=frozenset(rows))
+    if looks_binary(data):
+        raise Refusal("not_text", f"{source}: 不是文本（二进制内容）/ not text (binary content)")
     text, enc = decode_bytes(data)
+    findings = []
+    bad = invalid_utf8(data, text) if enc == "utf-8" else 0
+    if bad:
+        findings.append(Finding("invalid_bytes", "warning", (),
+                                f"{source}: 含 {bad} 处无效字节，已按 UTF-8 读取 / "
+                                f"{bad} invalid byte sequences, read as UTF-8", "reading"))
     container = sniff_text(text, source)
+    if container in ("txt", "md") and len(text) > limits.text_chars:
+        raise text_too_long(len(text), source, limits)
     if container in ("js", "html"):
         html = unwrap_js_strings(text) if container == "js" else text
         lines = read_html_lines(html, rows)
-        return Document("html", lines, enc, reader="html-in-js" if container == "js" else "html",
-                        table_rows=frozenset(rows))
-    if container == "md":
+        doc = Document("html", lines, enc, reader="html-in-js" if container == "js" else "html",
+                       table_rows=frozenset(rows))
+    elif container == "md":
         lines = read_markdown_lines(text, rows)
-        return Document("md", lines, enc, reader="markdown", table_rows=frozenset(rows))
-    return Document("txt", read_text_lines(text), enc, reader="text")
+        doc = Document("md", lines, enc, reader="markdown", table_rows=frozenset(rows))
+    else:
+        doc = Document("txt", read_text_lines(text), enc, reader="text")
+    if len(doc.lines) > limits.lines:
+        raise too_many_lines(len(doc.lines), source, limits)
+    chars = sum(len(c) for line in doc.lines for c in line)
+    if chars > limits.text_chars:
+        raise text_too_long(chars, source, limits)
+    doc.findings.extend(findings)
+    return doc
 
 
 def _is_docx(data: bytes) -> bool:

@@ -1,0 +1,273 @@
+"""A small process pool that gives each task a deadline and survives its workers' deaths.
+
+``concurrent.futures.ProcessPoolExecutor`` cannot do either: a task that loops runs for ever,
+and a worker killed by the OOM killer breaks the whole pool (``BrokenProcessPool``, naming no
+task) — the document was never cached, so every later build failed the same way. Here each
+worker runs one task at a time over its own pipe, in the order sent, so the parent always
+knows which task a worker is running (the first it has sent and not had back; one more waits in
+the pipe so that a worker never idles while the parent stores a result):
+
+* a task past its deadline has its worker killed and replaced; the task's result is the
+  caller's ``failed(arg, Failure("timeout", …))``;
+* a worker that dies (a signal, an exit) is replaced and its task retried once in a fresh
+  worker; a second death gives ``failed(arg, Failure("died", "signal 9"))``;
+* each worker caps its address space (``RLIMIT_AS``) at its warmed-up size plus
+  :attr:`Limits.worker_memory_mb`, so a runaway task raises ``MemoryError`` inside the worker
+  (the engine turns it into a finding) instead of waking the OOM killer.
+
+Workers are started with "spawn", never fork: the callers (Dagster, Streamlit) run threads,
+and forking a threaded process can deadlock the child on a lock held by another thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import TYPE_CHECKING, Generic, Literal, TypeVar
+
+if TYPE_CHECKING:  # not imported at run time: a worker starts without the engine's imports
+    from pipelines.extract.limits import Limits
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a task has no result of its own: it ran out of time, memory, or its worker died.
+
+    ``value`` is the limit in seconds (timeout) or MB (memory), or the signal (a negative exit
+    code, as ``multiprocessing`` gives it) or exit code of the dead worker.
+    """
+
+    kind: Literal["timeout", "died", "memory"]
+    value: float
+
+    def message(self) -> str:
+        """What happened, in Chinese and English."""
+        v = f"{self.value:g}"
+        if self.kind == "timeout":
+            return f"处理超过 {v} 秒 / exceeded {v} s"
+        if self.kind == "memory":
+            return f"处理超出内存上限（{v} MB）/ exceeded the memory limit ({v} MB)"
+        if self.value < 0:
+            return f"处理进程异常退出（信号 {-self.value:g}）/ worker died (signal {-self.value:g})"
+        return f"处理进程异常退出（退出码 {v}）/ worker died (exit code {v})"
+
+
+class TaskError(RuntimeError):
+    """A task failed in a way the caller gave no ``failed`` result for (or raised)."""
+
+
+def _cap_memory(extra_mb: int) -> None:
+    """Limit this process's address space to what it maps now plus ``extra_mb``.
+
+    The warmed-up size is the base because imported libraries reserve address space they never
+    touch (polars' allocator); one malloc arena per thread would reserve more, so the arenas are
+    limited to two first (glibc ``mallopt(M_ARENA_MAX)``; ignored where unavailable).
+    """
+    import ctypes
+    import resource
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").mallopt(-8, 2)  # M_ARENA_MAX
+    with open("/proc/self/statm") as f:
+        mapped = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    cap = mapped + extra_mb * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+
+
+def _serve(conn: Connection, work: Callable, memory_mb: int) -> None:
+    """Worker loop: announce readiness, then run one task per message until told to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if memory_mb > 0:
+        with contextlib.suppress(OSError, ValueError):
+            _cap_memory(memory_mb)
+    conn.send(("ready", None))
+    while True:
+        try:
+            msg = conn.recv()
+        except EOFError:
+            return
+        if msg is None:
+            return
+        key, arg = msg
+        try:
+            out = ("ok", work(arg))
+        except MemoryError:
+            out = ("memory", None)
+        except Exception as exc:  # reported to the parent, which raises it
+            out = ("error", f"{type(exc).__name__}: {exc}")
+        conn.send((key, out))
+
+
+@dataclass
+class _Worker(Generic[T]):
+    """One worker process, its pipe, and the tasks sent to it (the first running, by deadline)."""
+
+    proc: multiprocessing.process.BaseProcess
+    conn: Connection
+    ready: bool = False
+    tasks: deque[tuple[str, T]] = field(default_factory=deque)
+    deadline: float = 0.0
+    started: float = field(default_factory=time.monotonic)
+
+
+class _Pool(Generic[T]):
+    """The workers of one :func:`run_tasks` call, the tasks still to run, and the outcomes."""
+
+    START_TIMEOUT_S = 300.0  # a worker that cannot import the engine in this long is stuck
+    DEPTH = 2  # tasks sent to a worker at a time: the running one and the next
+
+    def __init__(
+        self,
+        tasks: Sequence[tuple[str, T]],
+        work: Callable[[T], dict],
+        size: int,
+        limits: Limits,
+        done: Callable[[str, dict], None],
+        failed: Callable[[T, Failure], dict] | None,
+    ) -> None:
+        self.ctx = multiprocessing.get_context("spawn")
+        self.work, self.limits, self.done, self.failed = work, limits, done, failed
+        self.pending: deque[tuple[str, T]] = deque(tasks)
+        self.deaths: dict[str, int] = {}
+        self.start_failures = 0
+        self.workers = [self._start() for _ in range(size)]
+
+    def _start(self) -> _Worker[T]:
+        parent, child = self.ctx.Pipe()
+        memory = self.limits.worker_memory_mb
+        proc = self.ctx.Process(target=_serve, args=(child, self.work, memory), daemon=True)
+        proc.start()
+        child.close()
+        return _Worker(proc, parent)
+
+    def _replace(self, w: _Worker[T]) -> None:
+        """Kill ``w`` (if alive) and put a fresh worker in its place."""
+        if w.proc.is_alive():
+            w.proc.kill()
+        w.proc.join(5)
+        w.conn.close()
+        self.workers[self.workers.index(w)] = self._start()
+
+    def _give_up(self, key: str, arg: T, failure: Failure) -> None:
+        if self.failed is None:
+            raise TaskError(f"{key}: {failure.message()}")
+        self.done(key, self.failed(arg, failure))
+
+    def busy(self) -> bool:
+        """Whether tasks are waiting or running."""
+        return bool(self.pending) or any(w.tasks for w in self.workers)
+
+    def step(self) -> None:
+        """Hand out tasks, wait for the next message, death or deadline, and deal with it."""
+        now = time.monotonic()
+        for w in self.workers:
+            while w.ready and len(w.tasks) < self.DEPTH and self.pending:
+                if not w.tasks:
+                    w.deadline = now + self.limits.doc_timeout_s
+                w.tasks.append(self.pending.popleft())
+                with contextlib.suppress(OSError):  # dead: its sentinel says so below
+                    w.conn.send(w.tasks[-1])
+        deadlines = [w.deadline for w in self.workers if w.tasks] or [now + 1.0]
+        handles = [w.conn for w in self.workers] + [w.proc.sentinel for w in self.workers]
+        ready = set(wait(handles, max(0.0, min(deadlines) - now)))
+        now = time.monotonic()
+        for w in list(self.workers):
+            if w.conn in ready:
+                self._receive(w)
+            elif w.proc.sentinel in ready:
+                self._died(w)
+            elif w.tasks and now >= w.deadline:
+                key, arg = w.tasks.popleft()
+                self.pending.extendleft(reversed(w.tasks))  # sent, never started
+                self._replace(w)
+                self._give_up(key, arg, Failure("timeout", self.limits.doc_timeout_s))
+            elif not w.ready and now - w.started > self.START_TIMEOUT_S:
+                raise TaskError("a worker process did not start")
+
+    def _receive(self, w: _Worker[T]) -> None:
+        try:
+            key, out = w.conn.recv()
+        except (EOFError, OSError):
+            self._died(w)
+            return
+        if key == "ready" and out is None:
+            w.ready = True
+            return
+        status, value = out
+        done_key, arg = w.tasks.popleft()
+        assert done_key == key, (done_key, key)
+        w.deadline = time.monotonic() + self.limits.doc_timeout_s  # the next one starts now
+        if status == "ok":
+            self.done(key, value)
+        elif status == "memory":
+            self._give_up(key, arg, Failure("memory", self.limits.worker_memory_mb))
+        else:
+            raise TaskError(f"{key}: {value}")
+
+    def _died(self, w: _Worker[T]) -> None:
+        """A worker ended on its own: retry its task once in a fresh worker, then give up."""
+        w.proc.join(5)
+        code = w.proc.exitcode if w.proc.exitcode is not None else -9
+        task = w.tasks.popleft() if w.tasks else None
+        self.pending.extendleft(reversed(w.tasks))  # sent, never started
+        self._replace(w)
+        if task is None:  # died while starting or idle: nothing lost, but do not loop for ever
+            self.start_failures += 1
+            if self.start_failures > 3:
+                raise TaskError(f"workers keep dying on start: {Failure('died', code).message()}")
+            return
+        key, arg = task
+        self.deaths[key] = self.deaths.get(key, 0) + 1
+        if self.deaths[key] < 2:
+            self.pending.appendleft(task)
+        else:
+            self._give_up(key, arg, Failure("died", code))
+
+    def close(self) -> None:
+        """Stop every worker: ask, then kill what is still running."""
+        for w in self.workers:
+            with contextlib.suppress(OSError):
+                w.conn.send(None)
+        end = time.monotonic() + 5
+        for w in self.workers:
+            w.proc.join(max(0.0, end - time.monotonic()))
+            if w.proc.is_alive():
+                w.proc.kill()
+                w.proc.join(5)
+            w.conn.close()
+
+
+def run_tasks(
+    tasks: Sequence[tuple[str, T]],
+    work: Callable[[T], dict],
+    done: Callable[[str, dict], None],
+    workers: int,
+    limits: Limits,
+    failed: Callable[[T, Failure], dict] | None = None,
+) -> None:
+    """Run ``work(arg)`` for every ``(key, arg)`` in ``workers`` processes; ``done(key, result)``.
+
+    Results arrive in completion order. A task over ``limits.doc_timeout_s``, out of memory, or
+    whose worker died twice gets ``failed(arg, failure)`` as its result; without ``failed``, or
+    when ``work`` raises, :class:`TaskError` names the task. ``work`` must be a top-level function.
+    """
+    if not tasks:
+        return
+    pool = _Pool(tasks, work, max(1, min(workers, len(tasks))), limits, done, failed)
+    try:
+        while pool.busy():
+            pool.step()
+    finally:
+        pool.close()
