@@ -86,9 +86,26 @@ def _cap_memory(extra_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 
 
-def _serve(conn: Connection, work: Callable, memory_mb: int) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this worker when its parent dies (``PR_SET_PDEATHSIG``).
+
+    A worker whose parent was killed would otherwise finish its document unsupervised (no
+    deadline holds it any more); the pipe closing ends it only between documents. The parent is
+    checked after the call, since it may have died before the request was made.
+    """
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _serve(conn: Connection, work: Callable, memory_mb: int, parent: int = 0) -> None:
     """Worker loop: announce readiness, then run one task per message until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if parent:
+        _die_with_parent(parent)
     if memory_mb > 0:
         with contextlib.suppress(OSError, ValueError):
             _cap_memory(memory_mb)
@@ -147,7 +164,9 @@ class _Pool(Generic[T]):
     def _start(self) -> _Worker[T]:
         parent, child = self.ctx.Pipe()
         memory = self.limits.worker_memory_mb
-        proc = self.ctx.Process(target=_serve, args=(child, self.work, memory), daemon=True)
+        proc = self.ctx.Process(
+            target=_serve, args=(child, self.work, memory, os.getpid()), daemon=True
+        )
         proc.start()
         child.close()
         return _Worker(proc, parent)

@@ -272,3 +272,37 @@ def test_extract_command_exits_non_zero_for_a_missing_file(tmp_path: Path, monke
     assert rows[0]["year"] == 2023
     assert "无法打开文件" in rows[1]["findings"][0]["message"]
     assert rows[2]["findings"][0]["rule"] == "not_text"
+
+
+def test_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
+    """A parent killed with SIGKILL takes its workers with it (no orphan finishes a document)."""
+    import signal
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; sys.path.insert(0, 'tests')\n"
+        "from pool_tasks import work\n"
+        "from pipelines.pool import run_tasks\n"
+        "from pipelines.extract.limits import current_limits\n"
+        f"run_tasks([('a', ('sleep', {str(tmp_path)!r}))], work, lambda k, r: None, 1,"
+        " current_limits())\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], cwd=Path(__file__).parent.parent)
+    children: list[int] = []
+    for _ in range(300):  # the worker is up once the parent has a child
+        time.sleep(0.1)
+        kids = Path(f"/proc/{parent.pid}/task/{parent.pid}/children")
+        children = [int(p) for p in kids.read_text().split()] if kids.exists() else []
+        if children:
+            break
+    assert children, "the pool started no worker"
+    time.sleep(1.0)
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    for _ in range(50):
+        alive = [c for c in children if Path(f"/proc/{c}").exists()]
+        if not alive:
+            break
+        time.sleep(0.1)
+    assert not alive, f"workers outlived their killed parent: {alive}"
