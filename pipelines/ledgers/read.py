@@ -125,7 +125,10 @@ def read_ledger_bytes(data: bytes, name: str) -> RawLedger:
         try:
             wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:
-            raise LedgerReadError(f"无法打开 XLSX / cannot open XLSX: {exc}") from exc
+            # the error's kind only: a parser's message may quote the file's own text
+            raise LedgerReadError(
+                f"无法打开 XLSX（{type(exc).__name__}）/ cannot open XLSX ({type(exc).__name__})"
+            ) from exc
         try:
             for ws in wb.worksheets:
                 rows = [list(r) for r in ws.iter_rows(values_only=True)]
