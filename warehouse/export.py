@@ -3,7 +3,11 @@
 Everything a downloader needs to trust and understand the data travels with it: a
 ``datapackage.json`` describing every field in Chinese and English (generated from the same
 registry as the warehouse), sha256 checksums, the dataset version and the build it came from.
-CSV gets a BOM because Excel as used in China opens BOM-less UTF-8 as GBK and garbles it.
+CSV gets a BOM because Excel as used in China opens BOM-less UTF-8 as GBK and garbles it. Text
+cells that a spreadsheet would run as a formula (a title starting with ``=``, ``+``, ``-``, ``@``,
+a tab or CR) get a leading ``'`` in CSV and XLSX (``warehouse.safe_cells``); Parquet keeps exact
+values. Nothing is written from a warehouse in which any column looks like personal data
+(``warehouse.personal_data``).
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ import polars as pl
 
 from pipelines.inbox import sha256_file
 from schemas.tables import Column, Table, tables
+from warehouse.personal_data import ensure_no_personal_data
+from warehouse.safe_cells import neutralise_formulas
 
 EXPORT_TABLES = (
     "dim_region",
@@ -112,6 +118,8 @@ def export_dataset(warehouse: Path, out_dir: Path) -> Path:
         if staging.exists():
             shutil.rmtree(staging)
         (staging / "data").mkdir(parents=True)
+        # The build checked this before publishing; an export of any other file checks again.
+        ensure_no_personal_data(con)
         frames = {name: con.sql(f"SELECT * FROM {name}").pl() for name in EXPORT_TABLES}
     finally:
         con.close()
@@ -122,9 +130,8 @@ def export_dataset(warehouse: Path, out_dir: Path) -> Path:
             "parquet": staging / "data" / f"{name}.parquet",
             "csv": staging / "data" / f"{name}.csv",
         }
-        frame.write_parquet(files["parquet"])
-        csv_text = frame.write_csv()
-        files["csv"].write_bytes(b"\xef\xbb\xbf" + csv_text.encode("utf-8"))
+        frame.write_parquet(files["parquet"])  # exact values: Parquet cells are never run
+        files["csv"].write_bytes(csv_bytes(frame))
         resources += resource_descriptor(tables()[name], files, staging)
 
     xlsx = staging / "data" / "gongkai.xlsx"
@@ -179,9 +186,14 @@ def export_dataset(warehouse: Path, out_dir: Path) -> Path:
     return final
 
 
+def csv_bytes(frame: pl.DataFrame) -> bytes:
+    """CSV in UTF-8 with a BOM, formula-like text cells neutralised (``warehouse.safe_cells``)."""
+    return b"\xef\xbb\xbf" + neutralise_formulas(frame).write_csv().encode("utf-8")
+
+
 def _write_xlsx(path: Path, frames: dict[str, pl.DataFrame]) -> None:
     import xlsxwriter
 
     with xlsxwriter.Workbook(str(path)) as wb:
         for name, frame in frames.items():
-            frame.write_excel(wb, worksheet=name[:31], autofit=False)
+            neutralise_formulas(frame).write_excel(wb, worksheet=name[:31], autofit=False)
