@@ -81,7 +81,7 @@ def test_detector_counts_personal_data_in_text_and_numeric_columns() -> None:
             "reason": [
                 "第 2 行 收到日期：不是日期（18 位号码，疑似证件号）",
                 "ok 320102199001011234",
-            ],  # noqa: E501
+            ],
             "note": ["电话 (025)8456 1234", "手机１３９１２３４５６７８"],
             "mail": ["x@example.com", None],
             "fee": [13912345678.0, 12.5],

@@ -40,6 +40,12 @@ EXPORT_TABLES = (
 # XLSX holds at most 1,048,576 rows per sheet; the long fact table goes to CSV/Parquet only.
 XLSX_TABLES = ("dim_region", "dim_body", "dim_measure", "out_body_year", "out_region_year")
 
+FORMULA_NOTE = (
+    "以 = + - @、制表符或回车开头的文本单元格前加单引号 '，"
+    "以免电子表格当作公式执行（Parquet 为原值）"
+    " / text cells starting with = + - @, a tab or CR carry a leading ' so spreadsheets do not "
+    "run them as formulas (Parquet holds the exact values)"
+)
 _FRICTIONLESS_TYPES = {
     "VARCHAR": "string",
     "INTEGER": "integer",
@@ -92,6 +98,7 @@ def resource_descriptor(table: Table, files: dict[str, Path], root: Path) -> lis
         }
         if fmt == "csv":
             r.update({"mediatype": "text/csv", "encoding": "utf-8-sig"})
+            r["description"] += f" {FORMULA_NOTE}"
         if fmt in ("csv", "parquet"):
             schema: dict = {"fields": [field_descriptor(c) for c in table.columns]}
             if table.primary_key:
@@ -109,6 +116,8 @@ def export_dataset(warehouse: Path, out_dir: Path) -> Path:
     """
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
+        # The build checked this before publishing; an export of any other file checks again.
+        ensure_no_personal_data(con)
         meta = con.execute(
             "SELECT dataset_version, built_at, is_demo, engine_version FROM meta_build"
         ).fetchall()[0]
@@ -118,8 +127,6 @@ def export_dataset(warehouse: Path, out_dir: Path) -> Path:
         if staging.exists():
             shutil.rmtree(staging)
         (staging / "data").mkdir(parents=True)
-        # The build checked this before publishing; an export of any other file checks again.
-        ensure_no_personal_data(con)
         frames = {name: con.sql(f"SELECT * FROM {name}").pl() for name in EXPORT_TABLES}
     finally:
         con.close()
@@ -142,7 +149,7 @@ def export_dataset(warehouse: Path, out_dir: Path) -> Path:
             "path": str(xlsx.relative_to(staging)),
             "format": "xlsx",
             "title": "汇总工作簿（维表与宽表，每表一页）",
-            "description": "Workbook: dimensions and marts, one sheet per table",
+            "description": f"Workbook: dimensions and marts, one sheet per table. {FORMULA_NOTE}",
             "hash": f"sha256:{sha256_file(xlsx)}",
             "bytes": xlsx.stat().st_size,
         }
