@@ -109,8 +109,11 @@ def test_detector_is_silent_on_what_report_tables_hold() -> None:
                 "rate 0.13912345678",
                 "YSQ2023-0012",
                 "113201000141173668",  # a 统一社会信用代码 of digits: no birth date inside
+                "表二 ['13575394432.52'] 无法唯一读成 2 个单元格",  # a corpus reading finding
+                "320102199001011234.5",
             ],
-            "count": list(range(12)),
+            "count": list(range(14)),
+            "rate": [0.13912345678] * 14,
         }
     )
     assert find_personal_data(frame) == {}

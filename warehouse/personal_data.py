@@ -18,7 +18,7 @@ import duckdb
 from pipelines.ledgers.privacy import ASCII, FULL_WIDTH, HASH_COLUMNS, HASH_RUN, detector
 
 _TEXT_TYPES = ("VARCHAR",)
-_NUMBER_TYPES = ("BIGINT", "INTEGER", "HUGEINT", "DOUBLE", "DECIMAL", "UBIGINT")
+_NUMBER_TYPES = ("BIGINT", "INTEGER", "HUGEINT", "DOUBLE", "DECIMAL", "UBIGINT", "FLOAT", "REAL")
 
 
 class PersonalDataFound(RuntimeError):
@@ -42,7 +42,10 @@ def scan_database(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         base = dtype.split("(")[0]
         if column in HASH_COLUMNS or base not in _TEXT_TYPES + _NUMBER_TYPES:
             continue
-        text = fold.format(col=f'"{column}"')
+        value = f'"{column}"'
+        if base in ("DOUBLE", "DECIMAL", "FLOAT", "REAL"):  # the integer part, as polars does
+            value = f"TRY_CAST(floor({value}) AS BIGINT)"
+        text = fold.format(col=value)
         text = f"regexp_replace({text}, {_sql_text(HASH_RUN)}, ' ', 'g')"
         ((n,),) = con.execute(
             f'SELECT count(*) FROM "{table}" WHERE regexp_matches({text}, {pattern})'

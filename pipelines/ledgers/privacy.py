@@ -58,17 +58,19 @@ TEXT_PATTERNS: tuple[tuple[str, str], ...] = (
 # ``warehouse.personal_data``): stricter than the scrubber, because it runs over report tables
 # too, which hold years, region codes (6 digits), 12-digit division codes, amounts and hashes.
 # An ID number must carry a plausible birth date; hex hashes are cut out before matching.
-# A digit run after a decimal point is a fraction (a rate such as 0.13912345678), not a number.
+# A digit run next to a decimal point is part of a decimal number (a rate 0.13912345678, a cut
+# cell 13575394432.52 quoted by a reading finding), not a phone or an ID number.
 _DL = r"(^|[^0-9+.])"
+_DR = r"([^0-9.]|\.[^0-9]|\.?$)"
 _BIRTH = r"(?:18|19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
 DETECT_PATTERNS: dict[str, str] = {
     "id_number": _DL
     + rf"(?:[1-9]\d{{5}}{_BIRTH}\d{{3}}[\dXx]|[1-9]\d{{5}}[ \-]{_BIRTH}[ \-]\d{{3}}[\dXx]"
     + r"|[1-9]\d{5}\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}"
     + r"|\d{4} \d{4} \d{4} \d{4} \d[\dXx])"
-    + _R,
-    "mobile": _DL + rf"(?:\+?86{_SEP})?1[3-9]\d(?:\d{{8}}|[ \-]\d{{4}}[ \-]\d{{4}})" + _R,
-    "landline": _DL + r"(?:[(（]0\d{2,3}[)）] ?|0\d{2,3}[ \-])\d{3,4}[ \-]?\d{4}" + _R,
+    + _DR,
+    "mobile": _DL + rf"(?:\+?86{_SEP})?1[3-9]\d(?:\d{{8}}|[ \-]\d{{4}}[ \-]\d{{4}})" + _DR,
+    "landline": _DL + r"(?:[(（]0\d{2,3}[)）] ?|0\d{2,3}[ \-])\d{3,4}[ \-]?\d{4}" + _DR,
     "email": r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",
 }
 HASH_RUN = r"[0-9a-f]{32,}"  # sha256 / keyed BLAKE2b digests: hex, never personal data
@@ -100,16 +102,20 @@ def detector() -> str:
 def find_personal_data(frame: pl.DataFrame) -> dict[str, int]:
     """Column → number of values that look like an ID number, phone or e-mail (only hits).
 
-    Every text and integer column is searched (an ID number can hide in a numeric column when
-    columns were swapped), except :data:`HASH_COLUMNS`; hex digests inside text are cut out
-    first. Only counts are returned, never the values: this feeds logs and check metadata.
+    Every text and numeric column is searched (an ID number can hide in a numeric column when
+    columns were swapped; numbers by their integer part), except :data:`HASH_COLUMNS`; hex
+    digests inside text are cut out first. Only counts are returned, never the values: this
+    feeds logs and check metadata.
     """
     pattern = detector()
     hits = {}
     for col, dtype in frame.schema.items():
         if col in HASH_COLUMNS or not (dtype == pl.Utf8 or dtype.is_numeric()):
             continue
-        text = fold_width(pl.col(col).cast(pl.Utf8)).str.replace_all(HASH_RUN, " ")
+        value = pl.col(col)
+        if dtype.is_float():
+            value = value.floor().cast(pl.Int64, strict=False)
+        text = fold_width(value.cast(pl.Utf8)).str.replace_all(HASH_RUN, " ")
         n = frame.select(text.str.contains(pattern).sum()).item() or 0
         if n:
             hits[col] = int(n)
