@@ -105,12 +105,13 @@ def _problem(field: str, when: pl.Expr, zh: str | pl.Expr, en: str | pl.Expr) ->
     col_zh, col_en = _COLUMN_NAMES[field]
     row = pl.col("row").cast(pl.Utf8)
     raw = pl.col(field)
-    lit = lambda v: pl.lit(v) if isinstance(v, str) else v  # noqa: E731
+    zh = pl.lit(zh) if isinstance(zh, str) else zh
+    en = pl.lit(en) if isinstance(en, str) else en
     text = pl.concat_str(
         [
-            pl.lit("第 "), row, pl.lit(f" 行 {col_zh}："), lit(zh),
+            pl.lit("第 "), row, pl.lit(f" 行 {col_zh}："), zh,
             pl.lit("（"), shapes.shape(raw, "zh"), pl.lit("）/ row "), row,
-            pl.lit(f" {col_en}: "), lit(en), pl.lit(" ("), shapes.shape(raw, "en"), pl.lit(")"),
+            pl.lit(f" {col_en}: "), en, pl.lit(" ("), shapes.shape(raw, "en"), pl.lit(")"),
         ]
     )  # fmt: skip
     return pl.when(when).then(text)
