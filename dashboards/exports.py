@@ -2,7 +2,9 @@
 
 The BOM is there because Excel in China opens a BOM-less UTF-8 CSV as GBK and garbles every
 Chinese name. List and struct columns (e.g. ``core_finding.keys``) are written as text in CSV and
-XLSX, which cannot hold them; Parquet keeps them as they are.
+XLSX, which cannot hold them; Parquet keeps them as they are. Text cells a spreadsheet would
+run as a formula (a report titled ``=HYPERLINK(…)``) get a leading ``'`` in CSV and XLSX
+(``warehouse.safe_cells``); Parquet keeps exact values.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import io
 
 import polars as pl
+
+from warehouse.safe_cells import neutralise_formulas
 
 XLSX_MAX_ROWS = 1_048_575  # one row is the header
 FORMATS = {
@@ -36,8 +40,8 @@ def _flat(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def to_csv(df: pl.DataFrame) -> bytes:
-    """CSV in UTF-8 with a byte-order mark."""
-    return _flat(df).write_csv(include_bom=True).encode("utf-8")
+    """CSV in UTF-8 with a byte-order mark, formula-like text cells neutralised."""
+    return neutralise_formulas(_flat(df)).write_csv(include_bom=True).encode("utf-8")
 
 
 def to_parquet(df: pl.DataFrame) -> bytes:
@@ -50,7 +54,7 @@ def to_parquet(df: pl.DataFrame) -> bytes:
 def to_xlsx(df: pl.DataFrame, sheet: str = "data") -> bytes:
     """One worksheet with a header row; callers check ``XLSX_MAX_ROWS`` first."""
     buf = io.BytesIO()
-    _flat(df).write_excel(buf, worksheet=sheet[:31], autofit=df.width <= 50)
+    neutralise_formulas(_flat(df)).write_excel(buf, worksheet=sheet[:31], autofit=df.width <= 50)
     return buf.getvalue()
 
 

@@ -445,13 +445,19 @@ def eval_cmd(ctx: click.Context, corpus: Path, ratchet: Path | None, as_json: bo
 def export(ctx: click.Context, out_dir: Path) -> None:
     """把已发布的数据仓库导出为开放数据包 / export the published warehouse as open data."""
     from warehouse.export import export_dataset
+    from warehouse.personal_data import PersonalDataFound
 
     lang = _lang(ctx)
     wh = default_paths().warehouse
     if not wh.exists():
         err.print(f"[red]{t('serve.missing', lang, path=wh)}[/red]")
         sys.exit(1)
-    click.echo(t("export.ok", lang, path=export_dataset(wh, out_dir)))
+    try:
+        folder = export_dataset(wh, out_dir)
+    except PersonalDataFound as exc:  # names tables and counts, never values
+        err.print(f"[red]{exc}[/red]")
+        sys.exit(1)
+    click.echo(t("export.ok", lang, path=folder))
 
 
 def _serve(lang: str, host: str, port: int) -> None:

@@ -3,7 +3,11 @@
 Everything a downloader needs to trust and understand the data travels with it: a
 ``datapackage.json`` describing every field in Chinese and English (generated from the same
 registry as the warehouse), sha256 checksums, the dataset version and the build it came from.
-CSV gets a BOM because Excel as used in China opens BOM-less UTF-8 as GBK and garbles it.
+CSV gets a BOM because Excel as used in China opens BOM-less UTF-8 as GBK and garbles it. Text
+cells that a spreadsheet would run as a formula (a title starting with ``=``, ``+``, ``-``, ``@``,
+a tab or CR) get a leading ``'`` in CSV and XLSX (``warehouse.safe_cells``); Parquet keeps exact
+values. Nothing is written from a warehouse in which any column looks like personal data
+(``warehouse.personal_data``).
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ import polars as pl
 
 from pipelines.inbox import sha256_file
 from schemas.tables import Column, Table, tables
+from warehouse.personal_data import ensure_no_personal_data
+from warehouse.safe_cells import neutralise_formulas
 
 EXPORT_TABLES = (
     "dim_region",
@@ -34,6 +40,12 @@ EXPORT_TABLES = (
 # XLSX holds at most 1,048,576 rows per sheet; the long fact table goes to CSV/Parquet only.
 XLSX_TABLES = ("dim_region", "dim_body", "dim_measure", "out_body_year", "out_region_year")
 
+FORMULA_NOTE = (
+    "以 = + - @、制表符或回车开头的文本单元格前加单引号 '，"
+    "以免电子表格当作公式执行（Parquet 为原值）"
+    " / text cells starting with = + - @, a tab or CR carry a leading ' so spreadsheets do not "
+    "run them as formulas (Parquet holds the exact values)"
+)
 _FRICTIONLESS_TYPES = {
     "VARCHAR": "string",
     "INTEGER": "integer",
@@ -86,6 +98,7 @@ def resource_descriptor(table: Table, files: dict[str, Path], root: Path) -> lis
         }
         if fmt == "csv":
             r.update({"mediatype": "text/csv", "encoding": "utf-8-sig"})
+            r["description"] += f" {FORMULA_NOTE}"
         if fmt in ("csv", "parquet"):
             schema: dict = {"fields": [field_descriptor(c) for c in table.columns]}
             if table.primary_key:
@@ -103,6 +116,8 @@ def export_dataset(warehouse: Path, out_dir: Path) -> Path:
     """
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
+        # The build checked this before publishing; an export of any other file checks again.
+        ensure_no_personal_data(con)
         meta = con.execute(
             "SELECT dataset_version, built_at, is_demo, engine_version FROM meta_build"
         ).fetchall()[0]
@@ -122,9 +137,8 @@ def export_dataset(warehouse: Path, out_dir: Path) -> Path:
             "parquet": staging / "data" / f"{name}.parquet",
             "csv": staging / "data" / f"{name}.csv",
         }
-        frame.write_parquet(files["parquet"])
-        csv_text = frame.write_csv()
-        files["csv"].write_bytes(b"\xef\xbb\xbf" + csv_text.encode("utf-8"))
+        frame.write_parquet(files["parquet"])  # exact values: Parquet cells are never run
+        files["csv"].write_bytes(csv_bytes(frame))
         resources += resource_descriptor(tables()[name], files, staging)
 
     xlsx = staging / "data" / "gongkai.xlsx"
@@ -135,7 +149,7 @@ def export_dataset(warehouse: Path, out_dir: Path) -> Path:
             "path": str(xlsx.relative_to(staging)),
             "format": "xlsx",
             "title": "汇总工作簿（维表与宽表，每表一页）",
-            "description": "Workbook: dimensions and marts, one sheet per table",
+            "description": f"Workbook: dimensions and marts, one sheet per table. {FORMULA_NOTE}",
             "hash": f"sha256:{sha256_file(xlsx)}",
             "bytes": xlsx.stat().st_size,
         }
@@ -179,9 +193,14 @@ def export_dataset(warehouse: Path, out_dir: Path) -> Path:
     return final
 
 
+def csv_bytes(frame: pl.DataFrame) -> bytes:
+    """CSV in UTF-8 with a BOM, formula-like text cells neutralised (``warehouse.safe_cells``)."""
+    return b"\xef\xbb\xbf" + neutralise_formulas(frame).write_csv().encode("utf-8")
+
+
 def _write_xlsx(path: Path, frames: dict[str, pl.DataFrame]) -> None:
     import xlsxwriter
 
     with xlsxwriter.Workbook(str(path)) as wb:
         for name, frame in frames.items():
-            frame.write_excel(wb, worksheet=name[:31], autofit=False)
+            neutralise_formulas(frame).write_excel(wb, worksheet=name[:31], autofit=False)

@@ -170,12 +170,18 @@ def fixes(con: duckdb.DuckDBPyConnection, region: str | None = None,
 
 def fixes_xlsx(con: duckdb.DuckDBPyConnection, region: str | None = None,
                year: int | None = None) -> bytes:
-    """XLSX with a 评分排名 sheet and a 整改清单 sheet (one row per problem to fix)."""
+    """XLSX with a 评分排名 sheet and a 整改清单 sheet (one row per problem to fix).
+
+    Text cells that would run as formulas are quoted (``warehouse.safe_cells``): body names and
+    messages quote the reports.
+    """
     import xlsxwriter
+
+    from warehouse.safe_cells import neutralise_formulas
 
     ranking, problems = fixes(con, region, year)
     buf = io.BytesIO()
     with xlsxwriter.Workbook(buf) as wb:
-        ranking.write_excel(wb, worksheet="评分排名", autofit=True)
-        problems.write_excel(wb, worksheet="整改清单", autofit=True)
+        neutralise_formulas(ranking).write_excel(wb, worksheet="评分排名", autofit=True)
+        neutralise_formulas(problems).write_excel(wb, worksheet="整改清单", autofit=True)
     return buf.getvalue()

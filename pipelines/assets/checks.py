@@ -1,7 +1,8 @@
 """Asset checks: the consistency rules of the data contract, schemas and Great Expectations.
 
-Checks on the staging warehouse are blocking: if the schemas or the expectation suites fail, the
-publish step does not run and readers keep the last good warehouse. Rule checks report how many
+Checks on the staging warehouse are blocking: if the schemas or the expectation suites fail, or
+any table holds something shaped like personal data, the publish step does not run and readers
+keep the last good warehouse. Rule checks report how many
 reports break each 勾稽 rule; a publisher's inconsistent numbers are a warning (kept and shown),
 a reading failure inside a published report is an error (it should have been quarantined).
 """
@@ -17,6 +18,7 @@ from pipelines.resources import GongkaiHome
 from schemas.models import conform, validate
 from schemas.rules import RULES
 from schemas.tables import tables
+from warehouse.personal_data import scan_database
 
 GE_TABLES = (
     "dim_region",
@@ -156,6 +158,21 @@ def no_reading_errors_published(out_warehouse_staging: str) -> dg.AssetCheckResu
     finally:
         con.close()
     return dg.AssetCheckResult(passed=bad == 0, metadata={"reports": bad})
+
+
+@dg.asset_check(asset=out_warehouse_staging, blocking=True)
+def no_personal_data_published(out_warehouse_staging: str) -> dg.AssetCheckResult:
+    """No column of any table of the staging warehouse looks like an ID number, phone or e-mail.
+
+    Every table is published and most are exported, so every table is searched, not only the
+    ledger ones (``warehouse.personal_data``). Metadata holds counts per column, never values.
+    """
+    con = duckdb.connect(out_warehouse_staging, read_only=True)
+    try:
+        hits = scan_database(con)
+    finally:
+        con.close()
+    return dg.AssetCheckResult(passed=not hits, metadata={"hits": dg.MetadataValue.json(hits)})
 
 
 @dg.asset_check(asset="core_report")

@@ -8,7 +8,7 @@ import dagster as dg
 import polars as pl
 
 from pipelines.inbox import Inbox, InboxEntry
-from pipelines.ledgers.privacy import TEXT_PATTERNS
+from pipelines.ledgers.privacy import find_personal_data
 from pipelines.resources import GongkaiHome
 from warehouse.ledgers import LedgerTables, accounting_gaps, ledger_tables, report_bodies
 
@@ -49,16 +49,20 @@ def core_application(
 
 @dg.asset_check(asset=core_application, blocking=True)
 def no_personal_data(core_application: LedgerTables) -> dg.AssetCheckResult:
-    """No text column of ``core_application`` holds an ID number, phone or e-mail pattern."""
-    frame = core_application.core_application
-    patterns = "|".join(p for p, r in TEXT_PATTERNS if r in ("[证件号]", "[电话]", "[邮箱]"))
-    text = [c for c, t in frame.schema.items() if t == pl.Utf8 and c != "applicant_hash"]
-    hits = {
-        c: int(frame[c].str.contains(patterns).sum() or 0)
-        for c in text
-        if c not in ("application_id", "ledger_id")
+    """No column of the applications or their quarantine rows looks like an ID, phone or e-mail.
+
+    The first of two gates: the staging warehouse is searched again, every table, before it is
+    published (``no_personal_data_published``). Metadata holds counts, never values.
+    """
+    frames = {
+        "core_application": core_application.core_application,
+        "core_quarantine": core_application.quarantine,
     }
-    bad = {c: n for c, n in hits.items() if n}
+    bad = {
+        f"{name}.{col}": n
+        for name, frame in frames.items()
+        for col, n in find_personal_data(frame).items()
+    }
     return dg.AssetCheckResult(passed=not bad, metadata={"hits": dg.MetadataValue.json(bad)})
 
 

@@ -41,13 +41,35 @@ def report_stem(source: str) -> str:
     return re.sub(r"(_ledger|台账|_台账)$", "", _stem(source), flags=re.IGNORECASE)
 
 
-def _resolved(text: str) -> Body | None:
+# Title rows, sheet names and body cells are split here before resolving: the resolver keeps
+# the words after a body name as part of it, so "XX区人民政府台账（填表人：张三 电话…）" whole
+# would make a body named after a person.
+_SEGMENT = re.compile(r"[\s,，:：;；、()（）\[\]【】<>《》|/]+")
+
+
+def _resolved_one(text: str) -> Body | None:
     text = re.sub(LEDGER_WORDS, "", text, flags=re.IGNORECASE).strip(" _-")
     if not re.search(r"[\u4e00-\u9fff]", text):
         return None
     res = resolve_body_detailed(text)
     if res.status == "resolved" and res.body.type:
         return res.body
+    return None
+
+
+def _resolved(text: str) -> Body | None:
+    """The body a text names: the first segment that names one, else the whole text.
+
+    The whole text is used only when its body name has no digit in it: a name resolved across
+    segments that drags digits along has swallowed a phone or an ID number.
+    """
+    for part in _SEGMENT.split(text):
+        body = _resolved_one(part) if part else None
+        if body is not None:
+            return body
+    body = _resolved_one(text)
+    if body is not None and not re.search(r"\d", body.name or ""):
+        return body
     return None
 
 

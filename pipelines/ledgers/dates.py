@@ -18,8 +18,8 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Serial numbers outside this window (1954…2119) are not dates of an application.
 _SERIAL_MIN, _SERIAL_MAX = 20000, 80000
 _FULL = "０１２３４５６７８９"
-_SEPARATED = r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?:\s*[日号])?(?:$|[\sT\d:时])"
-_COMPACT = r"^(\d{4})(\d{2})(\d{2})(?:$|[\sT])"
+SEPARATED = r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?:\s*[日号])?(?:$|[\sT\d:时])"
+COMPACT = r"^(\d{4})(\d{2})(\d{2})(?:$|[\sT])"
 _SERIAL = r"^(\d{5})(?:\.\d+)?$"
 
 
@@ -41,7 +41,7 @@ def parse_dates(expr: pl.Expr) -> pl.Expr:
         .otherwise(None)
         .cast(pl.Date)
     )
-    return pl.coalesce(_ymd(text, _SEPARATED), _ymd(text, _COMPACT), from_serial)
+    return pl.coalesce(_ymd(text, SEPARATED), _ymd(text, COMPACT), from_serial)
 
 
 def parse_date(value: object) -> dt.date | None:

@@ -122,6 +122,22 @@ def outcome(expr: pl.Expr) -> pl.Expr:
     return _per_label(outcome_of, expr)
 
 
+def _tie_of(label: str) -> str | None:
+    if clean(label) in _PENDING:
+        return None
+    tied = outcome_match(label).tied
+    return " / ".join(tied) if tied else None
+
+
+def outcome_tie(expr: pl.Expr) -> pl.Expr:
+    """The row keys an ambiguous outcome label speaks for (``a / b``), null otherwise.
+
+    Registry keys, not the label: a quarantine reason may say why a label was not read without
+    quoting a cell that, in a ledger with swapped columns, may be a name.
+    """
+    return _per_label(_tie_of, expr)
+
+
 def yes(expr: pl.Expr) -> pl.Expr:
     """是/否 and the like → bool (empty → False); compared whole: 否 must not read as 是否."""
     text = expr.cast(pl.Utf8).fill_null("").str.strip_chars()
@@ -129,7 +145,17 @@ def yes(expr: pl.Expr) -> pl.Expr:
     return text.str.strip_chars("|").str.to_lowercase().is_in(list(_YES))
 
 
+# No fee or count of days in a ledger reaches a million; a number that does is a phone or an
+# ID number in the wrong column and must not be stored as a figure.
+NUMBER_LIMIT = 1_000_000
+
+
 def number(expr: pl.Expr) -> pl.Expr:
-    """A count or amount written with units or separators (``15天``, ``1,200元``) → float."""
+    """A count or amount written with units or separators (``15天``, ``1,200元``) → float.
+
+    Null when there is none or when it reaches :data:`NUMBER_LIMIT` (a phone number in the
+    wrong column).
+    """
     text = expr.cast(pl.Utf8).fill_null("").str.replace_all(r"[,，\s]", "")
-    return text.str.extract(r"(-?\d+(?:\.\d+)?)", 1).cast(pl.Float64, strict=False)
+    value = text.str.extract(r"(-?\d+(?:\.\d+)?)", 1).cast(pl.Float64, strict=False)
+    return pl.when(value.abs() < NUMBER_LIMIT).then(value)

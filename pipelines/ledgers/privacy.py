@@ -8,9 +8,10 @@ generated demo data — set a secret key for real ledgers. The identifying colum
 are dropped.
 
 Free text (申请内容) is scrubbed: ID numbers, mobile and landline numbers, e-mail addresses and
-street addresses are replaced by placeholders by pattern, and the row's own applicant name and
-address (from its own columns) are replaced literally wherever they occur, as is a name written
-after 本人/申请人/姓名.
+street addresses are replaced by placeholders by pattern (full-width digits folded first; in
+the grouped forms people write: ``3201 0219 …``, ``139-1234-5678``, ``(025)8456 1234``), and
+the row's own applicant name and address (from its own columns) are replaced literally wherever
+they occur, as is a name written after 本人/申请人/姓名.
 """
 
 from __future__ import annotations
@@ -23,19 +24,102 @@ import polars as pl
 DEMO_KEY = "gongkai-demo-key-not-secret"
 PII_KEY_ENV = "GONGKAI_PII_KEY"
 
-# (pattern, placeholder): order matters, IDs before phones (an ID contains phone-like digits).
+# Digit runs are bounded by non-digits with a captured neighbour, not by lookaround: both polars
+# (Rust regex) and DuckDB (RE2) lack lookaround, and these patterns serve both. Full-width
+# digits, letters and ＠＋－． are folded to ASCII first (:func:`fold_width`).
+_L = r"(^|[^0-9+])"  # group 1: the character before (kept); never the + of +86
+_R = r"([^0-9]|$)"  # last group: the character after (kept)
+_SEP = r"[ \-]?"  # people write ID numbers and phones in groups: 3201 0219…, 139-1234-5678
+
+# (pattern, placeholder): order matters, e-mails first (their digits are not phones), IDs
+# before phones (an ID contains phone-like digits), phones before addresses.
 TEXT_PATTERNS: tuple[tuple[str, str], ...] = (
-    (r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", "[邮箱]"),
-    (r"\d{17}[\dXx]|\d{15}", "[证件号]"),
-    (r"(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}", "[电话]"),
-    (r"0\d{2,3}-?\d{7,8}", "[电话]"),
+    (r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+", "[邮箱]"),
+    # 18-digit ID (last may be X), written whole or in groups; then the old 15-digit one.
+    (_L + rf"(?:\d{_SEP}){{17}}[\dXx]" + _R, "${1}[证件号]${2}"),
+    (_L + rf"(?:\d{_SEP}){{14}}\d" + _R, "${1}[证件号]${2}"),
+    # mobile: 1[3-9] and 9 more digits, in groups or not; +86 first (it needs no left bound)
+    (rf"\+86{_SEP}1[3-9]\d(?:{_SEP}\d){{8}}" + _R, "[电话]${1}"),
+    (_L + rf"(?:86{_SEP})?1[3-9]\d(?:{_SEP}\d){{8}}" + _R, "${1}[电话]${2}"),
+    # landline: area code 0xx(x), bare or in brackets, then 7–8 digits, in groups or not
+    (
+        _L + rf"(?:[(（]0\d{{2,3}}[)）]|0\d{{2,3}}){_SEP}\d{{3,4}}{_SEP}\d{{4}}" + _R,
+        "${1}[电话]${2}",
+    ),
     (
         r"[\p{Han}\d]{0,20}(?:路|街|大道|巷|弄|村|小区)[\d\-一二三四五六七八九十]+(?:号|栋|幢)"
-        r"(?:[\d\-]+(?:室|号|单元))*",
+        r"(?:[\d\-一二三四五六七八九十]+(?:室|号|栋|幢|单元|楼|层))*",
         "[地址]",
     ),
     (r"(本人|申请人|姓名[:：]?)[\p{Han}]{2,4}([（(，,。\s]|身份证)", "${1}[姓名]${2}"),
 )
+
+# What the warehouse-wide check looks for (:func:`find_personal_data`,
+# ``warehouse.personal_data``): stricter than the scrubber, because it runs over report tables
+# too, which hold years, region codes (6 digits), 12-digit division codes, amounts and hashes.
+# An ID number must carry a plausible birth date; hex hashes are cut out before matching.
+# A digit run next to a decimal point is part of a decimal number (a rate 0.13912345678, a cut
+# cell 13575394432.52 quoted by a reading finding), not a phone or an ID number.
+_DL = r"(^|[^0-9+.])"
+_DR = r"([^0-9.]|\.[^0-9]|\.?$)"
+_BIRTH = r"(?:18|19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+DETECT_PATTERNS: dict[str, str] = {
+    "id_number": _DL
+    + rf"(?:[1-9]\d{{5}}{_BIRTH}\d{{3}}[\dXx]|[1-9]\d{{5}}[ \-]{_BIRTH}[ \-]\d{{3}}[\dXx]"
+    + r"|[1-9]\d{5}\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}"
+    + r"|\d{4} \d{4} \d{4} \d{4} \d[\dXx])"
+    + _DR,
+    "mobile": _DL + rf"(?:\+?86{_SEP})?1[3-9]\d(?:\d{{8}}|[ \-]\d{{4}}[ \-]\d{{4}})" + _DR,
+    "landline": _DL + r"(?:[(（]0\d{2,3}[)）] ?|0\d{2,3}[ \-])\d{3,4}[ \-]?\d{4}" + _DR,
+    "email": r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",
+}
+HASH_RUN = r"[0-9a-f]{32,}"  # sha256 / keyed BLAKE2b digests: hex, never personal data
+# Columns that hold only hashes or ids built from them (checked by shape in the tests).
+HASH_COLUMNS = frozenset({"report_id", "ledger_id", "application_id", "applicant_hash", "sha256"})
+
+
+# The full-width forms of the characters personal data is written with (U+FF01–FF5E are ASCII
+# 0x21–0x7E shifted), without the Chinese punctuation that text rightly uses (，：；（）！？).
+_KEEP = set("！（），：；？［］｛｝～")
+FULL_WIDTH = "".join(c for c in map(chr, range(0xFF01, 0xFF5F)) if c not in _KEEP)
+ASCII = "".join(chr(ord(c) - 0xFEE0) for c in FULL_WIDTH)
+
+
+def fold_width(expr: pl.Expr) -> pl.Expr:
+    """Full-width digits, letters and ＠＋－． as ASCII (NFKC for them), Chinese punctuation kept.
+
+    Full NFKC would also turn ，into , and （） into () and so change the text readers see;
+    only the characters that phone numbers, ID numbers and e-mails are written with are folded.
+    """
+    return expr.cast(pl.Utf8).str.replace_many(list(FULL_WIDTH), list(ASCII))
+
+
+def detector() -> str:
+    """One regex matching any kind of :data:`DETECT_PATTERNS`."""
+    return "|".join(f"(?:{p})" for p in DETECT_PATTERNS.values())
+
+
+def find_personal_data(frame: pl.DataFrame) -> dict[str, int]:
+    """Column → number of values that look like an ID number, phone or e-mail (only hits).
+
+    Every text and numeric column is searched (an ID number can hide in a numeric column when
+    columns were swapped; numbers by their integer part), except :data:`HASH_COLUMNS`; hex
+    digests inside text are cut out first. Only counts are returned, never the values: this
+    feeds logs and check metadata.
+    """
+    pattern = detector()
+    hits = {}
+    for col, dtype in frame.schema.items():
+        if col in HASH_COLUMNS or not (dtype == pl.Utf8 or dtype.is_numeric()):
+            continue
+        value = pl.col(col)
+        if dtype.is_float():
+            value = value.floor().cast(pl.Int64, strict=False)
+        text = fold_width(value.cast(pl.Utf8)).str.replace_all(HASH_RUN, " ")
+        n = frame.select(text.str.contains(pattern).sum()).item() or 0
+        if n:
+            hits[col] = int(n)
+    return hits
 
 
 def pii_key() -> bytes:
@@ -73,9 +157,10 @@ def applicant_identity(frame: pl.DataFrame) -> pl.Series:
 
 def scrub_text(expr: pl.Expr) -> pl.Expr:
     """Free text with every pattern-shaped piece of personal data replaced by a placeholder."""
-    out = expr.cast(pl.Utf8)
+    out = fold_width(expr)
     for pattern, repl in TEXT_PATTERNS:
-        out = out.str.replace_all(pattern, repl)
+        # twice: a boundary character consumed by one match cannot start the next one
+        out = out.str.replace_all(pattern, repl).str.replace_all(pattern, repl)
     return out
 
 

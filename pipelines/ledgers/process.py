@@ -2,10 +2,12 @@
 
 The heavy work is a handful of vectorized polars expressions over the whole file; nothing here
 loops over rows in Python. A row that cannot be read (no receipt date, an unknown applicant
-type or outcome label, an unreadable date; or one the reader set aside: a damaged line, a
-ragged row) is kept with ``quarantine_reason`` set and never aggregated; the file's other rows
-go on. ``rows`` holds every non-blank row of the file, so ``rows.height == rows_in``. Rows that
-can be read but look wrong carry findings.
+type or outcome label, an unreadable date, a count shaped like a phone; or one the reader set
+aside: a damaged line, a ragged row) is kept with ``quarantine_reason`` set and never
+aggregated; the file's other rows go on. ``rows`` holds every non-blank row of the file, so
+``rows.height == rows_in``. The reason names the row, the column and the shape of the cell,
+never the cell (:mod:`pipelines.ledgers.shapes`). Rows that can be read but look wrong carry
+findings.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import polars as pl
 
 from pipelines.extract.model import Body
 from pipelines.ledgers import body as bodies
-from pipelines.ledgers import deadlines, normalize, privacy
+from pipelines.ledgers import deadlines, normalize, privacy, shapes
 from pipelines.ledgers.dates import parse_dates
 from pipelines.ledgers.headers import FIELDS
 from pipelines.ledgers.read import LedgerReadError, read_ledger_bytes
@@ -84,11 +86,49 @@ def body_id(name: pl.Expr, region: pl.Expr) -> pl.Expr:
     )
 
 
-def _unreadable(label: str, raw: str, parsed: pl.Expr) -> pl.Expr:
-    text = pl.col(raw).fill_null("").str.strip_chars()
-    return pl.when((text != "") & parsed.is_null()).then(
-        pl.concat_str([pl.lit(f"{label}无法识别 / unreadable {label}: “"), text, pl.lit("”")])
-    )
+# field → (zh, en) as reasons name the column (titles, not data).
+_COLUMN_NAMES: dict[str, tuple[str, str]] = {
+    "received": ("收到日期", "received date"),
+    "replied": ("答复日期", "reply date"),
+    "correction_requested": ("补正日期", "correction notice date"),
+    "correction_received": ("补正收到日期", "corrected application received"),
+    "applicant_type": ("申请人类型", "applicant type"),
+    "outcome": ("处理结果", "outcome"),
+    "third_party_days": ("征求第三方意见天数", "third-party days"),
+    "fee": ("收费金额", "fee"),
+}
+
+
+def _problem(field: str, when: pl.Expr, zh: str | pl.Expr, en: str | pl.Expr) -> pl.Expr:
+    """``第 N 行 <column>：<problem>（<shape>）/ row N <column>: <problem> (<shape>)``.
+
+    The cell is described by :func:`pipelines.ledgers.shapes.shape`, never quoted: when
+    columns are swapped it holds an ID number or a phone, and reasons are published.
+    """
+    col_zh, col_en = _COLUMN_NAMES[field]
+    row = pl.col("row").cast(pl.Utf8)
+    raw = pl.col(field)
+    zh = pl.lit(zh) if isinstance(zh, str) else zh
+    en = pl.lit(en) if isinstance(en, str) else en
+    text = pl.concat_str(
+        [
+            pl.lit("第 "), row, pl.lit(f" 行 {col_zh}："), zh,
+            pl.lit("（"), shapes.shape(raw, "zh"), pl.lit("）/ row "), row,
+            pl.lit(f" {col_en}: "), en, pl.lit(" ("), shapes.shape(raw, "en"), pl.lit(")"),
+        ]
+    )  # fmt: skip
+    return pl.when(when).then(text)
+
+
+def _unreadable_date(field: str) -> pl.Expr:
+    text = pl.col(field).fill_null("").str.strip_chars()
+    parsed = pl.col(f"{field}_date")
+    return _problem(field, (text != "") & parsed.is_null(), "不是日期", "not a date")
+
+
+def _unreadable_number(field: str) -> pl.Expr:
+    """A count or amount shaped like personal data: the columns are swapped, do not trust it."""
+    return _problem(field, shapes.looks_personal(pl.col(field)), "不是数字", "not a number")
 
 
 def _parse(raw: pl.DataFrame) -> pl.DataFrame:
@@ -99,38 +139,30 @@ def _parse(raw: pl.DataFrame) -> pl.DataFrame:
         *(parse_dates(pl.col(f)).alias(f"{f}_date") for f in _DATE_FIELDS),
         applicant=normalize.applicant_type(pl.col("applicant_type")),
         outcome_key=normalize.outcome(pl.col("outcome")),
+        outcome_tie=normalize.outcome_tie(pl.col("outcome")),
         channel_code=normalize.channel(pl.col("channel")),
         extended_flag=normalize.yes(pl.col("extended")),
         tp_days=normalize.number(pl.col("third_party_days")).fill_null(0).cast(pl.Int64),
         fee_yuan=normalize.number(pl.col("fee")),
     )
+    row = pl.col("row").cast(pl.Utf8)
+    no_receipt = [pl.lit("第 "), row, pl.lit(" 行 缺少收到申请日期 / row "), row]
     missing_received = pl.when(pl.col("received").fill_null("").str.strip_chars() == "").then(
-        pl.lit("缺少收到申请日期 / no receipt date")
+        pl.concat_str([*no_receipt, pl.lit(": no receipt date")])
     )
+    tie = pl.col("outcome_tie")
     reasons = [
         missing_received,
-        _unreadable("收到日期", "received", pl.col("received_date")),
-        _unreadable("答复日期", "replied", pl.col("replied_date")),
-        _unreadable("补正日期", "correction_requested", pl.col("correction_requested_date")),
-        _unreadable("补正收到日期", "correction_received", pl.col("correction_received_date")),
-        pl.when(pl.col("applicant").is_null()).then(
-            pl.concat_str(
-                [
-                    pl.lit("申请人类型无法识别 / unknown applicant type: “"),
-                    pl.col("applicant_type").fill_null(""),
-                    pl.lit("”"),
-                ]
-            )
+        *(_unreadable_date(f) for f in _DATE_FIELDS),
+        _problem("applicant_type", pl.col("applicant").is_null(), "无法识别", "unknown"),
+        _problem(
+            "outcome",
+            pl.col("outcome_key").is_null(),
+            pl.when(tie.is_null()).then(pl.lit("无法识别")).otherwise("有歧义，可读作 " + tie),
+            pl.when(tie.is_null()).then(pl.lit("unknown")).otherwise("ambiguous: " + tie),
         ),
-        pl.when(pl.col("outcome_key").is_null()).then(
-            pl.concat_str(
-                [
-                    pl.lit("处理结果无法识别 / unknown outcome: “"),
-                    pl.col("outcome").fill_null(""),
-                    pl.lit("”"),
-                ]
-            )
-        ),
+        _unreadable_number("third_party_days"),
+        _unreadable_number("fee"),
     ]
     return parsed.with_columns(
         quarantine_reason=pl.concat_str(reasons, separator="; ", ignore_nulls=True)

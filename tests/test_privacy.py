@@ -1,0 +1,201 @@
+"""Personal data: the request-text scrubber, the warehouse-wide detector, reasons without cells."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+import pytest
+
+from pipelines.ledgers import process_ledger
+from pipelines.ledgers.privacy import find_personal_data, scrub_text
+from pipelines.ledgers.process import json_rows
+from pipelines.ledgers.shapes import shape
+from warehouse.personal_data import scan_database
+
+
+def scrub(text: str) -> str:
+    return pl.select(scrub_text(pl.lit(text, pl.Utf8))).item()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("身份证号320102199001011234，", "身份证号[证件号]，"),
+        ("身份证号 32010219900101123X。", "身份证号 [证件号]。"),
+        ("证件号3201 0219 9001 0112 34申请", "证件号[证件号]申请"),
+        ("证件号 320102 19900101 1234", "证件号 [证件号]"),
+        ("证件号320102-19900101-1234；", "证件号[证件号]；"),
+        ("证件号 3201-0219-9001-0112-3X", "证件号 [证件号]"),
+        ("旧证 320102900101123", "旧证 [证件号]"),
+        ("全角３２０１０２１９９００１０１１２３４号", "全角[证件号]号"),
+        ("手机13912345678", "手机[电话]"),
+        ("手机 139 1234 5678", "手机 [电话]"),
+        ("手机139-1234-5678。", "手机[电话]。"),
+        ("手机+86 139 1234 5678", "手机[电话]"),
+        ("手机+86-13912345678", "手机[电话]"),
+        ("手机８６１３９１２３４５６７８", "手机[电话]"),
+        ("手机１３９１２３４５６７８", "手机[电话]"),
+        ("手机１３９－１２３４－５６７８", "手机[电话]"),
+        ("座机025-84561234", "座机[电话]"),
+        ("座机(025)84561234", "座机[电话]"),
+        ("座机（025）8456 1234", "座机[电话]"),
+        ("座机（０２５）８４５６１２３４", "座机[电话]"),
+        ("座机025 84561234", "座机[电话]"),
+        ("座机 0512-6523 1234", "座机 [电话]"),
+        ("座机02584561234，", "座机[电话]，"),
+        ("邮箱a.b@example.com", "邮箱[邮箱]"),
+        ("邮箱 ａｂｃ＠ｅｘａｍｐｌｅ．ｃｏｍ", "邮箱 [邮箱]"),
+        ("13912345678,13812345678", "[电话],[电话]"),
+        ("电话13912345678 18612345678", "电话[电话] [电话]"),
+    ],
+)
+def test_scrubber_replaces_each_written_form(text: str, expected: str) -> None:
+    assert scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "申请公开2023-01-05的会议纪要",
+        "申请公开2023年1月5日至2023年12月31日的文件",
+        "苏政办发〔2023〕12号",
+        "宁政规字〔2021〕3号文件",
+        "涉及金额1234.56元、12,345,678元",
+        "区划代码320102及320000",
+        "统计用区划代码320102001000",
+        "申请编号YSQ2023-0012",
+        "受理编号 2023-0012-0345",
+        "第12号至第345号",
+        "2019年至2023年共5年",
+        "申请公开（2023）苏0102行初123号判决书",
+        "全角逗号，句号。冒号：括号（保留）",
+    ],
+)
+def test_scrubber_leaves_ordinary_numbers_and_punctuation(text: str) -> None:
+    assert scrub(text) == text
+
+
+def test_detector_counts_personal_data_in_text_and_numeric_columns() -> None:
+    frame = pl.DataFrame(
+        {
+            "reason": [
+                "第 2 行 收到日期：不是日期（18 位号码，疑似证件号）",
+                "ok 320102199001011234",
+            ],
+            "note": ["电话 (025)8456 1234", "手机１３９１２３４５６７８"],
+            "mail": ["x@example.com", None],
+            "fee": [13912345678.0, 12.5],
+            "days": [320102199001011234, 3],
+            "report_id": ["a" * 64, "320102199001011234"],  # a hash column: never searched
+        }
+    )
+    assert find_personal_data(frame) == {"reason": 1, "note": 2, "mail": 1, "fee": 1, "days": 1}
+
+
+def test_detector_is_silent_on_what_report_tables_hold() -> None:
+    sha = "3201021990010112341391234567800000000000000000000000000000000000"
+    frame = pl.DataFrame(
+        {
+            "text": [
+                "南京市玄武区人民政府2023年政府信息公开工作年度报告",
+                "320102",
+                "320102001000",  # 12-digit division code
+                "苏政办发〔2023〕12号",
+                "2023-01-05",
+                "20230105",
+                "受理 1391 件，答复 1234 件",
+                'provenance {"sha256": "' + sha + '"}',
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                "rate 0.13912345678",
+                "YSQ2023-0012",
+                "113201000141173668",  # a 统一社会信用代码 of digits: no birth date inside
+                "表二 ['13575394432.52'] 无法唯一读成 2 个单元格",  # a corpus reading finding
+                "320102199001011234.5",
+            ],
+            "count": list(range(14)),
+            "rate": [0.13912345678] * 14,
+        }
+    )
+    assert find_personal_data(frame) == {}
+
+
+def test_the_duckdb_scan_agrees_with_the_polars_detector(tmp_path) -> None:
+    frame = pl.DataFrame(
+        {
+            "reason": ["身份证号 320102 19900101 1234", "ok", "139-1234-5678", "2023-01-05"],
+            "mail": ["a@b.cn", None, None, "x"],
+            "fee": [0.0, 13912345678.0, 1.0, 2.0],
+            "report_id": ["13912345678"] * 4,
+            "full": ["（０２５）８４５６１２３４", "", "", ""],
+        }
+    )
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("CREATE TABLE t AS SELECT * FROM frame")
+    assert scan_database(con) == {f"t.{c}": n for c, n in find_personal_data(frame).items()}
+    assert scan_database(con) == {"t.reason": 2, "t.mail": 1, "t.fee": 1, "t.full": 1}
+
+
+def test_shape_says_what_a_cell_looks_like_without_its_characters() -> None:
+    cells = [
+        "320102199001011234",
+        "13912345678",
+        "(025)84561234",
+        "a@b.cn",
+        "2023-02-30",
+        "12345",
+        "张伟明",
+        "n/a",
+        "１３９１２３４５６７８",
+    ]
+    zh = pl.select(shape(pl.Series(cells), "zh")).to_series().to_list()
+    en = pl.select(shape(pl.Series(cells), "en")).to_series().to_list()
+    assert zh == [
+        "18 位号码，疑似证件号",
+        "11 位数字，疑似手机号",
+        "11 位数字，疑似固定电话",
+        "含 @，疑似电子邮箱",
+        "日期格式，但日期不存在",
+        "5 位数字",
+        "3 字的文字",
+        "3 个字符",
+        "11 位数字，疑似手机号",
+    ]
+    assert en[0] == "18 characters, looks like an ID number"
+    for cell, z, e in zip(cells, zh, en, strict=True):
+        assert cell not in z and cell not in e
+
+
+SWAPPED = (
+    "序号,收到申请日期,申请人类型,申请人姓名,联系电话,征求第三方意见天数,收费金额,答复日期,处理结果\n"
+    "1,320102199001011234,13912345678,2023-03-01,自然人,15951234567,320104197812120036,"
+    "(025)84561234,张伟明\n"
+    "2,2023-03-01,自然人,李四,13800001234,0,0,2023-03-10,予以公开\n"
+)
+
+
+def test_swapped_columns_give_reasons_without_the_cells() -> None:
+    r = process_ledger(SWAPPED.encode(), "某县_2023_ledger.csv")
+    bad, good = json_rows(r)
+    message = bad["findings"][0]["message"]
+    for value in (
+        "320102199001011234",
+        "13912345678",
+        "15951234567",
+        "320104197812120036",
+        "84561234",
+        "张伟明",
+    ):
+        assert value not in message
+    assert message.split("; ")[:2] == [
+        "第 1 行 收到日期：不是日期（18 位号码，疑似证件号）/ row 1 received date: not a date "
+        "(18 characters, looks like an ID number)",
+        "第 1 行 答复日期：不是日期（11 位数字，疑似固定电话）/ row 1 reply date: not a date "
+        "(11 digits, looks like a landline number)",
+    ]
+    assert "征求第三方意见天数：不是数字（11 位数字，疑似手机号）" in message
+    assert "收费金额：不是数字（18 位号码，疑似证件号）" in message
+    # the phone-shaped count and fee are not kept as figures
+    row = r.rows.filter(pl.col("row") == 1)
+    assert row["third_party_days"].item() == 0 and row["fee"].item() is None
+    assert good["findings"] == [] and good["outcome"] == "granted"
+    assert find_personal_data(r.rows.drop("findings")) == {}
