@@ -199,3 +199,36 @@ def test_the_accounting_check_finds_a_row_lost_without_a_trace() -> None:
         }
     )
     assert accounting_gaps(acct)["source"].to_list() == ["b.csv"]
+
+
+def test_old_mac_line_ends_are_lines() -> None:
+    data = "\r".join([HEADER, *(_row(i) for i in range(1, 6))]).encode("utf-8")
+    read, aside, rows_in = _split(data)
+    assert (read, aside, rows_in) == ([1, 2, 3, 4, 5], {}, 5)
+
+
+def test_an_xlsx_zip_bomb_is_refused_before_it_inflates(monkeypatch) -> None:
+    """A sheet whose zip directory inflates past the total cap is one file error, not a read."""
+    import zipfile
+
+    monkeypatch.setenv("GONGKAI_MAX_ZIP_TOTAL_MB", "1")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/worksheets/sheet1.xml", "<row/>" * 400_000)  # 2.4 MB, inflated
+    r = process_ledger(buf.getvalue(), "某县_2024_ledger.xlsx")
+    assert r.file_error and "zip bomb" in r.file_error
+    assert r.rows.height == 0
+
+
+def test_a_defect_met_on_one_file_is_that_files_error(monkeypatch) -> None:
+    """Fault injection: an unforeseen exception after reading names its kind, never a cell."""
+    from pipelines.ledgers import process
+
+    def broken(frame):
+        raise KeyError("王伟 13800001234")
+
+    monkeypatch.setattr(process, "_parse", broken)
+    r = process_ledger(_csv([_row(1)]), "某县_2024_ledger.csv")
+    assert r.file_error and "KeyError" in r.file_error
+    assert "王伟" not in r.file_error and "13800001234" not in r.file_error

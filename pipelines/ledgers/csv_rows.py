@@ -100,6 +100,8 @@ def decode_lines(data: bytes) -> Lines:
     """
     bom = data.startswith(_BOM)
     body = data[len(_BOM) :] if bom else data
+    if b"\r" in body and b"\n" not in body:  # old Mac line ends; 0x0D is never a trail byte
+        body = body.replace(b"\r", b"\n")
     try:
         return Lines(body.decode("utf-8"), "utf-8-sig" if bom else "utf-8", frozenset())
     except UnicodeDecodeError:

@@ -23,7 +23,7 @@ from pipelines.ledgers import body as bodies
 from pipelines.ledgers import deadlines, normalize, privacy, shapes
 from pipelines.ledgers.dates import parse_dates
 from pipelines.ledgers.headers import FIELDS
-from pipelines.ledgers.read import LedgerReadError, read_ledger_bytes
+from pipelines.ledgers.read import LedgerReadError, RawLedger, read_ledger_bytes
 
 # rule → (severity, message zh / en). Row findings; overdue is a result, not a finding.
 FINDINGS: dict[str, tuple[str, str]] = {
@@ -227,6 +227,22 @@ def process_ledger(
         raw = read_ledger_bytes(data, source)
     except LedgerReadError as exc:
         return LedgerResult(source, _empty_rows(), file_error=str(exc))
+    try:
+        return _process_raw(raw, source, reports, hash_key)
+    except Exception as exc:  # a defect met on one file must not stop the others
+        # the exception's kind only: its message may quote a cell (personal data)
+        kind = type(exc).__name__
+        return LedgerResult(
+            source,
+            _empty_rows(),
+            file_error=f"读取时出错（{kind}），整个文件已隔离 / failed while reading ({kind}); "
+            "the file is set aside",
+        )
+
+
+def _process_raw(
+    raw: RawLedger, source: str, reports: Mapping[str, Body] | None, hash_key: bytes | None
+) -> LedgerResult:
     parsed = _parse(raw.table)
     year = bodies.ledger_year(
         parsed["year"] if parsed["year"].drop_nulls().len() else None,

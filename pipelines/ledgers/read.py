@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+import zipfile
+from dataclasses import dataclass, field, replace
 
 import openpyxl
 import polars as pl
 
+from pipelines.extract.limits import check_zip_members, current_limits
+from pipelines.extract.refusal import Refusal
 from pipelines.ledgers import csv_rows
 from pipelines.ledgers.dates import cell_text
 from pipelines.ledgers.headers import find_header_row, match_headers
@@ -232,7 +235,29 @@ def _csv_fast(lines: csv_rows.Lines, header: list[str]) -> RawLedger | None:
     )
 
 
+def _check_zip(data: bytes) -> None:
+    """Refuse an XLSX whose zip directory says it inflates past the reading limits.
+
+    A ledger is read in the build's own process, not in a worker, so a zip bomb must be stopped
+    before openpyxl inflates anything.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        kind = type(exc).__name__
+        raise LedgerReadError(f"无法打开 XLSX（{kind}）/ cannot open XLSX ({kind})") from exc
+    limits = current_limits()
+    # a sheet of a large ledger is bigger than a report's document.xml: the total cap only
+    ledger_limits = replace(limits, zip_member_mb=limits.zip_total_mb)
+    try:
+        check_zip_members(infos, "XLSX", ledger_limits)
+    except Refusal as exc:
+        raise LedgerReadError(str(exc)) from exc
+
+
 def _read_xlsx(data: bytes) -> RawLedger:
+    _check_zip(data)
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:
