@@ -32,6 +32,8 @@ from pipelines.demo import generate
 from warehouse.export import export_dataset
 from warehouse.personal_data import PersonalDataFound, scan_database
 
+pytestmark = pytest.mark.hostile
+
 GONGKAI = Path(sys.executable).with_name("gongkai")
 
 

@@ -27,6 +27,8 @@ from pipelines.extract import extract_bytes, extract_file, readers
 from pipelines.extract.limits import Limits, current_limits
 from pipelines.pool import Failure, TaskError
 
+pytestmark = pytest.mark.hostile
+
 REPORT = (
     "某某县人民政府2023年政府信息公开工作年度报告\n"
     "本年度共收到政府信息公开申请 12 件，其中当面申请 3 件，网络申请 9 件。\n"

@@ -14,6 +14,8 @@ from click.testing import CliRunner
 from pipelines.cli import main
 from pipelines.inbox import Inbox, InboxError
 
+pytestmark = pytest.mark.hostile
+
 
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

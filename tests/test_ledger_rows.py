@@ -13,6 +13,8 @@ from pipelines.ledgers.csv_rows import FIELD_LIMIT, MAX_SPAN, decode_lines
 from pipelines.ledgers.read import NO_FIELD, read_ledger_bytes
 from warehouse.ledgers import accounting_gaps
 
+pytestmark = pytest.mark.hostile
+
 HEADER = (
     "序号,受理时间,申请人姓名/名称,申请人性质,联系电话,申请方式,申请内容,补正告知日期,"
     "是否延期,征求第三方意见天数,办结日期,答复结果"

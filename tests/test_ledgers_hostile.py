@@ -7,6 +7,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+pytestmark = pytest.mark.hostile
+
 HEADER = (
     "序号,受理时间,申请人姓名/名称,申请人性质,申请方式,是否延期,征求第三方意见天数,"
     "办结日期,答复结果,收费"

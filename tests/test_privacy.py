@@ -12,6 +12,8 @@ from pipelines.ledgers.process import json_rows
 from pipelines.ledgers.shapes import shape
 from warehouse.personal_data import scan_database
 
+pytestmark = pytest.mark.hostile
+
 
 def scrub(text: str) -> str:
     return pl.select(scrub_text(pl.lit(text, pl.Utf8))).item()

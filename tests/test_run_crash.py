@@ -20,6 +20,8 @@ from pipelines import housekeeping, runlock
 from pipelines.inbox import Inbox
 from pipelines.paths import Paths
 
+pytestmark = pytest.mark.hostile
+
 REPO = Path(__file__).resolve().parents[1]
 
 

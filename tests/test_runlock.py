@@ -14,6 +14,8 @@ import pytest
 
 from pipelines import housekeeping, runlock
 
+pytestmark = pytest.mark.hostile
+
 REPO = Path(__file__).resolve().parents[1]
 
 HOLDER = """

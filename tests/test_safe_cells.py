@@ -9,11 +9,14 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import polars as pl
+import pytest
 
 from dashboards import exports
 from warehouse.export import _write_xlsx, csv_bytes
 from warehouse.safe_cells import neutralise_formulas
 from warehouse.scorecard import fixes_xlsx
+
+pytestmark = pytest.mark.hostile
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1", "-2+3", "@SUM(A1)", "\tcmd", "\r=1"]
 NORMAL = ["南京市玄武区人民政府2023年政府信息公开工作年度报告", "a=b", "2023-01-05", None]
