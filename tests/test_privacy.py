@@ -201,3 +201,31 @@ def test_swapped_columns_give_reasons_without_the_cells() -> None:
     assert row["third_party_days"].item() == 0 and row["fee"].item() is None
     assert good["findings"] == [] and good["outcome"] == "granted"
     assert find_personal_data(r.rows.drop("findings")) == {}
+
+
+def test_text_quoted_from_reports_is_redacted_only_where_the_check_would_fire() -> None:
+    """Contact lines printed in a report never block a build, and other quotes stay exact."""
+    from pipelines.extract.model import Extraction, Finding
+    from warehouse.frames import finding_frame, value_frame
+
+    contact = "受理电话0551-62999999，邮箱xxgk@mouxian.gov.cn，联系人张科长１３９１２３４５６７８"
+    plain = "共收到政府信息公开申请12件（２０２３年），答复率100%，文号皖政办〔2023〕12号"
+    ex = Extraction(source="某县年报.txt", sha256="a" * 64, title="某县2023年年报")
+    ex.values = {"applications.new_received.total": 12, "proactive.items_published": 356}
+    ex.provenance = {
+        "applications.new_received.total": {"method": "prose", "sentence": contact + "，12件"},
+        "proactive.items_published": {"method": "prose", "sentence": plain},
+    }
+    ex.findings = [
+        Finding("unplaced_figure", "info", (), f"未放置的数字：{contact}", "reading"),
+        Finding("unplaced_figure", "info", (), plain, "reading"),
+    ]
+    values = value_frame([ex], {ex.sha256})
+    findings = finding_frame([ex])
+    assert find_personal_data(values) == {} and find_personal_data(findings) == {}
+    provenance = dict(zip(values["key"], values["provenance"], strict=True))
+    assert "[电话]" in provenance["applications.new_received.total"]
+    assert "[邮箱]" in provenance["applications.new_received.total"]
+    assert plain in provenance["proactive.items_published"]  # untouched, full width kept
+    assert findings["message"].to_list()[1] == plain
+    assert "张科长" in findings["message"].to_list()[0]  # names are not what the check seeks

@@ -18,6 +18,7 @@ import polars as pl
 
 from pipelines.extract.model import Extraction
 from pipelines.inbox import InboxEntry
+from pipelines.ledgers.privacy import redact_quoted
 from schemas.models import conform, empty_frame
 from schemas.registry import measure_index
 
@@ -130,8 +131,10 @@ def report_frame(extractions: Iterable[Extraction], demo: set[str] | bool) -> pl
         "quarantine_reason",
         "title",
     )
-    return pl.DataFrame(rows, infer_schema_length=None).with_columns(
-        pl.col(text).cast(pl.Utf8), pl.col("year").cast(pl.Int64)
+    return (
+        pl.DataFrame(rows, infer_schema_length=None)
+        .with_columns(pl.col(text).cast(pl.Utf8), pl.col("year").cast(pl.Int64))
+        .with_columns(redact_quoted(pl.col(c)) for c in ("source", "title", "quarantine_reason"))
     )
 
 
@@ -158,7 +161,7 @@ def value_frame(extractions: Iterable[Extraction], published: set[str]) -> pl.Da
             )
     if not cols["key"]:
         return empty_frame("core_value")
-    return pl.DataFrame(cols)
+    return pl.DataFrame(cols).with_columns(redact_quoted(pl.col("provenance")))
 
 
 def finding_frame(extractions: Iterable[Extraction]) -> pl.DataFrame:
@@ -177,7 +180,7 @@ def finding_frame(extractions: Iterable[Extraction]) -> pl.DataFrame:
     ]
     if not rows:
         return empty_frame("core_finding").drop("body_id", "year")
-    return pl.DataFrame(rows)
+    return pl.DataFrame(rows).with_columns(redact_quoted(pl.col("message")))
 
 
 def quarantine_frame(reports: pl.DataFrame) -> pl.DataFrame:
