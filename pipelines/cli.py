@@ -114,21 +114,27 @@ def inbox_list(ctx: click.Context, kind: str | None, show_retired: bool) -> None
         click.echo(t("inbox.count", lang, n=n, retired=len(retired)))
 
 
+def _inbox_change(ctx: click.Context, sha: str, reason: str, action: str) -> None:
+    """Retire or restore one document and say which; an unknown or ambiguous SHA exits 1."""
+    from pipelines.inbox import Inbox, InboxError
+
+    lang = _lang(ctx.find_root())
+    inbox = Inbox(default_paths().inbox)
+    try:
+        e = inbox.retire(sha, reason) if action == "retired" else inbox.restore(sha, reason)
+    except InboxError as exc:
+        err.print(f"[red]{t('inbox.error', lang, reason=exc)}[/red]")
+        sys.exit(1)
+    click.echo(t(f"inbox.{action}", lang, sha=e.sha256[:12], name=e.file_name))
+
+
 @inbox.command(name="remove")
 @click.argument("sha")
 @click.option("--reason", default="", help="停用原因 / why")
 @click.pass_context
 def inbox_remove(ctx: click.Context, sha: str, reason: str) -> None:
     """停用一个文件（sha256 或至少 8 位的唯一前缀），下次构建不再读取 / retire a document."""
-    from pipelines.inbox import Inbox, InboxError
-
-    lang = _lang(ctx.find_root())
-    try:
-        e = Inbox(default_paths().inbox).retire(sha, reason)
-    except InboxError as exc:
-        err.print(f"[red]{t('inbox.error', lang, reason=exc)}[/red]")
-        sys.exit(1)
-    click.echo(t("inbox.retired", lang, sha=e.sha256[:12], name=e.file_name))
+    _inbox_change(ctx, sha, reason, "retired")
 
 
 @inbox.command(name="restore")
@@ -137,15 +143,7 @@ def inbox_remove(ctx: click.Context, sha: str, reason: str) -> None:
 @click.pass_context
 def inbox_restore(ctx: click.Context, sha: str, reason: str) -> None:
     """恢复一个已停用的文件 / bring a retired document back."""
-    from pipelines.inbox import Inbox, InboxError
-
-    lang = _lang(ctx.find_root())
-    try:
-        e = Inbox(default_paths().inbox).restore(sha, reason)
-    except InboxError as exc:
-        err.print(f"[red]{t('inbox.error', lang, reason=exc)}[/red]")
-        sys.exit(1)
-    click.echo(t("inbox.restored", lang, sha=e.sha256[:12], name=e.file_name))
+    _inbox_change(ctx, sha, reason, "restored")
 
 
 def _warm_cache(lang: str, workers: int) -> int:
