@@ -59,6 +59,15 @@ def _extract_failed(args: tuple[str, str, str], failure: Failure) -> dict:
     return _limited(ex.to_json())
 
 
+def _cached(hit: Path) -> dict | None:
+    """A cache entry, or None when it is missing or damaged (then the work is done again)."""
+    try:
+        d = json.loads(hit.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return d if isinstance(d, dict) else None
+
+
 def map_cached(
     jobs: Sequence[tuple[str, T]],
     work: Callable[[T], dict],
@@ -84,7 +93,7 @@ def map_cached(
     todo: list[tuple[str, T]] = []
     for key, arg in jobs:
         hit = cache / f"{key}.json"
-        d = json.loads(hit.read_text(encoding="utf-8")) if hit.exists() else None
+        d = _cached(hit)
         if d is not None and d.get(LIMITS_KEY, fingerprint) == fingerprint:
             d.pop(LIMITS_KEY, None)
             results[key] = d

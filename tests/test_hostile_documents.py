@@ -308,3 +308,13 @@ def test_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
             break
         time.sleep(0.1)
     assert not alive, f"workers outlived their killed parent: {alive}"
+
+
+def test_a_damaged_cache_entry_is_computed_again(tmp_path: Path) -> None:
+    """A cache file cut short (a disk fault) is a miss, never an error on every later build."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "k.json").write_text('{"what": "ok", "pi', encoding="utf-8")
+    out = map_cached([("k", ("ok", str(tmp_path)))], _work, cache)
+    assert out["k"]["what"] == "ok"
+    assert json.loads((cache / "k.json").read_text(encoding="utf-8"))["what"] == "ok"
