@@ -94,7 +94,7 @@ def findings(headers: HeaderMap) -> list[dict]:
         h = c["header"]
         if c["how"] == "ambiguous":
             out.append(
-                file_finding("ambiguous_header", header=h, fields=" / ".join(c["candidates"]))
+                file_finding("ambiguous_header", header=h, fields=", ".join(c["candidates"]))
             )
         elif c["how"] == "unknown" and deadline_hint(h):
             out.append(file_finding("deadline_column_unread", header=h))

@@ -414,3 +414,22 @@ def json_rows(result: LedgerResult) -> list[dict]:
             }
         )
     return out
+
+
+def file_json(result: LedgerResult) -> dict | None:
+    """The ``gongkai ledger --json`` object about the file itself (``row`` null), if any.
+
+    Carries the column findings (an ambiguous or unread deadline-bearing header) and how each
+    column was read, so a reader of the JSON sees what the rows cannot say.
+    """
+    if result.file_error or not result.file_findings:
+        return None
+    return {
+        "source": result.source,
+        "row": None,
+        "findings": [
+            {k: f[k] for k in ("rule", "severity", "message")} for f in result.file_findings
+        ],
+        "columns": result.columns,
+        "ledger_map": result.ledger_map or None,
+    }
