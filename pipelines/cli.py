@@ -85,7 +85,7 @@ def inbox() -> None:
 
 
 @inbox.command(name="list")
-@click.option("--kind", type=click.Choice(["report", "ledger"]), default=None)
+@click.option("--kind", type=click.Choice(["report", "ledger", "ledger_map"]), default=None)
 @click.option("--retired", "show_retired", is_flag=True, help="只列出已停用的 / retired only")
 @click.pass_context
 def inbox_list(ctx: click.Context, kind: str | None, show_retired: bool) -> None:

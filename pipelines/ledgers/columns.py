@@ -39,6 +39,11 @@ FILE_FINDINGS: dict[str, tuple[str, str, str]] = {
         'column "{header}" also looks like {field} but another column was read: check it, '
         "or say which in a ledger map file",
     ),
+    "column_by_map": (
+        "info",
+        "列「{header}」按台账映射文件读作 {field}（{map}）",
+        'column "{header}" read as {field} by the ledger map ({map})',
+    ),
     "third_party_natural_days": (
         "info",
         "列「{header}」按自然日计：已从期限起算日起换算为其中的工作日",
@@ -87,12 +92,19 @@ def columns(headers: HeaderMap) -> list[dict]:
     return out
 
 
-def findings(headers: HeaderMap) -> list[dict]:
-    """The file findings of a header row (see the module docstring)."""
+def findings(headers: HeaderMap, map_source: str = "") -> list[dict]:
+    """The file findings of a header row (see the module docstring).
+
+    A column read by the user's map is recorded too (``column_by_map``, info): it is how the
+    column was read, the provenance of every value taken from it.
+    """
     out = []
     for c in columns(headers):
         h = c["header"]
-        if c["how"] == "ambiguous":
+        if c["how"].startswith("map"):
+            field = c["field"] or IGNORE
+            out.append(file_finding("column_by_map", header=h, field=field, map=map_source))
+        elif c["how"] == "ambiguous":
             out.append(
                 file_finding("ambiguous_header", header=h, fields=", ".join(c["candidates"]))
             )

@@ -326,7 +326,7 @@ def _process_raw(
         raw.unknown_headers,
         raw.ambiguous_headers,
         raw.rows_in,
-        column_reading.findings(raw.header_map) if raw.header_map else [],
+        column_reading.findings(raw.header_map, ledger_map.source) if raw.header_map else [],
         column_reading.columns(raw.header_map) if raw.header_map else [],
         ledger_map.source if ledger_map else "",
     )
