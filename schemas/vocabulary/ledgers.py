@@ -367,6 +367,8 @@ _CATEGORY_WORDS: dict[str, tuple[Word, ...]] = {
 # 部分予以公开 holds 予以公开: the part makes it partial.
 _OUTCOME_EXCLUDES: dict[str, tuple[Word, ...]] = {
     "granted": words("部分", "区分处理", seen=ISSUE_12_RULES),
+    # 第三方意见征询 is the consultation step (a status in the system), not its outcome
+    "denied.third_party_rights": words("征询", seen=PUDONG_SYSTEM),
 }
 # The distinctive words of each row's reason, beside the template's own label.
 _OUTCOME_WORDS: dict[str, tuple[Word, ...]] = {
