@@ -100,6 +100,7 @@ OUTCOMES = [
     ("申请人逾期不补正", "other.no_correction", ISSUE),
     ("逾期未补正", "other.no_correction", ISSUE),
     ("逾期不补正，视为放弃申请", "other.no_correction", XIXIANG),
+    ("视为放弃申请", "other.no_correction", XIXIANG),  # 条例 第三十条: 逾期不补正的，视为放弃
     ("其他处理-申请人逾期不补正", "other.no_correction", TOOL),
     ("逾期未缴费", "other.unpaid_fee", ISSUE),
     ("逾期未按收费通知缴费", "other.unpaid_fee", TOOL),
@@ -120,7 +121,6 @@ NOT_ONE_ROW = [
     ("第三方意见征询", "a step (the consultation), not an outcome", PUDONG),
     ("延期答复", "a step (the extension), not an outcome", PUDONG),
     ("非政府信息公开", "not government information: no row of the 2019 template", PUDONG),
-    ("视为放弃申请", "without its cause: 逾期不补正 or 撤回", XIXIANG),
     ("依申请公开", "the procedure's name", ISSUE),
 ]
 NOT_A_COLUMN = [

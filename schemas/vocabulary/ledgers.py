@@ -54,7 +54,6 @@ DONGFENG_FLOW = (
     "申请人重复申请/属于工商、不动产登记资料等信息/区分处理)"
 )
 XIXIANG_RULES = "西乡县政府信息公开申请登记审核办理答复归档工作制度 (逾期不补正，视为放弃申请)"
-CMS_FORM = "政府信息公开申请 read form (GitHub catkins10/cms: 申请人类型/申请时间/机构代码)"
 ORG_CATEGORIES = "单位类别 table in a public SQL dump (GitHub: 科研机构/高等院校/国有企业)"
 TEMPLATE_GUIDE = (
     "2019 年报格式 guidance as reports apply it (撤回申请 and 登记资料 告知 under 其他处理·其他; "
@@ -420,6 +419,7 @@ _OUTCOME_WORDS: dict[str, tuple[Word, ...]] = {
     ),
     "other.no_correction": (
         *words("逾期不补正", "申请人逾期不补正", "逾期未补正", seen=ISSUE_12),
+        *words("视为放弃", seen=XIXIANG_RULES),  # 条例 第三十条: 逾期不补正的，视为放弃申请
         *words("不补正", "未补正", seen=ISSUE_12_RULES),
     ),
     "other.unpaid_fee": (
