@@ -101,8 +101,9 @@ def quarantine_lines(db: Path, lang: str, limit: int = QUARANTINE_LINES) -> list
     try:
         rows = con.execute(
             """
-            SELECT split_part(item, '#', 1) AS file, count(*) AS n,
-                   bool_or(item LIKE '%#%') AS by_row, min(reason) AS reason
+            SELECT split_part(item, '#', 1) AS file,
+                   greatest(count(*) FILTER (WHERE item LIKE '%#第%'), 1) AS n,
+                   bool_or(item LIKE '%#第%') AS by_row, min(reason) AS reason
             FROM core_quarantine
             GROUP BY file ORDER BY file
             """

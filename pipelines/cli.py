@@ -85,7 +85,7 @@ def inbox() -> None:
 
 
 @inbox.command(name="list")
-@click.option("--kind", type=click.Choice(["report", "ledger"]), default=None)
+@click.option("--kind", type=click.Choice(["report", "ledger", "ledger_map"]), default=None)
 @click.option("--retired", "show_retired", is_flag=True, help="只列出已停用的 / retired only")
 @click.pass_context
 def inbox_list(ctx: click.Context, kind: str | None, show_retired: bool) -> None:
@@ -588,30 +588,58 @@ def _report_bodies() -> dict:
 @click.option(
     "--summary", is_flag=True, help="按机关和年度输出表三汇总 JSON / table 三 per body and year"
 )
+@click.option(
+    "--map",
+    "map_files",
+    multiple=True,
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="台账映射文件（ledger-map.toml，可多个，后者优先）/ ledger map file(s), later wins",
+)
+@click.option(
+    "--headers",
+    "show_headers",
+    is_flag=True,
+    help="列出每个表头及其读取方式 / print every header and how it was read",
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.pass_context
-def ledger(ctx: click.Context, as_json: bool, summary: bool, files: tuple[Path, ...]) -> None:
+def ledger(
+    ctx: click.Context,
+    as_json: bool,
+    summary: bool,
+    map_files: tuple[Path, ...],
+    show_headers: bool,
+    files: tuple[Path, ...],
+) -> None:
     """读取依申请公开台账：期限、超期、表三汇总（不入库）/ read application ledgers."""
     import polars as pl
 
     from pipelines.ledgers import process_ledger
     from pipelines.ledgers.aggregate import summary_json, table_three
-    from pipelines.ledgers.process import json_rows
+    from pipelines.ledgers.process import file_json, json_rows
 
     lang = _lang(ctx)
+    ledger_map = _ledger_map(map_files, lang)
     missing = [p for p in files if not p.is_file()]
     for p in missing:
         err.print(f"[red]{t('file.missing', lang, path=p)}[/red]")
     reports = _report_bodies()
     results = [
-        process_ledger(p.read_bytes(), p.name, reports=reports) for p in files if p.is_file()
+        process_ledger(p.read_bytes(), p.name, reports=reports, ledger_map=ledger_map)
+        for p in files
+        if p.is_file()
     ]
     for r in results:
         if as_json:
+            head = file_json(r)
+            if head is not None:
+                click.echo(json.dumps(head, ensure_ascii=False))
             for obj in json_rows(r):
                 click.echo(json.dumps(obj, ensure_ascii=False))
         elif not summary:
             click.echo(_ledger_line(r, lang))
+            for line in _ledger_details(r, lang, show_headers):
+                click.echo(line)
     if summary:
         # A ledger whose body cannot be told is still summarised, under its file name.
         apps = [
@@ -640,6 +668,62 @@ def ledger(ctx: click.Context, as_json: bool, summary: bool, files: tuple[Path, 
                 msg = t("ledger.file_error", lang, path=r.source, reason=r.file_error)
                 err.print(f"[red]{msg}[/red]")
         sys.exit(1)
+
+
+def _ledger_map(map_files: tuple[Path, ...], lang: str):
+    """The ``--map`` files as one map (later wins); a wrong file stops here, naming the key."""
+    from pipelines.ledgers.ledger_map import LedgerMapError, merge_maps, parse_ledger_map
+
+    try:
+        return merge_maps(
+            parse_ledger_map(m.read_text(encoding="utf-8"), str(m)) for m in map_files
+        )
+    except (LedgerMapError, UnicodeDecodeError) as exc:
+        from rich.markup import escape
+
+        err.print(f"[red]{escape(t('ledger.map_error', lang, reason=exc))}[/red]")
+        sys.exit(2)
+
+
+def _half(message: str, lang: str) -> str:
+    """The Chinese or the English half of a ``zh / en`` message."""
+    zh, _, en = message.partition(" / ")
+    return (zh if lang == "zh" else en) or message
+
+
+def _ledger_details(r, lang: str, show_headers: bool) -> list[str]:
+    """Lines under a ledger's summary line: the map applied, column findings, row findings."""
+    import polars as pl
+
+    from pipelines.ledgers.process import FINDINGS
+
+    if r.file_error:
+        return []
+    out = []
+    if r.ledger_map:
+        out.append(t("ledger.map_used", lang, path=r.ledger_map))
+    if show_headers:
+        for c in r.columns:
+            how = c["how"] + (f" {c['score']:g}" if c.get("score") else "")
+            if c.get("candidates"):
+                how += " → " + " / ".join(c["candidates"])
+            out.append(
+                t("ledger.column", lang, n=c["column"], header=c["header"],
+                  field=c["field"] or "—", how=how)
+            )  # fmt: skip
+    for f in r.file_findings:
+        out.append(
+            t("ledger.finding", lang, severity=f["severity"], message=_half(f["message"], lang))
+        )
+    if "findings" in r.rows.columns:
+        counts = r.rows.select(pl.col("findings").explode().value_counts()).unnest("findings")
+        for rule, n in counts.drop_nulls("findings").sort("findings").iter_rows():
+            severity, text = FINDINGS[rule]
+            if severity == "info":
+                continue
+            text = _half(text.replace("{tie}", "…"), lang)
+            out.append(t("ledger.rows_finding", lang, severity=severity, n=n, message=text))
+    return out
 
 
 def _ledger_line(r, lang: str) -> str:

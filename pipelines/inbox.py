@@ -33,6 +33,17 @@ from pathlib import Path
 
 REPORT_SUFFIXES = {".html", ".htm", ".txt", ".md", ".pdf", ".docx", ".json", ".js", ".shtml"}
 LEDGER_SUFFIXES = {".csv", ".xlsx"}
+# A ledger map (ledger-map.toml): the user's header and label fixes, applied to every ledger.
+LEDGER_MAP_SUFFIXES = {".toml"}
+
+
+def _kind(suffix: str) -> str:
+    """What an ingested file is, by its suffix: a report, a ledger or a ledger map."""
+    if suffix in LEDGER_SUFFIXES:
+        return "ledger"
+    if suffix in LEDGER_MAP_SUFFIXES:
+        return "ledger_map"
+    return "report"
 
 
 @dataclass(frozen=True)
@@ -45,7 +56,7 @@ class InboxEntry:
     size_bytes: int
     origin: str
     ingested_at: str
-    kind: str = "report"  # report | ledger
+    kind: str = "report"  # report | ledger | ledger_map
 
 
 @dataclass(frozen=True)
@@ -217,7 +228,7 @@ class Inbox:
                 "not a regular file (FIFO, socket or device)",
             )
         suffix = path.suffix.lower()
-        if suffix not in REPORT_SUFFIXES | LEDGER_SUFFIXES:
+        if suffix not in REPORT_SUFFIXES | LEDGER_SUFFIXES | LEDGER_MAP_SUFFIXES:
             return IngestOutcome(
                 str(path),
                 "error",
@@ -241,7 +252,7 @@ class Inbox:
                 size_bytes=path.stat().st_size,
                 origin=str(path.resolve()),
                 ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
-                kind="ledger" if suffix in LEDGER_SUFFIXES else "report",
+                kind=_kind(suffix),
             )
             with self.index_path.open("a", encoding="utf-8") as f:
                 f.write(json.dumps(asdict(entry), ensure_ascii=False) + "\n")

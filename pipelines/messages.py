@@ -148,6 +148,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path}: {body} {year}, {rows} rows, {quarantined} quarantined, {overdue} replied late",
     ),
     "ledger.file_error": ("无法读取台账 {path}：{reason}", "cannot read ledger {path}: {reason}"),
+    "ledger.finding": ("  {severity}：{message}", "  {severity}: {message}"),
+    "ledger.rows_finding": (
+        "  {severity}：{n} 行 {message}",
+        "  {severity}: {n} rows {message}",
+    ),
+    "ledger.column": (
+        "  列 {n}「{header}」→ {field}（{how}）",
+        '  column {n} "{header}" → {field} ({how})',
+    ),
+    "ledger.map_used": ("  已应用台账映射：{path}", "  ledger map applied: {path}"),
+    "ledger.map_error": ("台账映射文件有误：{reason}", "ledger map file is wrong: {reason}"),
     "ledger.no_body": (
         "无法确定台账 {path} 所属机关（无机关列，文件名不含机关名，数据仓库中无同名报告）",
         "cannot tell the body of ledger {path} (no body column, no body in the file name, "

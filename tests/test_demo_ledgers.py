@@ -17,13 +17,18 @@ from pipelines.demo.ledgers import (
     APPLICANT_LABELS,
     CHANNELS,
     HEADER_VARIANTS,
+    OUTCOME_ALIASES,
     OUTCOME_LABELS,
     PENDING_LABEL,
 )
 
 FIELD_OF = {h: f for f, hs in HEADER_VARIANTS.items() for h in hs}
 TYPE_OF = {lab: col for col, labs in APPLICANT_LABELS.items() for lab in labs}
-OUTCOME_OF = {lab: key for key, labs in OUTCOME_LABELS.items() for lab in labs}
+OUTCOME_OF = {
+    lab: key
+    for key, labs in (*OUTCOME_LABELS.items(), *OUTCOME_ALIASES.items())
+    for lab in labs
+}
 
 
 def _date(x: object) -> dt.date | None:

@@ -227,7 +227,7 @@ def test_a_defect_met_on_one_file_is_that_files_error(monkeypatch) -> None:
     """Fault injection: an unforeseen exception after reading names its kind, never a cell."""
     from pipelines.ledgers import process
 
-    def broken(frame):
+    def broken(frame, labels=None):
         raise KeyError("王伟 13800001234")
 
     monkeypatch.setattr(process, "_parse", broken)

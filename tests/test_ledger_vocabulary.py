@@ -298,11 +298,17 @@ def test_issue_12_gb18030_ledger_counts_third_party_days_and_reads_its_labels() 
     assert (out[1]["deadline"], out[1]["overdue_days"]) == ("2024-03-26", 0)
     assert out[1]["outcome"] == "denied.process_info"
     assert (out[2]["applicant_type"], out[2]["outcome"]) == ("commercial", "other.no_correction")
-    # a label that names two rows keeps its row, quarantined with the rows it names (not
-    # guessed); the reason names the registry keys, never the cell
+    # a label that names two rows keeps its row (dates, deadline) with an empty outcome and a
+    # finding naming the rows it could be (not guessed); never the cell
+    assert (out[3]["outcome"], out[3]["received"], out[3]["deadline"]) == (
+        None,
+        "2024-02-01",
+        "2024-03-05",
+    )
+    assert [f["rule"] for f in out[3]["findings"]] == ["ambiguous_outcome"]
     message = out[3]["findings"][0]["message"]
     assert "不予公开-重复申请" not in message
-    assert "有歧义，可读作 not_processed.duplicate / denied" in message
+    assert "可读作 not_processed.duplicate / denied" in message
     assert r.unknown_headers == [] and r.ambiguous_headers == {}
 
 

@@ -26,7 +26,8 @@ from pipelines.extract.model import Body
 from pipelines.inbox import Inbox, InboxEntry
 from pipelines.ledgers import LedgerResult, process_ledger
 from pipelines.ledgers.aggregate import table_three
-from pipelines.ledgers.privacy import DEMO_KEY, PII_KEY_ENV, pii_key
+from pipelines.ledgers.ledger_map import LedgerMap, LedgerMapError, merge_maps, parse_ledger_map
+from pipelines.ledgers.privacy import DEMO_KEY, PII_KEY_ENV, pii_key, redact_quoted
 from pipelines.ledgers.reconcile import reconcile
 from schemas.models import conform, empty_frame, validate
 from schemas.tables import OUTCOME_SHARES
@@ -174,20 +175,64 @@ def _failed_file(entry: InboxEntry, exc: Exception, now: datetime) -> pl.DataFra
     return _quarantine_rows([(entry.file_name, "ledger_failed", reason)], now)
 
 
+def _column_findings(result: LedgerResult, now: datetime) -> pl.DataFrame:
+    """The file's column warnings as ``core_quarantine`` records, one per column.
+
+    A column that is not read (ambiguous, or deadline-bearing and not understood) is data set
+    aside; ``item`` is ``<file>#列<header>`` so it never reads as a row. Headers are titles;
+    they are still redacted where the personal-data check would fire.
+    """
+    rows = [
+        (f"{result.source}#列「{f['header']}」", f["rule"], f["message"])
+        for f in result.file_findings
+        if f["severity"] != "info"  # a column read (by the map, in 自然日) is not set aside
+    ]
+    frame = _quarantine_rows(rows, now)
+    return frame.with_columns(redact_quoted(pl.col("item")), redact_quoted(pl.col("reason")))
+
+
+def inbox_ledger_map(
+    entries: Sequence[InboxEntry], inbox: Inbox, now: datetime | None = None
+) -> tuple[LedgerMap, pl.DataFrame]:
+    """The ledger maps of the inbox as one map (later ingested wins) and the ones refused.
+
+    A map file that cannot be used is a quarantine record naming the file and the key; the
+    ledgers are then read without it rather than with half of it.
+    """
+    now = now or datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    maps, refused = [], []
+    for e in entries:
+        try:
+            text = inbox.object_path(e.sha256, e.suffix).read_text(encoding="utf-8")
+            maps.append(parse_ledger_map(text, e.file_name))
+        except (LedgerMapError, UnicodeDecodeError, OSError) as exc:
+            refused.append((e.file_name, "ledger_map_invalid", str(exc)))
+    q = _quarantine_rows(refused, now).with_columns(redact_quoted(pl.col("reason")))
+    return merge_maps(maps), q
+
+
 @dataclass(frozen=True)
 class _FileTables:
     applications: pl.DataFrame | None
     quarantine: pl.DataFrame
     pair: tuple[str, int] | None
     accounting: tuple
+    columns: pl.DataFrame | None = None
 
 
 def _one_ledger(
-    e: InboxEntry, inbox: Inbox, reports: Mapping[str, Body], key: bytes, now: datetime
+    e: InboxEntry,
+    inbox: Inbox,
+    reports: Mapping[str, Body],
+    key: bytes,
+    now: datetime,
+    ledger_map: LedgerMap | None = None,
 ) -> _FileTables:
     """Read, check and validate one file; raises on anything unforeseen (the caller catches)."""
     data = inbox.object_path(e.sha256, e.suffix).read_bytes()
-    result = process_ledger(data, e.file_name, reports=reports, hash_key=key or None)
+    result = process_ledger(
+        data, e.file_name, reports=reports, hash_key=key or None, ledger_map=ledger_map
+    )
     pair = None
     if result.body is not None and result.year is not None and result.body.name:
         pair = (f"{result.body.region_code or '000000'}|{result.body.name}", result.year)
@@ -199,7 +244,8 @@ def _one_ledger(
     n_apps = apps.height if apps is not None else 0
     rows_q = 0 if result.file_error else q.height
     acct = (e.sha256, e.file_name, result.rows_in, n_apps, rows_q, bool(result.file_error))
-    return _FileTables(apps, q, pair, acct)
+    cols = validate("core_quarantine", conform("core_quarantine", _column_findings(result, now)))
+    return _FileTables(apps, q, pair, acct, cols)
 
 
 def ledger_tables(
@@ -207,20 +253,26 @@ def ledger_tables(
     inbox: Inbox,
     reports: Mapping[str, Body],
     demo_root: str | None = None,
+    maps: Sequence[InboxEntry] = (),
 ) -> LedgerTables:
     """Read every ledger of the inbox into validated frames; one bad file never stops the rest.
 
     The applicant hash uses ``GONGKAI_PII_KEY``; without one it is computed only for demo
     ledgers (under ``demo_root``): the public demo key must not protect real people.
+    ``maps``: the inbox's ledger maps (``ledger-map.toml``), merged in ingest order and applied
+    to every ledger; column findings and refused maps join the quarantine records.
     """
     key_set = PII_KEY_ENV in os.environ and pii_key() != DEMO_KEY.encode()
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     apps, quarantine, pairs, accounting = [], [], [], []
+    ledger_map, refused = inbox_ledger_map(maps, inbox, now)
+    if refused.height:
+        quarantine.append(refused)
     for e in entries:
         is_demo = bool(demo_root) and e.origin.startswith(demo_root)
         key = pii_key() if key_set or is_demo else b""
         try:
-            one = _one_ledger(e, inbox, reports, key, now)
+            one = _one_ledger(e, inbox, reports, key, now, ledger_map)
         except Exception as exc:  # any failure of one file sets that file aside
             quarantine.append(_failed_file(e, exc, now))
             accounting.append((e.sha256, e.file_name, None, 0, 0, True))
@@ -230,6 +282,8 @@ def ledger_tables(
         if one.applications is not None and one.applications.height:
             apps.append(one.applications)
         quarantine.append(one.quarantine)
+        if one.columns is not None and one.columns.height:
+            quarantine.append(one.columns)
         accounting.append(one.accounting)
     core = pl.concat(apps) if apps else empty_frame("core_application")
     q = pl.concat(quarantine) if quarantine else empty_frame("core_quarantine")

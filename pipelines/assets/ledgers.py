@@ -29,11 +29,14 @@ def core_application(
     core_report: pl.DataFrame,
 ) -> LedgerTables:
     """Applications read, normalised, timed and stripped of personal data; bad rows quarantined."""
+    inbox = Inbox(gongkai.paths.inbox)
+    maps = [e for e in inbox.entries() if e.kind == "ledger_map"]
     out = ledger_tables(
         raw_ledgers,
-        Inbox(gongkai.paths.inbox),
+        inbox,
         report_bodies(core_report),
         demo_root=str(gongkai.paths.demo),
+        maps=maps,
     )
     context.add_output_metadata(
         {
@@ -42,6 +45,7 @@ def core_application(
             "body_years": out.body_years.height,
             "rows_in": int(out.accounting["rows_in"].sum() or 0),
             "files_set_aside": int(out.accounting["file_set_aside"].sum() or 0),
+            "ledger_maps": dg.MetadataValue.json([e.file_name for e in maps]),
         }
     )
     return out

@@ -33,31 +33,38 @@ from .archive import normalize_zip
 from .numbers import COLUMNS, OUTCOME_ROWS, YEARS, rng_for
 from .province import Body
 
+# Header wordings per field: the demo's own first, then wordings met in real exports and forms
+# (sources in schemas/vocabulary/ledgers.py), so the demo exercises the matcher's vocabulary.
 HEADER_VARIANTS: dict[str, tuple[str, ...]] = {
-    "seq": ("序号", "编号", "登记号"),
-    "received": ("申请日期", "收到申请日期", "受理时间"),
+    "seq": ("序号", "编号", "登记号", "流水号"),
+    "received": ("申请日期", "收到申请日期", "受理时间", "受理日期", "登记时间", "申请时间"),
     "name": ("申请人", "申请人姓名/名称", "申请人名称"),
-    "applicant_type": ("申请人类型", "申请人性质"),
-    "id_number": ("证件号码", "身份证号码"),
-    "phone": ("联系电话", "电话"),
-    "address": ("通讯地址", "联系地址"),
-    "email": ("电子邮箱", "邮箱"),
-    "channel": ("获取方式", "申请方式"),
-    "content": ("申请内容", "所需信息内容描述"),
-    "correction": ("补正日期", "补正告知日期"),
-    "extended": ("是否延期",),
-    "third_party_days": ("征求第三方意见天数",),
-    "replied": ("答复日期", "办结日期"),
-    "outcome": ("处理结果", "答复结果"),
+    "applicant_type": ("申请人类型", "申请人性质", "申请人身份", "申请人类别"),
+    "id_number": ("证件号码", "身份证号码", "证件号"),
+    "phone": ("联系电话", "电话", "联系人电话", "手机"),
+    "address": ("通讯地址", "联系地址", "住址"),
+    "email": ("电子邮箱", "邮箱", "电子邮件"),
+    "channel": ("获取方式", "申请方式", "提交方式", "申请渠道"),
+    "content": ("申请内容", "所需信息内容描述", "所需政府信息"),
+    "correction": ("补正日期", "补正告知日期", "告知补正时间"),
+    "extended": ("是否延期", "是否延长答复期限", "延期答复"),
+    "third_party_days": (
+        "征求第三方意见天数",
+        "征求第三方意见用时（工作日）",
+        "第三方意见征求时间(天)",
+        "征求第三方意见所需时间（工作日）",
+    ),
+    "replied": ("答复日期", "办结日期", "答复时间", "办结时间"),
+    "outcome": ("处理结果", "答复结果", "办理结果", "答复类型"),
 }
 OPTIONAL = ("email", "third_party_days", "address")
 APPLICANT_LABELS: dict[str, tuple[str, ...]] = {
-    "natural_person": ("自然人", "公民", "个人"),
-    "commercial": ("商业企业", "法人或其他组织-商业企业", "企业"),
-    "research": ("科研机构",),
-    "social_org": ("社会公益组织",),
-    "legal_service": ("法律服务机构", "律师事务所"),
-    "other_org": ("其他", "其他组织"),
+    "natural_person": ("自然人", "公民", "个人", "公民个人"),
+    "commercial": ("商业企业", "法人或其他组织-商业企业", "企业", "公司"),
+    "research": ("科研机构", "科研院所", "高等院校", "高校"),
+    "social_org": ("社会公益组织", "公益组织", "社会团体"),
+    "legal_service": ("法律服务机构", "律师事务所", "律所"),
+    "other_org": ("其他", "其他组织", "法人或其他组织·其他"),
 }
 CHANNELS = ("网上", "信函", "当面", "传真", "电子邮件")
 _CHANNEL_P = (0.6, 0.2, 0.12, 0.02, 0.06)
@@ -90,6 +97,19 @@ OUTCOME_LABELS: dict[str, tuple[str, ...]] = {
     "partially_granted": ("部分公开", "部分公开", "部分公开"),
     **{k: (f"{_CAT[k.split('.')[0]]}（{v}）", v if k != "other.other" else "其他处理",
            f"{_CAT[k.split('.')[0]]}-{v}") for k, v in _SUB.items()},
+}
+# Real outcome wordings besides the template's (tests/test_ledger_labels.py holds their
+# sources); a file writes one of them for a quarter of its rows of that outcome.
+OUTCOME_ALIASES: dict[str, tuple[str, ...]] = {
+    "granted": ("同意公开", "全部公开", "可以公开"),
+    "partially_granted": ("部分公开（区分处理）", "同意部分公开"),
+    "denied.third_party_rights": ("不予公开：涉及第三方合法权益",),
+    "denied.process_info": ("不予公开（过程性信息）",),
+    "unable.not_held": ("信息不存在（本机关不掌握）", "本机关不掌握相关信息"),
+    "unable.needs_creation": ("需要另行制作",),
+    "not_processed.duplicate": ("不予处理-重复申请",),
+    "other.no_correction": ("申请人逾期不补正", "逾期未补正"),
+    "other.unpaid_fee": ("逾期未缴费",),
 }
 DATE_FORMATS = ("iso", "slash", "chinese", "dot", "compact", "iso_time")
 
@@ -231,6 +251,9 @@ def _table(rng: np.random.Generator, body: Body, rows: list[dict], fmt: dict) ->
         labels = APPLICANT_LABELS[r["col"]]
         outcome = (OUTCOME_LABELS[r["outcome"]][fmt["outcome_style"]] if r["outcome"]
                    else PENDING_LABEL)
+        aliases = OUTCOME_ALIASES.get(r["outcome"] or "", ())
+        if aliases and rng.random() < 0.25:
+            outcome = aliases[int(rng.integers(len(aliases)))]
         correction = None
         if r["outcome"] in ("other.no_correction", "unable.unclear_after_correction") or \
                 rng.random() < 0.05:
@@ -298,7 +321,7 @@ def _choose_format(rng: np.random.Generator) -> dict:
     fmt: dict = {
         "container": "xlsx" if kind == "xlsx" else "csv",
         "encoding": kind[4:] if kind != "xlsx" else "",
-        "headers": {f: int(rng.integers(0, 3)) for f in HEADER_VARIANTS},
+        "headers": {f: int(rng.integers(0, len(v))) for f, v in HEADER_VARIANTS.items()},
         "optional": [f for f in OPTIONAL if rng.random() < 0.5],
         "outcome_style": int(rng.integers(0, 3)),
     }

@@ -21,13 +21,16 @@ KEYS = tuple(f"applications.{r}.{c}" for r in ROWS for c in (*COLUMNS, "total"))
 
 def _row_items(apps: pl.DataFrame) -> pl.DataFrame:
     """One (body, year, row, column) item per count an application contributes."""
-    # Pending: "" from process_ledger, null in core_application.
+    # Pending is the ``pending`` flag: an outcome that could not be read is null too, but the
+    # application was handled, so it counts as processed without an outcome row.
+    if "pending" not in apps.columns:  # a frame of outcomes only: "" / null is open
+        apps = apps.with_columns(pending=pl.col("outcome").fill_null("") == "")
     base = apps.select(
         "body_id",
         "year",
         pl.col("applicant_type").alias("column"),
         "received",
-        pl.col("outcome").fill_null(""),
+        pl.when(pl.col("pending")).then(pl.lit("")).otherwise(pl.col("outcome")).alias("outcome"),
     )
     received = base.select(
         "body_id",
@@ -37,13 +40,13 @@ def _row_items(apps: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("carried_over"))
         .otherwise(pl.lit("new_received")),
     )
-    done = base.filter(pl.col("outcome") != "")
-    outcome = done.select("body_id", "year", "column", row=pl.col("outcome"))
+    done = base.filter((pl.col("outcome") != "").fill_null(True))
+    outcome = done.drop_nulls("outcome").select("body_id", "year", "column", row=pl.col("outcome"))
     category = done.filter(pl.col("outcome").str.contains(r"\.")).select(
         "body_id", "year", "column", row=pl.col("outcome").str.split(".").list.first()
     )
     processed = done.select("body_id", "year", "column", row=pl.lit("total_processed"))
-    forward = base.filter(pl.col("outcome") == "").select(
+    forward = base.filter((pl.col("outcome") == "").fill_null(False)).select(
         "body_id", "year", "column", row=pl.lit("carried_forward")
     )
     return pl.concat([received, outcome, category, processed, forward])

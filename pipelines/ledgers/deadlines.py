@@ -108,8 +108,21 @@ def _offsets(cal: WorkCalendar, col: str) -> pl.Expr:
     return pl.when(days.is_between(0, (cal.last - cal.first).days)).then(days).otherwise(None)
 
 
-def timeliness(frame: pl.DataFrame) -> pl.DataFrame:
+def _natural_to_working(frame: pl.DataFrame, cum: pl.Series) -> pl.Series:
+    """Calendar days from the period's start → the working days among them (null past the end)."""
+    start = frame["_o_start"]
+    end = start + frame["_tp"]
+    end = end.set(end >= len(cum), None) if end.len() else end
+    return (cum.gather(end) - cum.gather(start)).alias("_tp")
+
+
+def timeliness(frame: pl.DataFrame, natural_third_party: bool = False) -> pl.DataFrame:
     """Add ``start``, ``deadline``, ``working_days``, ``overdue_days``, ``calendar_error``.
+
+    ``natural_third_party``: the ledger counts third-party days in calendar days (自然日).
+    The law does not count the consultation's working days, so the calendar days are turned
+    into the working days they span, taken from the day the period starts (the consultation
+    happens within it; the exact day is not in a ledger, a finding says so).
 
     ``frame`` needs Date columns ``received``, ``correction_requested``, ``correction_received``,
     ``replied`` and ``extended`` (bool), ``third_party_days`` (int). ``working_days`` counts
@@ -124,16 +137,16 @@ def timeliness(frame: pl.DataFrame) -> pl.DataFrame:
     out = frame.with_columns(
         start=pl.when(correction > pl.col("received")).then(correction).otherwise("received")
     )
-    n = (
-        BASE_DAYS
-        + pl.when(pl.col("extended")).then(EXTENSION_DAYS).otherwise(0)
-        + pl.col("third_party_days").fill_null(0).clip(0)
-    )
     out = out.with_columns(
         _o_start=_offsets(cal, "start"),
         _o_rec=_offsets(cal, "received"),
         _o_rep=_offsets(cal, "replied"),
-        _n=n,
+        _tp=pl.col("third_party_days").fill_null(0).clip(0),
+    )
+    if natural_third_party:
+        out = out.with_columns(_tp=_natural_to_working(out, cum))
+    out = out.with_columns(
+        _n=BASE_DAYS + pl.when(pl.col("extended")).then(EXTENSION_DAYS).otherwise(0) + pl.col("_tp")
     )
     cum_at = {c: cum.gather(out[c]) for c in ("_o_start", "_o_rec", "_o_rep")}
     out = out.with_columns(

@@ -14,17 +14,32 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
 from pipelines.ledgers.matcher import Lexicon, Match, lexicon, match
-from schemas.vocabulary.ledgers import HEADERS
+from schemas.vocabulary.ledgers import DEADLINE_HINTS, HEADERS, NATURAL_DAYS
 
 FIELDS: tuple[str, ...] = tuple(c.sense.key for c in HEADERS)
 # Fields whose values are personal data: read only to be hashed or dropped (see privacy.py).
 PII_FIELDS = ("name", "id_number", "phone", "address", "email")
 REQUIRED = ("received", "applicant_type")
+# Fields that move a deadline: a column of one of them that is not read changes the result.
+DEADLINE_FIELDS = (
+    "received",
+    "replied",
+    "correction_requested",
+    "correction_received",
+    "third_party_days",
+    "extended",
+)
+# What a user map may say a column is, beside a field: read nothing from it.
+IGNORE = "ignore"
 _NOTE = re.compile(r"[(（][^()（）]*[)）]")
+# A note that is a unit of days: the header counts days, whatever else it says (时间(天)).
+_DAY_UNIT = re.compile(r"[(（]个?(?:工作日|自然日|日历日|天|日)数?[)）]")
+_DATE_WORD = re.compile(r"时间|日期")
 
 
 def clean_header(header: object) -> str:
@@ -45,10 +60,31 @@ def header_match(header: object) -> Match:
     """How one header scores: the field, or the tied fields when it speaks for two."""
     text = clean_header(header)
     bare = _NOTE.sub("", text)
+    if _DAY_UNIT.search(text):
+        # 第三方意见征求时间(天): a unit of days in brackets says the column is a count, so 时间
+        # there is "time taken", not a date (any unit: 天, 工作日, 自然日).
+        units = "".join(m.group(0) for m in _DAY_UNIT.finditer(text))
+        return match(_lexicon(), _DATE_WORD.sub("", bare) + units + "天")
     found = match(_lexicon(), bare) if bare else Match(None)
     if found.key is None and not found.tied and bare != text:
         found = match(_lexicon(), text)  # 征求第三方意见（工作日）: the note says what it counts
     return found
+
+
+def natural_days(header: object) -> bool:
+    """True when a count of days says it counts calendar days (自然日), not working days."""
+    text = clean_header(header)
+    return any(w in text for w in NATURAL_DAYS)
+
+
+def deadline_hint(header: object) -> bool:
+    """True when a header's words suggest it bears on a deadline (第三方, 延期, 补正, 答复 …).
+
+    Used only for headers the matcher did not take: such a column may change deadlines, so
+    leaving it unread must be told, never silent.
+    """
+    text = clean_header(header)
+    return any(w in text for w in DEADLINE_HINTS)
 
 
 def field_of(header: object) -> str | None:
@@ -69,13 +105,38 @@ class HeaderMap:
     unknown: list[str] = field(default_factory=list)
     ambiguous: dict[str, tuple[str, ...]] = field(default_factory=dict)
     duplicate: list[str] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)  # the header row as printed
+    by_map: dict[int, str] = field(default_factory=dict)  # position → field or "ignore", by map
 
 
-def match_headers(headers: list[object]) -> HeaderMap:
-    """Map a header row; each field goes to its best-scoring column (the first on equal scores)."""
-    out = HeaderMap()
+def _override(overrides: Mapping[str, str] | None, header: object) -> str | None:
+    """What the user's map says of a header (compared cleaned, as the matcher compares)."""
+    if not overrides:
+        return None
+    return _cleaned(tuple(sorted(overrides.items()))).get(clean_header(header))
+
+
+@cache
+def _cleaned(items: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    return {clean_header(k): v for k, v in items}
+
+
+def match_headers(headers: list[object], overrides: Mapping[str, str] | None = None) -> HeaderMap:
+    """Map a header row; each field goes to its best-scoring column (the first on equal scores).
+
+    ``overrides`` (header → field or ``"ignore"``, from a ledger map file) are applied before
+    the matcher: a header the map names is read as the map says and never scored.
+    """
+    out = HeaderMap(headers=[str(h if h is not None else "") for h in headers])
     best: dict[str, tuple[float, int]] = {}
+    forced: dict[str, int] = {}
     for i, h in enumerate(headers):
+        told = _override(overrides, h)
+        if told is not None:
+            out.by_map[i] = told
+            if told != IGNORE:
+                forced.setdefault(told, i)
+            continue
         m = header_match(h)
         if m.key is not None:
             if m.key not in best or m.score > best[m.key][0]:
@@ -84,18 +145,23 @@ def match_headers(headers: list[object]) -> HeaderMap:
             out.ambiguous[str(h)] = m.tied
         elif clean_header(h):
             out.unknown.append(str(h))
-    taken = {i: f for f, (_, i) in best.items()}
+    taken = {i: f for f, (_, i) in best.items() if f not in forced}
+    taken.update({i: f for f, i in forced.items()})
     out.mapping = dict(sorted(taken.items()))
     out.duplicate = [
-        str(h) for i, h in enumerate(headers) if i not in taken and field_of(h) is not None
+        str(h)
+        for i, h in enumerate(headers)
+        if i not in taken and i not in out.by_map and field_of(h) is not None
     ]
     return out
 
 
-def find_header_row(rows: list[list[object]], limit: int = 10) -> int | None:
+def find_header_row(
+    rows: list[list[object]], limit: int = 10, overrides: Mapping[str, str] | None = None
+) -> int | None:
     """The first of the top rows that names the required fields (titles may sit above it)."""
     for i, row in enumerate(rows[:limit]):
-        fields = {field_of(c) for c in row}
+        fields = {_override(overrides, c) or field_of(c) for c in row}
         if set(REQUIRED) <= fields:
             return i
     return None

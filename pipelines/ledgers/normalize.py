@@ -12,11 +12,12 @@ costs a handful of matches.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 
 import polars as pl
 
+from pipelines.ledgers.dates import parse_dates
 from pipelines.ledgers.matcher import SEPARATORS, Lexicon, Match, clean, lexicon, match
 from schemas.registry import OUTCOME_CATEGORIES
 from schemas.vocabulary import ledgers as vocab
@@ -104,9 +105,34 @@ def _per_label(fn: Callable[[str], str | None], expr: pl.Expr) -> pl.Expr:
     return expr.map_batches(batch, return_dtype=pl.Utf8)
 
 
-def applicant_type(expr: pl.Expr) -> pl.Expr:
-    """Applicant label → table 三 column (``natural_person`` … ``other_org``), null if unknown."""
-    return _per_label(applicant_of, expr)
+def _told(overrides: Mapping[str, str] | None) -> dict[str, str]:
+    """The user's label overrides (from a ledger map), keyed as labels are compared."""
+    return {clean(k): v for k, v in (overrides or {}).items()}
+
+
+def _with_overrides(
+    fn: Callable[[str], str | None], overrides: Mapping[str, str] | None
+) -> Callable[[str], str | None]:
+    """``fn`` behind the user's overrides: a label the map names is never scored."""
+    told = _told(overrides)
+    if not told:
+        return fn
+
+    def read(label: str) -> str | None:
+        key = told.get(clean(label))
+        if key is None:
+            return fn(label)
+        return "" if key == "pending" else key
+
+    return read
+
+
+def applicant_type(expr: pl.Expr, overrides: Mapping[str, str] | None = None) -> pl.Expr:
+    """Applicant label → table 三 column (``natural_person`` … ``other_org``), null if unknown.
+
+    ``overrides``: label → column from the user's ledger map, applied before the matcher.
+    """
+    return _per_label(_with_overrides(applicant_of, overrides), expr)
 
 
 def channel(expr: pl.Expr) -> pl.Expr:
@@ -114,12 +140,13 @@ def channel(expr: pl.Expr) -> pl.Expr:
     return _per_label(channel_of, expr)
 
 
-def outcome(expr: pl.Expr) -> pl.Expr:
+def outcome(expr: pl.Expr, overrides: Mapping[str, str] | None = None) -> pl.Expr:
     """Outcome label → table 三 row key (``granted``, ``denied.state_secret`` …).
 
-    Pending labels (办理中) give ``""``; unknown labels give null (the caller quarantines).
+    Pending labels (办理中) give ``""``; unknown labels give null (the row keeps its dates and
+    gets a finding). ``overrides``: label → key (or ``pending``) from the user's ledger map.
     """
-    return _per_label(outcome_of, expr)
+    return _per_label(_with_overrides(outcome_of, overrides), expr)
 
 
 def _tie_of(label: str) -> str | None:
@@ -129,20 +156,25 @@ def _tie_of(label: str) -> str | None:
     return " / ".join(tied) if tied else None
 
 
-def outcome_tie(expr: pl.Expr) -> pl.Expr:
+def outcome_tie(expr: pl.Expr, overrides: Mapping[str, str] | None = None) -> pl.Expr:
     """The row keys an ambiguous outcome label speaks for (``a / b``), null otherwise.
 
-    Registry keys, not the label: a quarantine reason may say why a label was not read without
-    quoting a cell that, in a ledger with swapped columns, may be a name.
+    Registry keys, not the label: a finding may say why a label was not read without
+    quoting a cell that, in a ledger with swapped columns, may be a name. A label the user's
+    map names is not ambiguous.
     """
-    return _per_label(_tie_of, expr)
+    told = _told(overrides)
+    return _per_label(lambda v: None if clean(v) in told else _tie_of(v), expr)
 
 
 def yes(expr: pl.Expr) -> pl.Expr:
     """是/否 and the like → bool (empty → False); compared whole: 否 must not read as 是否."""
     text = expr.cast(pl.Utf8).fill_null("").str.strip_chars()
     text = text.str.replace_all(r"\s+", "").str.replace_all(SEPARATORS, "|")
-    return text.str.strip_chars("|").str.to_lowercase().is_in(list(_YES))
+    said = text.str.strip_chars("|").str.to_lowercase().is_in(list(_YES))
+    # 延期天数 "20" or an extended deadline's date in an 延长期限 column: extended, not "no".
+    days = text.str.extract(r"^(\d{1,3})(?:天|日|个工作日|工作日)?$").cast(pl.Int64, strict=False)
+    return said | (days.fill_null(0) > 1) | parse_dates(expr).is_not_null()
 
 
 # No fee or count of days in a ledger reaches a million; a number that does is a phone or an

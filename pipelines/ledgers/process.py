@@ -20,9 +20,11 @@ import polars as pl
 
 from pipelines.extract.model import Body
 from pipelines.ledgers import body as bodies
+from pipelines.ledgers import columns as column_reading
 from pipelines.ledgers import deadlines, normalize, privacy, shapes
 from pipelines.ledgers.dates import parse_dates
 from pipelines.ledgers.headers import FIELDS
+from pipelines.ledgers.ledger_map import LedgerMap
 from pipelines.ledgers.read import LedgerReadError, RawLedger, read_ledger_bytes
 
 # rule → (severity, message zh / en). Row findings; overdue is a result, not a finding.
@@ -39,6 +41,17 @@ FINDINGS: dict[str, tuple[str, str]] = {
     "received_after_year": (
         "warning",
         "收到日期晚于台账年度 / received after the ledger's year",
+    ),
+    "unknown_outcome": (
+        "warning",
+        "处理结果无法识别：保留该行（日期与期限照常计算），处理结果留空；可用台账映射文件指定 / "
+        "outcome label not recognised: the row is kept (dates and deadline computed), its "
+        "outcome left empty; a ledger map file can say what it means",
+    ),
+    "ambiguous_outcome": (
+        "warning",
+        "处理结果有歧义，可读作 {tie}：保留该行，处理结果留空，不作猜测 / outcome label is "
+        "ambiguous: {tie}; the row is kept, its outcome left empty, never guessed",
     ),
     "correction_receipt_assumed": (
         "info",
@@ -63,6 +76,11 @@ class LedgerResult:
     unknown_headers: list[str] = field(default_factory=list)
     ambiguous_headers: dict[str, tuple[str, ...]] = field(default_factory=dict)
     rows_in: int = 0  # non-blank rows under the header, read or set aside
+    # Findings about the file's columns (columns.FILE_FINDINGS): ambiguous or unread headers.
+    file_findings: list[dict] = field(default_factory=list)
+    # How each header was read (columns.columns): provenance, "map" or "matcher".
+    columns: list[dict] = field(default_factory=list)
+    ledger_map: str = ""  # the map file(s) applied, if any
 
     @property
     def applications(self) -> pl.DataFrame:
@@ -131,15 +149,19 @@ def _unreadable_number(field: str) -> pl.Expr:
     return _problem(field, shapes.looks_personal(pl.col(field)), "不是数字", "not a number")
 
 
-def _parse(raw: pl.DataFrame) -> pl.DataFrame:
+def _parse(raw: pl.DataFrame, labels: LedgerMap | None = None) -> pl.DataFrame:
+    labels = labels or LedgerMap()
+    outcomes = labels.label("outcome")
     for f in FIELDS:
         if f not in raw.columns:
             raw = raw.with_columns(pl.lit(None, pl.Utf8).alias(f))
     parsed = raw.with_columns(
         *(parse_dates(pl.col(f)).alias(f"{f}_date") for f in _DATE_FIELDS),
-        applicant=normalize.applicant_type(pl.col("applicant_type")),
-        outcome_key=normalize.outcome(pl.col("outcome")),
-        outcome_tie=normalize.outcome_tie(pl.col("outcome")),
+        applicant=normalize.applicant_type(
+            pl.col("applicant_type"), labels.label("applicant_type")
+        ),
+        outcome_key=normalize.outcome(pl.col("outcome"), outcomes),
+        outcome_tie=normalize.outcome_tie(pl.col("outcome"), outcomes),
         channel_code=normalize.channel(pl.col("channel")),
         extended_flag=normalize.yes(pl.col("extended")),
         tp_days=normalize.number(pl.col("third_party_days")).fill_null(0).cast(pl.Int64),
@@ -150,17 +172,12 @@ def _parse(raw: pl.DataFrame) -> pl.DataFrame:
     missing_received = pl.when(pl.col("received").fill_null("").str.strip_chars() == "").then(
         pl.concat_str([*no_receipt, pl.lit(": no receipt date")])
     )
-    tie = pl.col("outcome_tie")
+    # An unknown or ambiguous outcome does not cost the row: its dates and deadline are still
+    # right, so it stays an application with an empty outcome and a finding (see _findings).
     reasons = [
         missing_received,
         *(_unreadable_date(f) for f in _DATE_FIELDS),
         _problem("applicant_type", pl.col("applicant").is_null(), "无法识别", "unknown"),
-        _problem(
-            "outcome",
-            pl.col("outcome_key").is_null(),
-            pl.when(tie.is_null()).then(pl.lit("无法识别")).otherwise("有歧义，可读作 " + tie),
-            pl.when(tie.is_null()).then(pl.lit("unknown")).otherwise("ambiguous: " + tie),
-        ),
         _unreadable_number("third_party_days"),
         _unreadable_number("fee"),
     ]
@@ -203,6 +220,8 @@ def _findings(frame: pl.DataFrame, year: int | None, has_receipt_col: bool) -> p
         "received_after_year": pl.col("received").dt.year() > (year or 9999),
         "correction_receipt_assumed": pl.lit(not has_receipt_col)
         & pl.col("correction_requested").is_not_null(),
+        "unknown_outcome": pl.col("outcome").is_null() & pl.col("outcome_tie").is_null(),
+        "ambiguous_outcome": pl.col("outcome").is_null() & pl.col("outcome_tie").is_not_null(),
     }
     exprs = [pl.when(c.fill_null(False)).then(pl.lit(rule)) for rule, c in conds.items()]
     return frame.with_columns(findings=pl.concat_list(exprs).list.drop_nulls())
@@ -214,6 +233,7 @@ def process_ledger(
     *,
     reports: Mapping[str, Body] | None = None,
     hash_key: bytes | None = None,
+    ledger_map: LedgerMap | None = None,
 ) -> LedgerResult:
     """Read, normalise, protect and time one ledger file; never raises on bad content.
 
@@ -222,13 +242,15 @@ def process_ledger(
         source: Its file name (used for the container, the year and the body, see body.py).
         reports: Report stem → body, for ledgers filed beside their report (rule 4).
         hash_key: Key of the applicant hash; None uses ``GONGKAI_PII_KEY`` or the demo key.
+        ledger_map: The user's header and label overrides, applied before the matcher.
     """
+    ledger_map = ledger_map or LedgerMap()
     try:
-        raw = read_ledger_bytes(data, source)
+        raw = read_ledger_bytes(data, source, ledger_map.headers)
     except LedgerReadError as exc:
         return LedgerResult(source, _empty_rows(), file_error=str(exc))
     try:
-        return _process_raw(raw, source, reports, hash_key)
+        return _process_raw(raw, source, reports, hash_key, ledger_map)
     except Exception as exc:  # a defect met on one file must not stop the others
         # the exception's kind only: its message may quote a cell (personal data)
         kind = type(exc).__name__
@@ -241,9 +263,13 @@ def process_ledger(
 
 
 def _process_raw(
-    raw: RawLedger, source: str, reports: Mapping[str, Body] | None, hash_key: bytes | None
+    raw: RawLedger,
+    source: str,
+    reports: Mapping[str, Body] | None,
+    hash_key: bytes | None,
+    ledger_map: LedgerMap,
 ) -> LedgerResult:
-    parsed = _parse(raw.table)
+    parsed = _parse(raw.table, ledger_map)
     year = bodies.ledger_year(
         parsed["year"] if parsed["year"].drop_nulls().len() else None,
         raw.title,
@@ -270,6 +296,7 @@ def _process_raw(
         pl.col("applicant").alias("applicant_type"),
         pl.col("channel_code").alias("channel"),
         pl.col("outcome_key").alias("outcome"),
+        "outcome_tie",
         pl.col("fee_yuan").alias("fee"),
         "quarantine_reason",
         "name",
@@ -279,12 +306,12 @@ def _process_raw(
         "email",
         "content",
     )
-    frame = deadlines.timeliness(frame)
+    frame = deadlines.timeliness(frame, column_reading.natural_third_party(raw.header_map))
     frame = _findings(frame, year, has_receipt_col)
     frame = privacy.protect(frame, hash_key or privacy.pii_key())
     frame = frame.with_columns(
         carried_over=pl.col("received").dt.year() < pl.lit(year, pl.Int32),
-        pending=pl.col("outcome") == "",
+        pending=(pl.col("outcome") == "").fill_null(False),
         on_time=pl.when(pl.col("overdue_days").is_not_null()).then(pl.col("overdue_days") == 0),
         outcome_category=pl.col("outcome").str.split(".").list.first(),
     )
@@ -299,6 +326,9 @@ def _process_raw(
         raw.unknown_headers,
         raw.ambiguous_headers,
         raw.rows_in,
+        column_reading.findings(raw.header_map, ledger_map.source) if raw.header_map else [],
+        column_reading.columns(raw.header_map) if raw.header_map else [],
+        ledger_map.source if ledger_map else "",
     )
 
 
@@ -358,9 +388,15 @@ def json_rows(result: LedgerResult) -> list[dict]:
         "outcome",
         "findings",
         "quarantine_reason",
+        "outcome_tie",
     )
-    for r in result.rows.select(cols).iter_rows(named=True):
+    rows = result.rows.with_columns(
+        *(pl.lit(None, pl.Utf8).alias(c) for c in ("outcome_tie",) if c not in result.rows.columns)
+    )
+    for r in rows.select(cols).iter_rows(named=True):
         findings = [_finding(f) for f in r["findings"] or []]
+        for f in findings:
+            f["message"] = f["message"].replace("{tie}", r["outcome_tie"] or "?")
         if r["quarantine_reason"]:
             findings.insert(0, _finding("unreadable_row", r["quarantine_reason"]))
         out.append(
@@ -378,3 +414,22 @@ def json_rows(result: LedgerResult) -> list[dict]:
             }
         )
     return out
+
+
+def file_json(result: LedgerResult) -> dict | None:
+    """The ``gongkai ledger --json`` object about the file itself (``row`` null), if any.
+
+    Carries the column findings (an ambiguous or unread deadline-bearing header) and how each
+    column was read, so a reader of the JSON sees what the rows cannot say.
+    """
+    if result.file_error or not result.file_findings:
+        return None
+    return {
+        "source": result.source,
+        "row": None,
+        "findings": [
+            {k: f[k] for k in ("rule", "severity", "message")} for f in result.file_findings
+        ],
+        "columns": result.columns,
+        "ledger_map": result.ledger_map or None,
+    }

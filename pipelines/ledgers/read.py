@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 import openpyxl
@@ -28,7 +29,7 @@ from pipelines.extract.limits import check_zip_members, current_limits
 from pipelines.extract.refusal import Refusal
 from pipelines.ledgers import csv_rows
 from pipelines.ledgers.dates import cell_text
-from pipelines.ledgers.headers import find_header_row, match_headers
+from pipelines.ledgers.headers import HeaderMap, find_header_row, match_headers
 
 # Fields a CSV row may lack at its end (a system that trims trailing empty cells): free text,
 # personal data, the fee. Any other missing field (an outcome, a reply date) would change what
@@ -60,6 +61,7 @@ class RawLedger:
     encoding: str = ""
     ambiguous_headers: dict[str, tuple[str, ...]] = field(default_factory=dict)
     rows_in: int = 0
+    header_map: HeaderMap | None = None  # how each header was read (findings, provenance)
 
 
 def _table(numbers: list[int], cols: dict[str, list[str]]) -> pl.DataFrame:
@@ -68,13 +70,15 @@ def _table(numbers: list[int], cols: dict[str, list[str]]) -> pl.DataFrame:
     )
 
 
-def _from_rows(rows: list[list[object]], encoding: str) -> RawLedger:
+def _from_rows(
+    rows: list[list[object]], encoding: str, overrides: Mapping[str, str] | None = None
+) -> RawLedger:
     """An XLSX sheet's rows (short rows are normal there: trailing empty cells are not stored)."""
     top = [[cell_text(c) for c in r] for r in rows[:10]]
-    h = find_header_row(top)
+    h = find_header_row(top, overrides=overrides)
     if h is None:
         raise LedgerReadError("找不到表头（需含申请日期与申请人类型列）/ no header row found")
-    headers = match_headers(top[h])
+    headers = match_headers(top[h], overrides)
     mapping = headers.mapping
     title = " ".join(c for r in top[:h] for c in r if c)
     # A sheet pads every row to its widest one: the header ends at its last named column.
@@ -105,20 +109,21 @@ def _from_rows(rows: list[list[object]], encoding: str) -> RawLedger:
         encoding,
         headers.ambiguous,
         len(numbers) + len(bad),
+        headers,
     )
 
 
-def _csv_rows(lines: csv_rows.Lines) -> RawLedger:
+def _csv_rows(lines: csv_rows.Lines, overrides: Mapping[str, str] | None = None) -> RawLedger:
     """Any CSV, record by record: every damaged line is one bad row, the others are read."""
     top: list[csv_rows.Record] = []
     for rec in csv_rows.records(lines.lines, lines.bad, 0):
         top.append(rec)
         if len(top) == 10:
             break
-    h = find_header_row([r.cells for r in top])
+    h = find_header_row([r.cells for r in top], overrides=overrides)
     if h is None:
         raise LedgerReadError("找不到表头（需含申请日期与申请人类型列）/ no header row found")
-    headers = match_headers(top[h].cells)
+    headers = match_headers(top[h].cells, overrides)
     mapping = headers.mapping
     title = " ".join(c for r in top[:h] for c in r.cells if c)
     width = len(top[h].cells)
@@ -157,6 +162,7 @@ def _csv_rows(lines: csv_rows.Lines) -> RawLedger:
         lines.encoding,
         headers.ambiguous,
         len(numbers) + len(bad),
+        headers,
     )
 
 
@@ -178,7 +184,9 @@ def _short_rows_fit(df: pl.DataFrame, lines: csv_rows.Lines, optional: frozenset
     return True
 
 
-def _csv_fast(lines: csv_rows.Lines, header: list[str]) -> RawLedger | None:
+def _csv_fast(
+    lines: csv_rows.Lines, header: list[str], overrides: Mapping[str, str] | None = None
+) -> RawLedger | None:
     """The polars reader: one pass, all strings. None when the file needs the slow path.
 
     Taken only when the header is the first line and the file is regular: polars gives one row
@@ -188,7 +196,7 @@ def _csv_fast(lines: csv_rows.Lines, header: list[str]) -> RawLedger | None:
     text and listed as bad rows; polars keeps blank lines as rows, so its row index is the
     line under the header.
     """
-    headers = match_headers(header)
+    headers = match_headers(header, overrides)
     mapping = headers.mapping
     width = len(header)
     text = lines.text
@@ -231,7 +239,14 @@ def _csv_fast(lines: csv_rows.Lines, header: list[str]) -> RawLedger | None:
     )
     unknown = [*headers.unknown, *headers.duplicate]
     return RawLedger(
-        table, "", unknown, bad, lines.encoding, headers.ambiguous, table.height + len(bad)
+        table,
+        "",
+        unknown,
+        bad,
+        lines.encoding,
+        headers.ambiguous,
+        table.height + len(bad),
+        headers,
     )
 
 
@@ -256,7 +271,7 @@ def _check_zip(data: bytes) -> None:
         raise LedgerReadError(str(exc)) from exc
 
 
-def _read_xlsx(data: bytes) -> RawLedger:
+def _read_xlsx(data: bytes, overrides: Mapping[str, str] | None = None) -> RawLedger:
     _check_zip(data)
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -268,7 +283,7 @@ def _read_xlsx(data: bytes) -> RawLedger:
         for ws in wb.worksheets:
             rows = [list(r) for r in ws.iter_rows(values_only=True)]
             try:
-                raw = _from_rows(rows, "xlsx")
+                raw = _from_rows(rows, "xlsx", overrides)
             except LedgerReadError:
                 continue
             raw.title = f"{ws.title} {raw.title}".strip()
@@ -278,11 +293,17 @@ def _read_xlsx(data: bytes) -> RawLedger:
     raise LedgerReadError("找不到表头（需含申请日期与申请人类型列）/ no header row found")
 
 
-def read_ledger_bytes(data: bytes, name: str) -> RawLedger:
-    """Read a CSV or XLSX ledger (by the name's extension); raises :class:`LedgerReadError`."""
+def read_ledger_bytes(
+    data: bytes, name: str, overrides: Mapping[str, str] | None = None
+) -> RawLedger:
+    """Read a CSV or XLSX ledger (by the name's extension); raises :class:`LedgerReadError`.
+
+    ``overrides``: header → field or ``"ignore"`` from the user's ledger map, applied before
+    the matcher.
+    """
     suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if suffix == "xlsx" or data[:2] == b"PK":
-        return _read_xlsx(data)
+        return _read_xlsx(data, overrides)
     try:
         lines = csv_rows.decode_lines(data)
     except csv_rows.UndecodableError as exc:
@@ -290,8 +311,8 @@ def read_ledger_bytes(data: bytes, name: str) -> RawLedger:
     head = lines.text.split("\n", 1)[0].removesuffix("\r")
     if head and 0 not in lines.bad and not csv_rows.unclosed(head):
         header = next(csv.reader([head]), [])
-        if find_header_row([header]) == 0:
-            fast = _csv_fast(lines, header)
+        if find_header_row([header], overrides=overrides) == 0:
+            fast = _csv_fast(lines, header, overrides)
             if fast is not None:
                 return fast
-    return _csv_rows(lines)
+    return _csv_rows(lines, overrides)

@@ -45,6 +45,20 @@ APPLICATION_FORM = "政府信息公开申请表 as Excel-HTML (GitHub shwenguang
 REPORT_TOOL = "年报比对 tool's table 三 labels (GitHub, 其他处理-申请人逾期不补正)"
 DINGXI_FORM = "定西市政府信息公开情况统计报表 (fsou.net)"
 APPLICANT_SELECT = "申请人类别 select in government service systems (GitHub JSP/FTL)"
+PUDONG_SYSTEM = (
+    "浦东新区依申请公开办理系统 办理结果 radio/switch (GitHub yojiwei/pudongps, "
+    "applyopen JSP: 部分公开/信息不存在/转办/非政府信息公开/第三方意见征询/延期答复)"
+)
+DONGFENG_FLOW = (
+    "中山市东凤镇政府信息公开申请流程图 (newchangjing.com: 已经主动公开/可以公开/"
+    "申请人重复申请/属于工商、不动产登记资料等信息/区分处理)"
+)
+XIXIANG_RULES = "西乡县政府信息公开申请登记审核办理答复归档工作制度 (逾期不补正，视为放弃申请)"
+ORG_CATEGORIES = "单位类别 table in a public SQL dump (GitHub: 科研机构/高等院校/国有企业)"
+TEMPLATE_GUIDE = (
+    "2019 年报格式 guidance as reports apply it (撤回申请 and 登记资料 告知 under 其他处理·其他; "
+    "已主动公开 under 予以公开; 非本机关 under 本机关不掌握)"
+)
 
 
 @dataclass(frozen=True)
@@ -70,6 +84,11 @@ DURATION_WORDS = (
     *words("自然日", seen=HANDLING_SYSTEM),
     *words("所需时间", seen="条例 第三十条 wording (征求第三方意见所需时间)"),
 )
+# A count of days that says it counts calendar days (else working days, 第三十二条).
+NATURAL_DAYS = ("自然日",)
+# Words that, in a header the matcher did not take, suggest the column bears on a deadline
+# (issue 12: 第三方/征求/延期/延长/补正/答复/办结), so leaving it unread is told.
+DEADLINE_HINTS = ("第三方", "征求", "征询", "延期", "延长", "补正", "答复", "办结", "回复", "受理")
 # Words that say a date is a deadline, not the day something happened.
 DEADLINE_WORDS = words("期限", "截止", "到期", "法定", "应答复", "应办结", seen=ISSUE_12_RULES)
 _APPLICANT = (
@@ -287,7 +306,10 @@ HEADERS: tuple[Column, ...] = (
 
 # Scope words: they say "an organisation" without saying which column; a label with nothing else
 # (法人或其他组织) is not a column. Listed so the matcher reads them as one word.
-APPLICANT_SCOPE = words("法人或其他组织", seen=TEMPLATE)
+APPLICANT_SCOPE = (
+    *words("法人或其他组织", seen=TEMPLATE),
+    *words("法人或者其他组织", seen="条例 第二十七条 (公民、法人或者其他组织)"),
+)
 _APPLICANT_WORDS: dict[str, tuple[Word, ...]] = {
     "natural_person": (
         *words("公民", "个人", seen=DEMO),
@@ -300,10 +322,13 @@ _APPLICANT_WORDS: dict[str, tuple[Word, ...]] = {
     "research": (
         *words("科研院所", "高校", seen=ISSUE_12),
         *words("科研", seen=ISSUE_12_RULES),
+        *words("高等院校", "科研机构", seen=ORG_CATEGORIES),
+        *words("大学", "学院", "研究所", "研究院", seen=TEMPLATE_GUIDE),
     ),
     "social_org": (
         *words("公益组织", seen=ISSUE_12),
         *words("社会组织", seen=EARLIER),
+        *words("社会团体", "基金会", seen=TEMPLATE_GUIDE),
     ),
     "legal_service": (
         *words("律师事务所", seen=DEMO),
@@ -341,12 +366,16 @@ _CATEGORY_WORDS: dict[str, tuple[Word, ...]] = {
 # 部分予以公开 holds 予以公开: the part makes it partial.
 _OUTCOME_EXCLUDES: dict[str, tuple[Word, ...]] = {
     "granted": words("部分", "区分处理", seen=ISSUE_12_RULES),
+    # 第三方意见征询 is the consultation step (a status in the system), not its outcome
+    "denied.third_party_rights": words("征询", seen=PUDONG_SYSTEM),
 }
 # The distinctive words of each row's reason, beside the template's own label.
 _OUTCOME_WORDS: dict[str, tuple[Word, ...]] = {
     "granted": (
         *words("同意公开", "全部公开", seen=ISSUE_12),
         *words("已公开", seen=EARLIER),
+        *words("可以公开", seen=DONGFENG_FLOW),
+        *words("主动公开", seen=TEMPLATE_GUIDE),
     ),
     "partially_granted": (
         *words("区分处理", seen=ISSUE_12),
@@ -365,14 +394,20 @@ _OUTCOME_WORDS: dict[str, tuple[Word, ...]] = {
     "denied.process_info": (
         *words("过程性信息", seen=ISSUE_12),
         *words("过程性", seen=REPORT_TOOL),
+        *words("过程中", seen=PUDONG_SYSTEM),
     ),
     "denied.enforcement_file": words("执法案卷", seen=REPORT_TOOL),
     "denied.inquiry_matter": words("查询事项", seen=REPORT_TOOL),
     "unable.not_held": (
         *words("不掌握", "本机关不掌握", "信息不存在", seen=ISSUE_12),
         *words("非本部门掌握", seen=DINGXI_FORM),
+        *words("没有所申请", "不属于本机关", seen=DONGFENG_FLOW),
+        *words("非本机关", seen=TEMPLATE_GUIDE),
     ),
-    "unable.needs_creation": words("另行制作", seen=ISSUE_12),
+    "unable.needs_creation": (
+        *words("另行制作", seen=ISSUE_12),
+        *words("没有现成", seen=TEMPLATE),
+    ),
     "unable.unclear_after_correction": words("仍不明确", seen=ISSUE_12_RULES),
     "not_processed.petition_complaint": words("信访", "举报", "投诉", seen=ISSUE_12_RULES),
     "not_processed.duplicate": words("重复申请", seen=ISSUE_12),
@@ -384,6 +419,7 @@ _OUTCOME_WORDS: dict[str, tuple[Word, ...]] = {
     ),
     "other.no_correction": (
         *words("逾期不补正", "申请人逾期不补正", "逾期未补正", seen=ISSUE_12),
+        *words("视为放弃", seen=XIXIANG_RULES),  # 条例 第三十条: 逾期不补正的，视为放弃申请
         *words("不补正", "未补正", seen=ISSUE_12_RULES),
     ),
     "other.unpaid_fee": (
@@ -391,7 +427,12 @@ _OUTCOME_WORDS: dict[str, tuple[Word, ...]] = {
         *words("逾期未按收费通知缴费", seen=REPORT_TOOL),
         *words("未缴费", "缴纳费用", seen=ISSUE_12_RULES),
     ),
-    "other.other": words("其他", seen=DEMO),
+    "other.other": (
+        *words("其他", seen=DEMO),
+        *words("撤回", seen=TEMPLATE_GUIDE),
+        *words("登记资料", seen=DONGFENG_FLOW),
+        *words("规定办理", "其他途径", seen=TEMPLATE_GUIDE),
+    ),
 }
 # A label that names only the category 其他处理 is the row 其他处理·其他: an application is handled
 # one way, and "other handling" with no reason is the row for that (the demo writes it so).
