@@ -21,14 +21,19 @@ import io
 import zipfile
 from dataclasses import dataclass, field, replace
 
-import openpyxl
 import polars as pl
+from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from pipelines.extract.limits import check_zip_members, current_limits
 from pipelines.extract.refusal import Refusal
 from pipelines.ledgers import csv_rows
 from pipelines.ledgers.dates import cell_text
-from pipelines.ledgers.headers import find_header_row, match_headers
+from pipelines.ledgers.headers import (
+    HEADER_SEARCH_ROWS,
+    find_header,
+    find_header_row,
+    match_headers,
+)
 
 # Fields a CSV row may lack at its end (a system that trims trailing empty cells): free text,
 # personal data, the fee. Any other missing field (an outcome, a reply date) would change what
@@ -68,37 +73,67 @@ def _table(numbers: list[int], cols: dict[str, list[str]]) -> pl.DataFrame:
     )
 
 
-def _from_rows(rows: list[list[object]], encoding: str) -> RawLedger:
-    """An XLSX sheet's rows (short rows are normal there: trailing empty cells are not stored)."""
-    top = [[cell_text(c) for c in r] for r in rows[:10]]
-    h = find_header_row(top)
-    if h is None:
+MISSING_TYPE = "表头缺少申请人类型列 / the header has no applicant type column"
+
+
+def _header(top: list[list[str]]) -> tuple[int, int, list[str]]:
+    found = find_header(top)
+    if found is None:
         raise LedgerReadError("找不到表头（需含申请日期与申请人类型列）/ no header row found")
-    headers = match_headers(top[h])
+    if "applicant_type" not in match_headers(found[2]).mapping.values():
+        raise LedgerReadError(MISSING_TYPE)
+    return found
+
+
+def _title(rows: list[list[str]]) -> str:
+    """The text above the header, each distinct cell once (a merged title fills its span)."""
+    return " ".join(dict.fromkeys(c.strip() for r in rows for c in r if c.strip()))
+
+
+def _from_rows(
+    rows: list[list[object]], encoding: str, sheet: str | None = None, first: int = 1
+) -> RawLedger:
+    """A sheet's rows (short rows are normal there: trailing empty cells are not stored).
+
+    Data rows are numbered from ``first`` (a workbook's sheets continue one numbering, so a row
+    number names one application in the file); a set-aside row's reason names its sheet.
+    """
+    top = [[cell_text(c) for c in r] for r in rows[: HEADER_SEARCH_ROWS + 1]]
+    h, count, header = _header(top)
+    headers = match_headers(header)
     mapping = headers.mapping
-    title = " ".join(c for r in top[:h] for c in r if c)
+    title = _title(top[:h])
     # A sheet pads every row to its widest one: the header ends at its last named column.
-    width = max((i + 1 for i, c in enumerate(top[h]) if c.strip()), default=0)
+    width = max((i + 1 for i, c in enumerate(header) if c.strip()), default=0)
     cols: dict[str, list[str]] = {f: [] for f in mapping.values()}
     numbers: list[int] = []
     bad: list[tuple[int, str]] = []
-    for n, r in enumerate(rows[h + 1 :], start=1):
+    where = f"工作表「{sheet}」" if sheet else ""
+    where_en = f"sheet {sheet!r} " if sheet else ""
+    for n, r in enumerate(rows[h + count :], start=first):
+        at = h + count + 1 + n - first  # the row of the sheet, as Excel numbers it
         cells = [cell_text(c) for c in r]
         if not any(c.strip() for c in cells):
             continue
-        problem = csv_rows.shape_problem(cells, width, frozenset(range(width)), h + 1 + n)
+        problem = csv_rows.shape_problem(cells, width, frozenset(range(width)), at)
         if problem is None and not any(i < len(cells) and cells[i].strip() for i in mapping):
             problem = NO_FIELD
         if problem:
-            bad.append((n, problem.replace("文件第", "表格第").replace("file line", "sheet row")))
+            problem = problem.replace("文件第", f"{where}表格第").replace(
+                "file line", f"{where_en}sheet row"
+            )
+            bad.append((n, problem))
             continue
         cells += [""] * (width - len(cells))
         numbers.append(n)
         for i, f in mapping.items():
             cols[f].append(cells[i])
+    table = _table(numbers, cols)
+    if sheet is not None:
+        table = table.with_columns(pl.lit(sheet, pl.Utf8).alias("sheet"))
     unknown = [*headers.unknown, *headers.duplicate]
     return RawLedger(
-        _table(numbers, cols),
+        table,
         title,
         unknown,
         bad,
@@ -113,23 +148,22 @@ def _csv_rows(lines: csv_rows.Lines) -> RawLedger:
     top: list[csv_rows.Record] = []
     for rec in csv_rows.records(lines.lines, lines.bad, 0):
         top.append(rec)
-        if len(top) == 10:
+        if len(top) == HEADER_SEARCH_ROWS + 1:
             break
-    h = find_header_row([r.cells for r in top])
-    if h is None:
-        raise LedgerReadError("找不到表头（需含申请日期与申请人类型列）/ no header row found")
-    headers = match_headers(top[h].cells)
+    h, count, header = _header([r.cells for r in top])
+    headers = match_headers(header)
     mapping = headers.mapping
-    title = " ".join(c for r in top[:h] for c in r.cells if c)
-    width = len(top[h].cells)
+    title = _title([r.cells for r in top[:h]])
+    width = len(header)
+    end = top[h + count - 1].last
     optional = frozenset(
         i for i in range(width) if i not in mapping or mapping[i] in MAY_BE_MISSING
     )
     cols: dict[str, list[str]] = {f: [] for f in mapping.values()}
     numbers: list[int] = []
     bad: list[tuple[int, str]] = []
-    covered = top[h].last
-    records = csv_rows.records(lines.lines, lines.bad, top[h].last, width, optional)
+    covered = end
+    records = csv_rows.records(lines.lines, lines.bad, end, width, optional)
     for n, rec in enumerate(records, start=1):
         covered += rec.last - rec.first + 1
         if rec.blank:
@@ -235,54 +269,143 @@ def _csv_fast(lines: csv_rows.Lines, header: list[str]) -> RawLedger | None:
     )
 
 
-def _check_zip(data: bytes) -> None:
-    """Refuse an XLSX whose zip directory says it inflates past the reading limits.
+def _check_zip(data: bytes, kind: str = "XLSX") -> None:
+    """Refuse an XLSX (or ODS) whose zip directory says it inflates past the reading limits.
 
     A ledger is read in the build's own process, not in a worker, so a zip bomb must be stopped
-    before openpyxl inflates anything.
+    before the workbook reader inflates anything.
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             infos = z.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        kind = type(exc).__name__
-        raise LedgerReadError(f"无法打开 XLSX（{kind}）/ cannot open XLSX ({kind})") from exc
+        name = type(exc).__name__
+        raise LedgerReadError(f"无法打开 {kind}（{name}）/ cannot open {kind} ({name})") from exc
     limits = current_limits()
     # a sheet of a large ledger is bigger than a report's document.xml: the total cap only
     ledger_limits = replace(limits, zip_member_mb=limits.zip_total_mb)
     try:
-        check_zip_members(infos, "XLSX", ledger_limits)
+        check_zip_members(infos, kind, ledger_limits)
     except Refusal as exc:
         raise LedgerReadError(str(exc)) from exc
 
 
-def _read_xlsx(data: bytes) -> RawLedger:
-    _check_zip(data)
+# A merged range is filled only inside the sheet's stored cells: a range declared over a whole
+# column (A1:A1048576) must not grow the sheet.
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (BIFF in an OLE2 container)
+WORKBOOK_SUFFIXES = frozenset({"xlsx", "xlsm", "xls", "ods"})
+
+
+def fill_merged(
+    rows: list[list[object]], merged: list[tuple[tuple[int, int], tuple[int, int]]]
+) -> list[list[object]]:
+    """Every cell of a merged range holds the range's value, as the sheet shows it.
+
+    A merged 申请人类型 over three rows is the type of all three applications; a merged 申请人信息
+    over 姓名 | 类型 is the group label of both columns. Readers give the value to the top-left
+    cell only. Filled in place, clamped to the rows and columns the sheet stores.
+    """
+    width = max((len(r) for r in rows), default=0)
+    for (r0, c0), (r1, c1) in merged:
+        if r0 >= len(rows) or c0 >= len(rows[r0]):
+            continue
+        value = rows[r0][c0]
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            last = min(c1, width - 1)
+            if len(row) <= last:
+                row.extend([""] * (last + 1 - len(row)))
+            for c in range(c0, last + 1):
+                row[c] = value
+    return rows
+
+
+def _sheets(data: bytes, kind: str) -> list[tuple[str, bool, list[list[object]]]]:
+    """(name, visible, rows) of each worksheet, merged cells filled; charts sheets skipped."""
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:
-        raise LedgerReadError(
-            f"无法打开 XLSX（{type(exc).__name__}）/ cannot open XLSX ({type(exc).__name__})"
-        ) from exc
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # calamine's errors, a broken container, a password
+        name = type(exc).__name__
+        raise LedgerReadError(f"无法打开 {kind}（{name}）/ cannot open {kind} ({name})") from exc
+    out = []
     try:
-        for ws in wb.worksheets:
-            rows = [list(r) for r in ws.iter_rows(values_only=True)]
-            try:
-                raw = _from_rows(rows, "xlsx")
-            except LedgerReadError:
+        for meta in wb.sheets_metadata:
+            if meta.typ != SheetTypeEnum.WorkSheet:
                 continue
-            raw.title = f"{ws.title} {raw.title}".strip()
-            return raw
+            sheet = wb.get_sheet_by_name(meta.name)
+            rows = [list(r) for r in sheet.to_python(skip_empty_area=False)]
+            fill_merged(rows, sheet.merged_cell_ranges or [])
+            out.append((meta.name, meta.visible == SheetVisibleEnum.Visible, rows))
+    except LedgerReadError:
+        raise
+    except Exception as exc:
+        name = type(exc).__name__
+        raise LedgerReadError(f"无法读取 {kind}（{name}）/ cannot read {kind} ({name})") from exc
     finally:
         wb.close()
-    raise LedgerReadError("找不到表头（需含申请日期与申请人类型列）/ no header row found")
+    return out
+
+
+def _read_workbook(data: bytes, kind: str) -> RawLedger:
+    """Every sheet with a ledger header, as one ledger; rows numbered on across the sheets.
+
+    Systems export one sheet per year or per department, so every sheet with a header is read,
+    not just the first; a sheet without one (a cover, notes, a pivot) is skipped. Hidden sheets
+    are lookup lists and leftovers as a rule: one is read only when no visible sheet has a
+    header. With one ledger sheet the rows carry no sheet name (as a CSV's), with several each
+    row names its sheet (``sheet``), and the title is the sheets' names and titles.
+    """
+    if kind != "XLS":
+        _check_zip(data, kind)
+    sheets = _sheets(data, kind)
+    found: list[tuple[str, bool, list[list[object]]]] = []
+    missing: LedgerReadError | None = None
+    for name, visible, rows in sheets:
+        try:
+            _header([[cell_text(c) for c in r] for r in rows[: HEADER_SEARCH_ROWS + 1]])
+        except LedgerReadError as exc:
+            if str(exc) == MISSING_TYPE and visible:
+                missing = missing or exc
+            continue
+        found.append((name, visible, rows))
+    shown = [s for s in found if s[1]] or found
+    if not shown:
+        raise missing or LedgerReadError(
+            "找不到表头（需含申请日期与申请人类型列）/ no header row found"
+        )
+    many = len(shown) > 1
+    parts: list[RawLedger] = []
+    first = 1
+    for name, _, rows in shown:
+        raw = _from_rows(rows, kind.lower(), name if many else None, first)
+        raw.title = f"{name} {raw.title}".strip()
+        last = [*raw.table["row"].to_list(), *(n for n, _ in raw.bad_rows)]
+        first = max(last, default=first - 1) + 1
+        parts.append(raw)
+    if not many:
+        return parts[0]
+    return RawLedger(
+        pl.concat([p.table for p in parts], how="diagonal_relaxed"),
+        " ".join(p.title for p in parts),
+        list(dict.fromkeys(h for p in parts for h in p.unknown_headers)),
+        [b for p in parts for b in p.bad_rows],
+        kind.lower(),
+        {k: v for p in parts for k, v in p.ambiguous_headers.items()},
+        sum(p.rows_in for p in parts),
+    )
 
 
 def read_ledger_bytes(data: bytes, name: str) -> RawLedger:
-    """Read a CSV or XLSX ledger (by the name's extension); raises :class:`LedgerReadError`."""
+    """Read a CSV, XLSX, XLS or ODS ledger (by its first bytes, else the name's extension).
+
+    Raises :class:`LedgerReadError`.
+    """
     suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if suffix == "xlsx" or data[:2] == b"PK":
-        return _read_xlsx(data)
+    if data[:8] == _OLE:
+        return _read_workbook(data, "XLS")
+    # some systems write tab-separated text under a .xls name: read by its bytes, as a CSV
+    if data[:2] == b"PK" or (suffix in WORKBOOK_SUFFIXES and suffix != "xls"):
+        return _read_workbook(data, "ODS" if suffix == "ods" else "XLSX")
     try:
         lines = csv_rows.decode_lines(data)
     except csv_rows.UndecodableError as exc:
