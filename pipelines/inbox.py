@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 REPORT_SUFFIXES = {".html", ".htm", ".txt", ".md", ".pdf", ".docx", ".json", ".js", ".shtml"}
-LEDGER_SUFFIXES = {".csv", ".xlsx"}
+LEDGER_SUFFIXES = {".csv", ".xlsx", ".xls", ".ods"}
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,7 @@ def _application_frame(result: LedgerResult, sha256: str) -> pl.DataFrame:
         pl.lit(sha256).alias("ledger_id"),
         pl.lit(result.source).alias("source"),
         "row",
+        "sheet",
         "body_id",
         "body_name",
         "region_code",
@@ -132,13 +133,13 @@ def _quarantine_frame(result: LedgerResult, now: datetime) -> pl.DataFrame:
     return _quarantine_rows(
         [
             (
-                f"{result.source}#第{row}行",
+                f"{result.source}#{sheet + '!' if sheet else ''}第{row}行",
                 "unreadable_row" if reason else "unknown_body",
                 reason
                 or "无法确定台账所属机关（无机关列、文件名不含机关名、无同名报告）/ "
                 "the ledger's body cannot be told",
             )
-            for row, reason in q.select("row", "quarantine_reason").iter_rows()
+            for row, sheet, reason in q.select("row", "sheet", "quarantine_reason").iter_rows()
         ],
         now,
     )

@@ -97,7 +97,8 @@ HEADER_SEARCH_ROWS = 20
 _DATA_LIKE = re.compile(r"^[\d+\-.]")  # a date, a number, a serial: not a header label
 
 
-def _fields(row: list[object]) -> set[str]:
+def named_fields(row: list[object]) -> set[str]:
+    """The fields a row's cells name (a header row names several; a data row next to none)."""
     return {f for f in map(field_of, row) if f is not None}
 
 
@@ -108,7 +109,7 @@ def is_header(row: list[object]) -> bool:
     nobody has met yet): the reader then says which column is missing instead of "no header".
     A note or title row never names three fields in separate cells.
     """
-    fields = _fields(row)
+    fields = named_fields(row)
     return set(REQUIRED) <= fields or ("received" in fields and len(fields) >= 3)
 
 
@@ -155,8 +156,8 @@ def find_header(
         single = [str(c or "") for c in row]
         if nxt is not None and _sub_header(nxt):
             both = combine_rows(row, nxt)
-            named = len(_fields(both))
-            if is_header(both) and named > max(len(_fields(single)), len(_fields(nxt))):
+            named = len(named_fields(both))
+            if is_header(both) and named > max(len(named_fields(single)), len(named_fields(nxt))):
                 return i, 2, both
         if is_header(single):
             return i, 1, single

@@ -255,6 +255,7 @@ def _process_raw(
     has_receipt_col = "correction_received" in raw.table.columns
     frame = parsed.select(
         "row",
+        pl.col("sheet") if "sheet" in parsed.columns else pl.lit(None, pl.Utf8).alias("sheet"),
         "body_name",
         "region_code",
         "body_level",
@@ -314,7 +315,14 @@ def _with_bad_rows(frame: pl.DataFrame, bad: list[tuple[int, str]]) -> pl.DataFr
 
 
 def _empty_rows() -> pl.DataFrame:
-    return pl.DataFrame(schema={"row": pl.Int64, "quarantine_reason": pl.Utf8, "body_id": pl.Utf8})
+    return pl.DataFrame(
+        schema={
+            "row": pl.Int64,
+            "sheet": pl.Utf8,
+            "quarantine_reason": pl.Utf8,
+            "body_id": pl.Utf8,
+        }
+    )
 
 
 def process_ledgers(
@@ -349,6 +357,7 @@ def json_rows(result: LedgerResult) -> list[dict]:
     out = []
     cols = (
         "row",
+        "sheet",
         "received",
         "deadline",
         "replied",
@@ -366,6 +375,7 @@ def json_rows(result: LedgerResult) -> list[dict]:
         out.append(
             {
                 "source": result.source,
+                **({"sheet": r["sheet"]} if r["sheet"] else {}),
                 "row": r["row"],
                 "received": r["received"].isoformat() if r["received"] else None,
                 "deadline": r["deadline"].isoformat() if r["deadline"] else None,

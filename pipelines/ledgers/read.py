@@ -3,12 +3,16 @@
 Every non-blank row under the header is accounted for: it is read into ``table`` or listed in
 ``bad_rows`` with the reason, and ``rows_in`` counts them (``table.height + len(bad_rows) ==
 rows_in``). CSV is decoded line by line when it must be (UTF-8 ± BOM, else GB18030; a line with
-invalid bytes is one bad row, see :mod:`pipelines.ledgers.csv_rows`). A clean CSV — every line
-one record with the header's number of fields — is parsed by polars in one pass; any other is
-read record by record with recovery (stray quotes, ragged rows, huge fields). XLSX is read with
-openpyxl (read-only); date cells become ISO text, whole numbers lose their ``.0`` so Excel
-serial dates parse. Rows above the header row (a sheet title such as ``2023年依申请公开台账``)
-are kept as ``title`` text, which may name the body and the year.
+invalid bytes is one bad row, see :mod:`pipelines.ledgers.csv_rows`; UTF-16 with a BOM whole),
+its delimiter (``,`` TAB ``;``) is the one that splits a top line into the most known fields.
+A clean CSV — header on the first line, every line one record of the header's width — is parsed
+by polars in one pass; any other is read record by record with recovery (stray quotes, ragged
+rows, huge fields). Workbooks (XLSX, XLS, ODS) are read with python-calamine: merged cells fill
+their span, date cells become ISO text, whole numbers lose their ``.0`` so Excel serial dates
+parse, and every sheet with a ledger header is read (see :func:`_read_workbook`). The header is
+found by meaning in the first 20 rows, two-row headers combined (:mod:`.headers`). Rows above
+it (a title such as ``2023年依申请公开台账``, 填报单位) are kept as ``title`` text, which may name
+the body and the year.
 
 A row with only unread columns filled (no field we read holds anything) is a bad row too:
 nothing about it reaches the warehouse, so it must be visible.
@@ -31,8 +35,8 @@ from pipelines.ledgers.dates import cell_text
 from pipelines.ledgers.headers import (
     HEADER_SEARCH_ROWS,
     find_header,
-    find_header_row,
     match_headers,
+    named_fields,
 )
 
 # Fields a CSV row may lack at its end (a system that trims trailing empty cells): free text,
@@ -90,6 +94,11 @@ def _title(rows: list[list[str]]) -> str:
     return " ".join(dict.fromkeys(c.strip() for r in rows for c in r if c.strip()))
 
 
+def _filled(cell: object) -> bool:
+    """A cell that holds something (blank text is empty, as the sheet shows it)."""
+    return cell is not None and cell != "" and (not isinstance(cell, str) or bool(cell.strip()))
+
+
 def _from_rows(
     rows: list[list[object]], encoding: str, sheet: str | None = None, first: int = 1
 ) -> RawLedger:
@@ -110,13 +119,16 @@ def _from_rows(
     bad: list[tuple[int, str]] = []
     where = f"工作表「{sheet}」" if sheet else ""
     where_en = f"sheet {sheet!r} " if sheet else ""
+    every = frozenset(range(width))
     for n, r in enumerate(rows[h + count :], start=first):
-        at = h + count + 1 + n - first  # the row of the sheet, as Excel numbers it
-        cells = [cell_text(c) for c in r]
-        if not any(c.strip() for c in cells):
+        if not any(map(_filled, r)):
             continue
-        problem = csv_rows.shape_problem(cells, width, frozenset(range(width)), at)
-        if problem is None and not any(i < len(cells) and cells[i].strip() for i in mapping):
+        problem = None
+        if any(map(_filled, r[width:])):  # a cell right of the header's last named column
+            at = h + count + 1 + n - first  # the row of the sheet, as Excel numbers it
+            problem = csv_rows.shape_problem([cell_text(c) for c in r], width, every, at)
+        values = [cell_text(r[i]) if i < len(r) else "" for i in mapping]
+        if problem is None and not any(v.strip() for v in values):
             problem = NO_FIELD
         if problem:
             problem = problem.replace("文件第", f"{where}表格第").replace(
@@ -124,10 +136,9 @@ def _from_rows(
             )
             bad.append((n, problem))
             continue
-        cells += [""] * (width - len(cells))
         numbers.append(n)
-        for i, f in mapping.items():
-            cols[f].append(cells[i])
+        for f, v in zip(mapping.values(), values, strict=True):
+            cols[f].append(v)
     table = _table(numbers, cols)
     if sheet is not None:
         table = table.with_columns(pl.lit(sheet, pl.Utf8).alias("sheet"))
@@ -143,10 +154,38 @@ def _from_rows(
     )
 
 
-def _csv_rows(lines: csv_rows.Lines) -> RawLedger:
+DELIMITERS = (",", "\t", ";")
+
+
+def _cells(line: str, delimiter: str) -> list[str]:
+    """One line's cells, or none when csv refuses it (a huge field: the record reader says so)."""
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return []
+
+
+def sniff_delimiter(lines: csv_rows.Lines) -> str:
+    """``,``, TAB or ``;``: the one that splits some top line into the most fields we know.
+
+    Excel writes ``;`` where the decimal mark is a comma and TAB in "Unicode text"; a title row
+    has no delimiter at all, so every line down to the header's depth is tried. Equal: comma.
+    """
+    top = lines.text.split("\n", HEADER_SEARCH_ROWS + 1)[: HEADER_SEARCH_ROWS + 1]
+    best, score = ",", 0
+    for d in DELIMITERS:
+        if not any(d in line for line in top):
+            continue
+        n = max((len(named_fields(_cells(line, d))) for line in top), default=0)
+        if n > score:
+            best, score = d, n
+    return best
+
+
+def _csv_rows(lines: csv_rows.Lines, delimiter: str = ",") -> RawLedger:
     """Any CSV, record by record: every damaged line is one bad row, the others are read."""
     top: list[csv_rows.Record] = []
-    for rec in csv_rows.records(lines.lines, lines.bad, 0):
+    for rec in csv_rows.records(lines.lines, lines.bad, 0, delimiter=delimiter):
         top.append(rec)
         if len(top) == HEADER_SEARCH_ROWS + 1:
             break
@@ -163,7 +202,7 @@ def _csv_rows(lines: csv_rows.Lines) -> RawLedger:
     numbers: list[int] = []
     bad: list[tuple[int, str]] = []
     covered = end
-    records = csv_rows.records(lines.lines, lines.bad, end, width, optional)
+    records = csv_rows.records(lines.lines, lines.bad, end, width, optional, delimiter)
     for n, rec in enumerate(records, start=1):
         covered += rec.last - rec.first + 1
         if rec.blank:
@@ -194,7 +233,9 @@ def _csv_rows(lines: csv_rows.Lines) -> RawLedger:
     )
 
 
-def _short_rows_fit(df: pl.DataFrame, lines: csv_rows.Lines, optional: frozenset[int]) -> bool:
+def _short_rows_fit(
+    df: pl.DataFrame, lines: csv_rows.Lines, optional: frozenset[int], delimiter: str
+) -> bool:
     """Polars fills a short row's missing fields with nulls, as it does empty ones.
 
     So the lines whose last field came out null are counted again here (few, in a real file):
@@ -206,13 +247,17 @@ def _short_rows_fit(df: pl.DataFrame, lines: csv_rows.Lines, optional: frozenset
         line = lines.lines[i + 1]
         if not line:
             continue
-        n = line.count(",") + 1 if '"' not in line else len(next(csv.reader([line]), []))
+        n = (
+            line.count(delimiter) + 1
+            if '"' not in line
+            else len(next(csv.reader([line], delimiter=delimiter), []))
+        )
         if csv_rows.shape_problem([""] * n, width, optional, i + 2):
             return False
     return True
 
 
-def _csv_fast(lines: csv_rows.Lines, header: list[str]) -> RawLedger | None:
+def _csv_fast(lines: csv_rows.Lines, header: list[str], delimiter: str) -> RawLedger | None:
     """The polars reader: one pass, all strings. None when the file needs the slow path.
 
     Taken only when the header is the first line and the file is regular: polars gives one row
@@ -231,6 +276,7 @@ def _csv_fast(lines: csv_rows.Lines, header: list[str]) -> RawLedger | None:
         df = pl.read_csv(
             text.encode("utf-8"),
             has_header=False,
+            separator=delimiter,
             skip_rows=1,
             infer_schema=False,
             new_columns=[f"c{i}" for i in range(width)],
@@ -245,7 +291,7 @@ def _csv_fast(lines: csv_rows.Lines, header: list[str]) -> RawLedger | None:
     optional = frozenset(
         i for i in range(width) if i not in mapping or mapping[i] in MAY_BE_MISSING
     )
-    if not _short_rows_fit(df, lines, optional):
+    if not _short_rows_fit(df, lines, optional, delimiter):
         return None
     everything = [pl.col(c).fill_null("").str.strip_chars() != "" for c in df.columns]
     read = [pl.col(f"c{i}").fill_null("").str.strip_chars() != "" for i in mapping]
@@ -410,11 +456,14 @@ def read_ledger_bytes(data: bytes, name: str) -> RawLedger:
         lines = csv_rows.decode_lines(data)
     except csv_rows.UndecodableError as exc:
         raise LedgerReadError(str(exc)) from exc
-    head = lines.text.split("\n", 1)[0].removesuffix("\r")
-    if head and 0 not in lines.bad and not csv_rows.unclosed(head):
-        header = next(csv.reader([head]), [])
-        if find_header_row([header]) == 0:
-            fast = _csv_fast(lines, header)
+    delimiter = sniff_delimiter(lines)
+    head, second = [*lines.text.split("\n", 2)[:2], ""][:2]
+    head = head.removesuffix("\r")
+    if head and 0 not in lines.bad and not csv_rows.unclosed(head, delimiter):
+        header, below = _cells(head, delimiter), _cells(second, delimiter)
+        found = find_header([header, below])  # a two-row header takes the record reader
+        if found is not None and found[:2] == (0, 1):
+            fast = _csv_fast(lines, header, delimiter)
             if fast is not None:
                 return fast
-    return _csv_rows(lines)
+    return _csv_rows(lines, delimiter)
