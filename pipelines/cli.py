@@ -623,7 +623,7 @@ def ledger(ctx: click.Context, as_json: bool, summary: bool, files: tuple[Path, 
         ]
         pairs = pl.DataFrame(
             [(f"{r.body.region_code or '000000'}|{r.body.name}" if r.body and r.body.name
-              else f"?|{r.source}", r.year) for r in results if r.year and not r.file_error],
+              else f"?|{r.source}", y) for r in results if not r.file_error for y in r.years],
             schema={"body_id": pl.Utf8, "year": pl.Int64},
             orient="row",
         )

@@ -29,6 +29,8 @@ from pipelines.ledgers.read import (
     read_ledger_bytes,
     sniff_delimiter,
 )
+from schemas.models import conform, validate
+from warehouse.ledgers import _application_frame
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ledgers"
 
@@ -141,7 +143,7 @@ def test_every_ledger_sheet_is_read_and_rows_are_numbered_on_with_the_sheet() ->
         ws.append(["收到申请日期", "申请人类型", "答复日期", "处理结果"])
         ws.append([dt.date(year, 3, 1), "公民", dt.date(year, 3, 20), "予以公开"])
         ws.append(["不详", "公民", "", ""])
-    r = process_ledger(_xlsx(wb), "台账.xlsx")
+    r = process_ledger(_xlsx(wb), "南京市鼓楼区人民政府_台账.xlsx")
     out = json_rows(r)
     assert [(o["sheet"], o["row"]) for o in out] == [
         ("2023年", 1),
@@ -151,6 +153,15 @@ def test_every_ledger_sheet_is_read_and_rows_are_numbered_on_with_the_sheet() ->
     ]
     assert [o["received"] for o in out] == ["2023-03-01", None, "2024-03-01", None]
     assert r.rows_in == 4
+    # one sheet per year: each sheet's rows belong to its year, and the file to both
+    assert r.rows["year"].to_list() == [2023, 2023, 2024, 2024] and r.years == [2023, 2024]
+    assert r.applications["carried_over"].to_list() == [False, False]
+    assert not any("received_after_year" in o["findings"] for o in out)
+    apps = validate(
+        "core_application", conform("core_application", _application_frame(r, "0" * 64))
+    )
+    assert apps["sheet"].to_list() == ["2023年", "2024年"]
+    assert apps["application_id"].n_unique() == 2
 
 
 def test_a_ragged_row_in_a_second_sheet_names_its_sheet() -> None:
@@ -332,3 +343,20 @@ def test_an_ods_zip_bomb_is_refused_before_it_inflates(monkeypatch) -> None:
         z.writestr("content.xml", "<row/>" * 400_000)  # 2.4 MB, inflated
     r = process_ledger(buf.getvalue(), "某县_2024_ledger.ods")
     assert r.file_error and "zip bomb" in r.file_error and "ODS" in r.file_error
+
+
+def test_a_two_row_header_in_a_csv_export_of_merged_cells() -> None:
+    """A merged group cell exported to CSV: the label once, then blank cells to its right."""
+    text = (
+        "序号,申请人信息,,办理情况,,\n"
+        ",姓名,类型,受理日期,答复日期,答复结果\n"
+        "1,张三,公民,2024-03-01,2024-03-20,予以公开\n"
+    )
+    raw = read_ledger_bytes(text.encode("gb18030"), "ledger.csv")
+    row = raw.table.row(0, named=True)
+    assert (row["row"], row["applicant_type"], row["received"], row["outcome"]) == (
+        1,
+        "公民",
+        "2024-03-01",
+        "予以公开",
+    )

@@ -179,7 +179,7 @@ def _failed_file(entry: InboxEntry, exc: Exception, now: datetime) -> pl.DataFra
 class _FileTables:
     applications: pl.DataFrame | None
     quarantine: pl.DataFrame
-    pair: tuple[str, int] | None
+    pairs: list[tuple[str, int]]  # (body_id, year): one per year of a workbook of yearly sheets
     accounting: tuple
 
 
@@ -189,9 +189,10 @@ def _one_ledger(
     """Read, check and validate one file; raises on anything unforeseen (the caller catches)."""
     data = inbox.object_path(e.sha256, e.suffix).read_bytes()
     result = process_ledger(data, e.file_name, reports=reports, hash_key=key or None)
-    pair = None
-    if result.body is not None and result.year is not None and result.body.name:
-        pair = (f"{result.body.region_code or '000000'}|{result.body.name}", result.year)
+    pairs = []
+    if result.body is not None and result.body.name:
+        body = f"{result.body.region_code or '000000'}|{result.body.name}"
+        pairs = [(body, y) for y in result.years]
     apps = None
     if result.rows.height:
         frame = _application_frame(result, e.sha256)
@@ -200,7 +201,7 @@ def _one_ledger(
     n_apps = apps.height if apps is not None else 0
     rows_q = 0 if result.file_error else q.height
     acct = (e.sha256, e.file_name, result.rows_in, n_apps, rows_q, bool(result.file_error))
-    return _FileTables(apps, q, pair, acct)
+    return _FileTables(apps, q, pairs, acct)
 
 
 def ledger_tables(
@@ -226,8 +227,7 @@ def ledger_tables(
             quarantine.append(_failed_file(e, exc, now))
             accounting.append((e.sha256, e.file_name, None, 0, 0, True))
             continue
-        if one.pair:
-            pairs.append(one.pair)
+        pairs.extend(one.pairs)
         if one.applications is not None and one.applications.height:
             apps.append(one.applications)
         quarantine.append(one.quarantine)

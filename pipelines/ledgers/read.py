@@ -31,6 +31,7 @@ from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 from pipelines.extract.limits import check_zip_members, current_limits
 from pipelines.extract.refusal import Refusal
 from pipelines.ledgers import csv_rows
+from pipelines.ledgers.body import year_in
 from pipelines.ledgers.dates import cell_text
 from pipelines.ledgers.headers import (
     HEADER_SEARCH_ROWS,
@@ -430,6 +431,10 @@ def _read_workbook(data: bytes, kind: str) -> RawLedger:
         parts.append(raw)
     if not many:
         return parts[0]
+    for p, (name, _, _) in zip(parts, shown, strict=True):
+        # one sheet per year: a sheet that names its year gives its rows that year
+        year = year_in(name) or year_in(p.title)
+        p.table = p.table.with_columns(pl.lit(year, pl.Int64).alias("sheet_year"))
     return RawLedger(
         pl.concat([p.table for p in parts], how="diagonal_relaxed"),
         " ".join(p.title for p in parts),
