@@ -533,7 +533,7 @@ def demo(
 ) -> None:
     """生成演示省份、构建数据仓库并启动仪表板 / generate the demo province, build, serve."""
     from pipelines.demo import generate
-    from pipelines.inbox import Inbox
+    from pipelines.inbox import LEDGER_SUFFIXES, Inbox
     from pipelines.runlock import BuildBusy
 
     lang = _lang(ctx)
@@ -549,7 +549,7 @@ def demo(
             ledgers = paths.demo / "ledgers"
             if ledgers.is_dir():
                 files = sorted(ledgers.iterdir())
-                Inbox(paths.inbox).ingest(p for p in files if p.suffix in {".csv", ".xlsx"})
+                Inbox(paths.inbox).ingest(p for p in files if p.suffix in LEDGER_SUFFIXES)
             code = _locked_build(lang, 0)
     except BuildBusy as busy:
         _say_busy(lang, busy)
@@ -651,7 +651,7 @@ def ledger(
         ]
         pairs = pl.DataFrame(
             [(f"{r.body.region_code or '000000'}|{r.body.name}" if r.body and r.body.name
-              else f"?|{r.source}", r.year) for r in results if r.year and not r.file_error],
+              else f"?|{r.source}", y) for r in results if not r.file_error for y in r.years],
             schema={"body_id": pl.Utf8, "year": pl.Int64},
             orient="row",
         )

@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 REPORT_SUFFIXES = {".html", ".htm", ".txt", ".md", ".pdf", ".docx", ".json", ".js", ".shtml"}
-LEDGER_SUFFIXES = {".csv", ".xlsx"}
+LEDGER_SUFFIXES = {".csv", ".xlsx", ".xls", ".ods"}
 # A ledger map (ledger-map.toml): the user's header and label fixes, applied to every ledger.
 LEDGER_MAP_SUFFIXES = {".toml"}
 

@@ -36,15 +36,11 @@ class GongkaiHome(dg.ConfigurableResource):
     @contextlib.contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[GongkaiHome]:
         """Claim the build lock for the run (not for a sensor, which only reads the inbox)."""
-        if context.run_id is None:
+        run = context.run
+        if run is None:
             yield self
             return
-        with claim_for_run(
-            self.paths,
-            context.instance,
-            context.run_id,
-            context.run.job_name if context.run else "?",
-        ):
+        with claim_for_run(self.paths, context.instance, run.run_id, run.job_name):
             yield self
 
 

@@ -621,6 +621,8 @@ def ledger_tables() -> list[Table]:
                 _c("source", "VARCHAR", "台账文件名", "ledger file name", nullable=False),
                 _c("row", "INTEGER", "行号（表头下第 1 行为 1）",
                    "row (1 = first under the header)", nullable=False, ge=1),
+                _c("sheet", "VARCHAR", "工作表（多表工作簿；行号跨表连续）",
+                   "sheet (workbooks of several ledger sheets; rows numbered on across them)"),
                 BODY_ID,
                 body_name,
                 REGION_CODE,

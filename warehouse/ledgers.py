@@ -98,6 +98,7 @@ def _application_frame(result: LedgerResult, sha256: str) -> pl.DataFrame:
         pl.lit(sha256).alias("ledger_id"),
         pl.lit(result.source).alias("source"),
         "row",
+        "sheet",
         "body_id",
         "body_name",
         "region_code",
@@ -133,13 +134,13 @@ def _quarantine_frame(result: LedgerResult, now: datetime) -> pl.DataFrame:
     return _quarantine_rows(
         [
             (
-                f"{result.source}#第{row}行",
+                f"{result.source}#{sheet + '!' if sheet else ''}第{row}行",
                 "unreadable_row" if reason else "unknown_body",
                 reason
                 or "无法确定台账所属机关（无机关列、文件名不含机关名、无同名报告）/ "
                 "the ledger's body cannot be told",
             )
-            for row, reason in q.select("row", "quarantine_reason").iter_rows()
+            for row, sheet, reason in q.select("row", "sheet", "quarantine_reason").iter_rows()
         ],
         now,
     )
@@ -215,7 +216,7 @@ def inbox_ledger_map(
 class _FileTables:
     applications: pl.DataFrame | None
     quarantine: pl.DataFrame
-    pair: tuple[str, int] | None
+    pairs: list[tuple[str, int]]  # (body_id, year): one per year of a workbook of yearly sheets
     accounting: tuple
     columns: pl.DataFrame | None = None
 
@@ -233,9 +234,10 @@ def _one_ledger(
     result = process_ledger(
         data, e.file_name, reports=reports, hash_key=key or None, ledger_map=ledger_map
     )
-    pair = None
-    if result.body is not None and result.year is not None and result.body.name:
-        pair = (f"{result.body.region_code or '000000'}|{result.body.name}", result.year)
+    pairs = []
+    if result.body is not None and result.body.name:
+        body = f"{result.body.region_code or '000000'}|{result.body.name}"
+        pairs = [(body, y) for y in result.years]
     apps = None
     if result.rows.height:
         frame = _application_frame(result, e.sha256)
@@ -245,7 +247,7 @@ def _one_ledger(
     rows_q = 0 if result.file_error else q.height
     acct = (e.sha256, e.file_name, result.rows_in, n_apps, rows_q, bool(result.file_error))
     cols = validate("core_quarantine", conform("core_quarantine", _column_findings(result, now)))
-    return _FileTables(apps, q, pair, acct, cols)
+    return _FileTables(apps, q, pairs, acct, cols)
 
 
 def ledger_tables(
@@ -277,8 +279,7 @@ def ledger_tables(
             quarantine.append(_failed_file(e, exc, now))
             accounting.append((e.sha256, e.file_name, None, 0, 0, True))
             continue
-        if one.pair:
-            pairs.append(one.pair)
+        pairs.extend(one.pairs)
         if one.applications is not None and one.applications.height:
             apps.append(one.applications)
         quarantine.append(one.quarantine)

@@ -98,6 +98,15 @@ def column_bodies(values: pl.Series) -> dict[str, Body]:
     return out
 
 
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|(?!\d))")
+
+
+def year_in(text: str) -> int | None:
+    """The first year a title or a sheet name names (``2023年…``, ``台账2023``), else None."""
+    m = _YEAR.search(text)
+    return int(m.group(1)) if m else None
+
+
 def ledger_year(
     year_col: pl.Series | None, title: str, source: str, replied: pl.Series, received: pl.Series
 ) -> int | None:
@@ -107,9 +116,8 @@ def ledger_year(
         if years.len():
             return int(years.mode().sort()[-1])
     for text in (title, _stem(source)):
-        m = re.search(r"(?<!\d)((?:19|20)\d{2})(?:年|(?!\d))", text)
-        if m:
-            return int(m.group(1))
+        if (y := year_in(text)) is not None:
+            return y
     for dates in (replied, received):
         years = dates.drop_nulls().dt.year()
         if years.len():

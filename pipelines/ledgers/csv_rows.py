@@ -90,14 +90,34 @@ def _guess(lines: list[bytes]) -> str:
     return "utf-8" if utf8 > other else "gb18030"
 
 
+def _utf16(data: bytes) -> Lines:
+    """A UTF-16 file as a whole: its line ends are two bytes, so it cannot be split as bytes.
+
+    One bad code unit (a lone surrogate) makes the file undecodable rather than guessed at.
+    """
+    try:
+        text = data.decode("utf-16")
+    except UnicodeDecodeError as exc:
+        raise UndecodableError(
+            "UTF-16 文件含无效字符，无法读取 / UTF-16 file with invalid characters"
+        ) from exc
+    if "\r" in text and "\n" not in text:
+        text = text.replace("\r", "\n")
+    return Lines(text, "utf-16", frozenset())
+
+
 def decode_lines(data: bytes) -> Lines:
     """Decode a CSV line by line: UTF-8 (BOM or not) or GB18030, bad lines set aside.
+
+    UTF-16 with a byte-order mark (Excel's "Unicode text", tab-separated) is decoded whole.
 
     A clean file is decoded in one call. Otherwise the encoding is the one most lines with
     non-ASCII bytes decode as, and a line that does not decode in it is kept as an empty line
     listed in ``bad``, so one bad byte costs one line, not the file. Raises
     :class:`UndecodableError` when no line with non-ASCII bytes decodes.
     """
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text": UTF-16 with a BOM
+        return _utf16(data)
     bom = data.startswith(_BOM)
     body = data[len(_BOM) :] if bom else data
     if b"\r" in body and b"\n" not in body:  # old Mac line ends; 0x0D is never a trail byte
@@ -133,9 +153,11 @@ def _text_lines(text: str) -> list[str]:
     return [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
 
 
-def _parse(lines: Sequence[str], start: int, stop: int) -> tuple[list[str] | None, int, str]:
+def _parse(
+    lines: Sequence[str], start: int, stop: int, delimiter: str = ","
+) -> tuple[list[str] | None, int, str]:
     """The record that starts at line ``start``: cells (None on a csv error), lines used, error."""
-    reader = csv.reader(ln + "\n" for ln in lines[start:stop])
+    reader = csv.reader((ln + "\n" for ln in lines[start:stop]), delimiter=delimiter)
     try:
         cells = next(reader)
     except StopIteration:
@@ -145,22 +167,22 @@ def _parse(lines: Sequence[str], start: int, stop: int) -> tuple[list[str] | Non
     return cells, max(reader.line_num, 1), ""
 
 
-def unclosed(line: str) -> bool:
+def unclosed(line: str, delimiter: str = ",") -> bool:
     """A quote opens a field on this line and does not close on it."""
     try:
-        list(csv.reader([line], strict=True))
+        list(csv.reader([line], strict=True, delimiter=delimiter))
     except csv.Error as exc:
         return "unexpected end of data" in str(exc)
     return False
 
 
-def _line_problem(line: str, n: int, error: str) -> str:
+def _line_problem(line: str, n: int, error: str, delimiter: str = ",") -> str:
     if "field larger" in error:
         return (
             f"文件第 {n} 行有字段超过 {FIELD_LIMIT} 字符上限 / "
             f"file line {n}: a field over the {FIELD_LIMIT}-character limit"
         )
-    if unclosed(line):
+    if unclosed(line, delimiter):
         return (
             f"文件第 {n} 行引号不成对（字段以引号开头但未闭合）/ "
             f"file line {n}: a quoted field is not closed"
@@ -198,6 +220,7 @@ def records(
     start: int,
     width: int | None = None,
     may_be_missing: frozenset[int] = frozenset(),
+    delimiter: str = ",",
 ) -> Iterator[Record]:
     """Records from line ``start`` (0-based) on; every line lands in exactly one record.
 
@@ -217,18 +240,20 @@ def records(
         while bad_after and bad_after[0] < pos:
             bad_after.pop(0)
         stop = min(len(lines), pos + MAX_SPAN, bad_after[0] if bad_after else len(lines))
-        cells, used, error = _parse(lines, pos, stop)
-        if cells is None or (used > 1 and _stray(lines, pos, used, cells, width, may_be_missing)):
+        cells, used, error = _parse(lines, pos, stop, delimiter)
+        if cells is None or (
+            used > 1 and _stray(lines, pos, used, cells, width, may_be_missing, delimiter)
+        ):
             # A damaged record: only its first line is set aside, the next is read afresh.
-            single = error if used == 1 else _parse(lines, pos, pos + 1)[2]
-            yield Record(n, n, [], _line_problem(lines[pos], n, single))
+            single = error if used == 1 else _parse(lines, pos, pos + 1, delimiter)[2]
+            yield Record(n, n, [], _line_problem(lines[pos], n, single, delimiter))
             pos += 1
             continue
         record = Record(n, pos + used, cells)
         if width is not None and not record.blank:
             problem = shape_problem(cells, width, may_be_missing, n)
-            if problem and unclosed(lines[pos]) and used == 1:
-                problem = _line_problem(lines[pos], n, "")
+            if problem and unclosed(lines[pos], delimiter) and used == 1:
+                problem = _line_problem(lines[pos], n, "", delimiter)
             if problem:
                 record = Record(n, pos + used, [], problem)
         yield record
@@ -242,6 +267,7 @@ def _stray(
     cells: list[str],
     width: int | None,
     may_be_missing: frozenset[int],
+    delimiter: str = ",",
 ) -> bool:
     """A record over several lines was opened by a stray quote.
 
@@ -254,7 +280,7 @@ def _stray(
     if shape_problem(cells, width, may_be_missing, pos + 1) is not None:
         return True
     for i in range(pos + 1, pos + used):
-        alone = _parse(lines, i, i + 1)[0] or []
+        alone = _parse(lines, i, i + 1, delimiter)[0] or []
         if any(c.strip() for c in alone) and shape_problem(alone, width, may_be_missing, 0) is None:
             return True
     return False

@@ -3,9 +3,11 @@
 Forms: ``2023-05-06``, ``2023/5/6``, ``2023年5月6日``, ``2023.5.6``, ``20230506``, Excel serial
 numbers (``45052`` or ``45052.5``; day 0 = 1899-12-30, Excel's 1900 leap-year bug included),
 ISO timestamps (``2023-05-06T09:30:00``) and any of these followed by a time (``2023/5/6 9:30``,
-``2023年5月6日 14时30分``). Full-width digits are folded first. The time of day is dropped: the
-条例 counts days. A value that fits no form, or names an impossible day (2023-02-30), is null;
-the caller turns that into a finding or quarantine with the original text.
+``2023年5月6日 14时30分``, ``2023年5月6日上午``). Two-digit years (``24-3-1``) are not read:
+the century and the order are guesses, and a guessed date moves a deadline. Full-width digits
+are folded first. The time of day is dropped: the 条例 counts days. A value that fits no form,
+or names an impossible day (2023-02-30), is null; the caller turns that into a finding or
+quarantine with the original text.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Serial numbers outside this window (1954…2119) are not dates of an application.
 _SERIAL_MIN, _SERIAL_MAX = 20000, 80000
 _FULL = "０１２３４５６７８９"
-SEPARATED = r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?:\s*[日号])?(?:$|[\sT\d:时])"
+SEPARATED = (  # a time may follow: 14:30, 14时, 上午/下午/中午/晚上/凌晨
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?:\s*[日号])?(?:$|[\sT\d:时上下中晚凌])"
+)
 COMPACT = r"^(\d{4})(\d{2})(\d{2})(?:$|[\sT])"
 _SERIAL = r"^(\d{5})(?:\.\d+)?$"
 

@@ -156,12 +156,94 @@ def match_headers(headers: list[object], overrides: Mapping[str, str] | None = N
     return out
 
 
-def find_header_row(
-    rows: list[list[object]], limit: int = 10, overrides: Mapping[str, str] | None = None
-) -> int | None:
-    """The first of the top rows that names the required fields (titles may sit above it)."""
+# How far down a sheet the header may sit: titles, 填报单位 / 填报日期 rows, notes and blank rows.
+HEADER_SEARCH_ROWS = 20
+_DATA_LIKE = re.compile(r"^[\d+\-.]")  # a date, a number, a serial: not a header label
+
+
+def named_fields(row: list[object], overrides: Mapping[str, str] | None = None) -> set[str]:
+    """The fields a row's cells name (a header row names several; a data row next to none).
+
+    A user map's word for a cell comes first (``ignore`` names no field).
+    """
+    out = set()
+    for c in row:
+        f = _override(overrides, c) or field_of(c)
+        if f is not None and f != IGNORE:
+            out.add(f)
+    return out
+
+
+def is_header(row: list[object], overrides: Mapping[str, str] | None = None) -> bool:
+    """A row names the receipt date and the applicant type, or the receipt date and two more.
+
+    The second form finds a header that lacks the applicant type column (or names it in words
+    nobody has met yet): the reader then says which column is missing instead of "no header".
+    A note or title row never names three fields in separate cells.
+    """
+    fields = named_fields(row, overrides)
+    return set(REQUIRED) <= fields or ("received" in fields and len(fields) >= 3)
+
+
+def combine_rows(top: list[object], sub: list[object]) -> list[str]:
+    """A two-row header as one: each sub cell prefixed by the group cell above it.
+
+    A group cell (申请人信息 over 姓名 | 类型 | 证件号码) covers the blank cells to its right that
+    have a sub cell — a merged cell exported to CSV, or read without its merge. A column whose
+    sub cell is blank (a header merged down over both rows) keeps its top cell alone.
+    """
+    width = max(len(top), len(sub))
+    t = [str(c or "").strip() for c in top] + [""] * (width - len(top))
+    s = [str(c or "").strip() for c in sub] + [""] * (width - len(sub))
+    out: list[str] = []
+    group = ""
+    for a, b in zip(t, s, strict=True):
+        if a:
+            group = "" if ":" in a or "：" in a else a  # 填报单位：… is a note, not a group
+        elif not b:
+            group = ""
+        head = group
+        out.append(b if not head or b == head else f"{head} {b}" if b else head)
+    return out
+
+
+def _sub_header(row: list[object]) -> bool:
+    """A row that may be the lower half of a header: some text, no date or number cell."""
+    cells = [str(c or "").strip() for c in row]
+    return any(cells) and not any(_DATA_LIKE.match(c) for c in cells if c)
+
+
+def find_header(
+    rows: list[list[object]],
+    limit: int = HEADER_SEARCH_ROWS,
+    overrides: Mapping[str, str] | None = None,
+) -> tuple[int, int, list[str]] | None:
+    """``(first, count, cells)`` of the header among the top rows, or None.
+
+    ``count`` is 2 for a two-row header, whose ``cells`` are the combined labels
+    (``申请人信息 类型``): it is taken when the row below the first header-like row is text only
+    and the combined labels name more fields than either row alone (a title row over the header
+    adds nothing: then the header is the lower row, read alone).
+    """
     for i, row in enumerate(rows[:limit]):
-        fields = {_override(overrides, c) or field_of(c) for c in row}
-        if set(REQUIRED) <= fields:
-            return i
+        nxt = rows[i + 1] if i + 1 < len(rows) else None
+        single = [str(c or "") for c in row]
+        if nxt is not None and _sub_header(nxt):
+            both = combine_rows(row, nxt)
+            named = len(named_fields(both, overrides))
+            alone = max(len(named_fields(single, overrides)), len(named_fields(nxt, overrides)))
+            if is_header(both, overrides) and named > alone:
+                return i, 2, both
+        if is_header(single, overrides):
+            return i, 1, single
     return None
+
+
+def find_header_row(
+    rows: list[list[object]],
+    limit: int = HEADER_SEARCH_ROWS,
+    overrides: Mapping[str, str] | None = None,
+) -> int | None:
+    """The first of the top rows that starts the header (titles may sit above it)."""
+    found = find_header(rows, limit, overrides)
+    return None if found is None else found[0]

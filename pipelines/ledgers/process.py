@@ -83,6 +83,13 @@ class LedgerResult:
     ledger_map: str = ""  # the map file(s) applied, if any
 
     @property
+    def years(self) -> list[int]:
+        """Every statistics year of the file: its own and those of its sheets (one per year)."""
+        rows = self.rows["year"].drop_nulls().to_list() if "year" in self.rows.columns else []
+        own = [] if self.year is None else [self.year]
+        return sorted({*own, *rows})
+
+    @property
     def applications(self) -> pl.DataFrame:
         """Rows that can be aggregated: readable and with a known body."""
         return self.rows.filter(
@@ -210,14 +217,15 @@ def _with_body(
     return frame, whole, rule
 
 
-def _findings(frame: pl.DataFrame, year: int | None, has_receipt_col: bool) -> pl.DataFrame:
+def _findings(frame: pl.DataFrame, has_receipt_col: bool) -> pl.DataFrame:
+    """Row findings; the year is each row's own (a workbook may hold one sheet per year)."""
     pending = pl.col("outcome") == ""
     conds = {
         "calendar_coverage": pl.col("calendar_error"),
         "reply_before_receipt": pl.col("replied") < pl.col("received"),
         "no_reply_date": ~pending & pl.col("replied").is_null(),
         "reply_while_pending": pending & pl.col("replied").is_not_null(),
-        "received_after_year": pl.col("received").dt.year() > (year or 9999),
+        "received_after_year": pl.col("received").dt.year() > pl.col("year").fill_null(9999),
         "correction_receipt_assumed": pl.lit(not has_receipt_col)
         & pl.col("correction_requested").is_not_null(),
         "unknown_outcome": pl.col("outcome").is_null() & pl.col("outcome_tie").is_null(),
@@ -281,12 +289,15 @@ def _process_raw(
     has_receipt_col = "correction_received" in raw.table.columns
     frame = parsed.select(
         "row",
+        pl.col("sheet") if "sheet" in parsed.columns else pl.lit(None, pl.Utf8).alias("sheet"),
         "body_name",
         "region_code",
         "body_level",
         "body_type",
         "body_id",
-        pl.lit(year, pl.Int64).alias("year"),
+        pl.coalesce(pl.col("sheet_year"), pl.lit(year, pl.Int64)).alias("year")
+        if "sheet_year" in parsed.columns
+        else pl.lit(year, pl.Int64).alias("year"),
         pl.col("received_date").alias("received"),
         pl.col("correction_requested_date").alias("correction_requested"),
         pl.col("correction_received_date").alias("correction_received"),
@@ -307,10 +318,10 @@ def _process_raw(
         "content",
     )
     frame = deadlines.timeliness(frame, column_reading.natural_third_party(raw.header_map))
-    frame = _findings(frame, year, has_receipt_col)
+    frame = _findings(frame, has_receipt_col)
     frame = privacy.protect(frame, hash_key or privacy.pii_key())
     frame = frame.with_columns(
-        carried_over=pl.col("received").dt.year() < pl.lit(year, pl.Int32),
+        carried_over=pl.col("received").dt.year() < pl.col("year"),
         pending=(pl.col("outcome") == "").fill_null(False),
         on_time=pl.when(pl.col("overdue_days").is_not_null()).then(pl.col("overdue_days") == 0),
         outcome_category=pl.col("outcome").str.split(".").list.first(),
@@ -344,7 +355,14 @@ def _with_bad_rows(frame: pl.DataFrame, bad: list[tuple[int, str]]) -> pl.DataFr
 
 
 def _empty_rows() -> pl.DataFrame:
-    return pl.DataFrame(schema={"row": pl.Int64, "quarantine_reason": pl.Utf8, "body_id": pl.Utf8})
+    return pl.DataFrame(
+        schema={
+            "row": pl.Int64,
+            "sheet": pl.Utf8,
+            "quarantine_reason": pl.Utf8,
+            "body_id": pl.Utf8,
+        }
+    )
 
 
 def process_ledgers(
@@ -379,6 +397,7 @@ def json_rows(result: LedgerResult) -> list[dict]:
     out = []
     cols = (
         "row",
+        "sheet",
         "received",
         "deadline",
         "replied",
@@ -402,6 +421,7 @@ def json_rows(result: LedgerResult) -> list[dict]:
         out.append(
             {
                 "source": result.source,
+                **({"sheet": r["sheet"]} if r["sheet"] else {}),
                 "row": r["row"],
                 "received": r["received"].isoformat() if r["received"] else None,
                 "deadline": r["deadline"].isoformat() if r["deadline"] else None,
