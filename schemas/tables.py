@@ -642,7 +642,8 @@ def ledger_tables() -> list[Table]:
                 _c("third_party_days", "INTEGER", "征求第三方意见工作日数",
                    "third-party consultation working days", unit="working_days", **count),
                 _c("applicant_type", "VARCHAR", "申请人类型（表三列）",
-                   "applicant type (table 三 column)", nullable=False, isin=cols),
+                   "applicant type (table 三 column; null when the label was not recognised: "
+                   "counted in the total column only)", isin=cols),
                 _c("channel", "VARCHAR", "申请方式", "channel", isin=CHANNEL_CODES),
                 _c("outcome", "VARCHAR", "处理结果（表三行键，办理中为空）",
                    "outcome (table 三 row key; null while pending)"),

@@ -15,7 +15,7 @@ import pytest
 
 from pipelines.demo.ledgers import APPLICANT_LABELS, CHANNELS, HEADER_VARIANTS, OUTCOME_LABELS
 from pipelines.ledgers import process_ledger
-from pipelines.ledgers.aggregate import table_three
+from pipelines.ledgers.aggregate import COLUMNS, table_three
 from pipelines.ledgers.dates import parse_date
 from pipelines.ledgers.deadlines import OutsideCalendar, calendar, deadline
 from pipelines.ledgers.headers import field_of
@@ -186,9 +186,11 @@ def test_csv_rows_are_timed_and_bad_rows_quarantined_while_others_go_on(encoding
     message = out[6]["findings"][0]["message"]
     assert "不详" not in message
     assert message.startswith("第 6 行 收到日期：不是日期（2 字的文字）/ row 6 received date")
-    assert out[7]["findings"][0]["message"].startswith("第 7 行 申请人类型：无法识别（3 字的文字）")
+    # an unknown applicant type keeps its row (dates and deadline computed), type left empty
+    assert out[7]["applicant_type"] is None and out[7]["deadline"] is not None
+    assert [f["rule"] for f in out[7]["findings"]] == ["unknown_applicant_type"]
     assert "外星人" not in out[7]["findings"][0]["message"]
-    assert r.rows.filter(pl.col("quarantine_reason").is_null()).height == 5
+    assert r.rows.filter(pl.col("quarantine_reason").is_null()).height == 6
 
 
 def test_ragged_row_is_quarantined_and_the_file_goes_on() -> None:
@@ -257,3 +259,16 @@ def test_aggregate_and_reconcile_cell_by_cell() -> None:
     assert got["applications.granted.total"] == ("differs", -1)
     assert got["applications.unable.total"][0] == "not_in_report"
     assert reconcile(long, report.head(0))["status"].unique().to_list() == ["no_report"]
+
+
+def test_an_unknown_applicant_type_counts_in_the_total_column_only() -> None:
+    r = process_ledger(_csv("utf-8"), "某县_2024_ledger.csv")
+    apps = r.rows.filter(pl.col("quarantine_reason").is_null()).with_columns(
+        body_id=pl.lit("b"), year=pl.lit(2024)
+    )
+    long = table_three(apps)
+    v = dict(zip(long["key"], long["value"], strict=True))
+    typed = sum(v[f"applications.new_received.{c}"] for c in COLUMNS)
+    received = v["applications.new_received.total"] + v["applications.carried_over.total"]
+    assert v["applications.new_received.total"] == typed + 1
+    assert received == apps.height

@@ -53,6 +53,12 @@ FINDINGS: dict[str, tuple[str, str]] = {
         "处理结果有歧义，可读作 {tie}：保留该行，处理结果留空，不作猜测 / outcome label is "
         "ambiguous: {tie}; the row is kept, its outcome left empty, never guessed",
     ),
+    "unknown_applicant_type": (
+        "warning",
+        "申请人类型无法识别：保留该行（日期与期限照常计算），只计入表三总计列；可用台账映射文件"
+        "指定 / applicant type not recognised: the row is kept (dates and deadline computed) and "
+        "counted in table 三's total column only; a ledger map file can say what it means",
+    ),
     "correction_receipt_assumed": (
         "info",
         "仅有补正告知日期：以其为补正后申请收到日，期限为最早可能日期 / only the 补正 notice "
@@ -179,12 +185,12 @@ def _parse(raw: pl.DataFrame, labels: LedgerMap | None = None) -> pl.DataFrame:
     missing_received = pl.when(pl.col("received").fill_null("").str.strip_chars() == "").then(
         pl.concat_str([*no_receipt, pl.lit(": no receipt date")])
     )
-    # An unknown or ambiguous outcome does not cost the row: its dates and deadline are still
-    # right, so it stays an application with an empty outcome and a finding (see _findings).
+    # An unknown or ambiguous outcome or applicant type does not cost the row: its dates and
+    # deadline are still right, so it stays an application with that field empty and a finding
+    # (see _findings); table 三 counts it in the 总计 column only.
     reasons = [
         missing_received,
         *(_unreadable_date(f) for f in _DATE_FIELDS),
-        _problem("applicant_type", pl.col("applicant").is_null(), "无法识别", "unknown"),
         _unreadable_number("third_party_days"),
         _unreadable_number("fee"),
     ]
@@ -230,6 +236,7 @@ def _findings(frame: pl.DataFrame, has_receipt_col: bool) -> pl.DataFrame:
         & pl.col("correction_requested").is_not_null(),
         "unknown_outcome": pl.col("outcome").is_null() & pl.col("outcome_tie").is_null(),
         "ambiguous_outcome": pl.col("outcome").is_null() & pl.col("outcome_tie").is_not_null(),
+        "unknown_applicant_type": pl.col("applicant_type").is_null(),
     }
     exprs = [pl.when(c.fill_null(False)).then(pl.lit(rule)) for rule, c in conds.items()]
     return frame.with_columns(findings=pl.concat_list(exprs).list.drop_nulls())
