@@ -22,6 +22,8 @@ from browser_setup import ensure_chromium
 from dashboard_fixture import make_fixture_warehouse
 from PIL import Image
 
+pytestmark = pytest.mark.serial
+
 REPO = Path(__file__).resolve().parent.parent
 APP = REPO / "dashboards" / "app.py"
 BAR_RGB = (0x1F, 0x77, 0xB4)  # dashboards.charts ranking bars

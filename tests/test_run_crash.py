@@ -20,7 +20,7 @@ from pipelines import housekeeping, runlock
 from pipelines.inbox import Inbox
 from pipelines.paths import Paths
 
-pytestmark = pytest.mark.hostile
+pytestmark = [pytest.mark.hostile, pytest.mark.serial]
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -14,7 +14,7 @@ import pytest
 
 from pipelines import housekeeping, runlock
 
-pytestmark = pytest.mark.hostile
+pytestmark = [pytest.mark.hostile, pytest.mark.serial]
 
 REPO = Path(__file__).resolve().parents[1]
 
