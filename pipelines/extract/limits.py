@@ -128,25 +128,34 @@ def check_zip_members(infos, source: str, limits: Limits) -> None:
         )
 
 
-def text_too_long(chars: int, source: str, limits: Limits, more: bool = False) -> Refusal:
-    """The refusal of a document whose text is over :attr:`Limits.text_chars`."""
-    n = f"超过 {chars}" if more else str(chars)
-    en = f"more than {chars}" if more else str(chars)
+def _over_count(
+    source: str, count: int, cap: int, more: bool, zh: tuple[str, str], en: tuple[str, str]
+) -> Refusal:
+    """A refusal for a count over its cap; ``more``: reading stopped at the cap (so "more than").
+
+    ``zh`` and ``en`` are (what, unit) as the message says them.
+    """
+    n = f"超过 {count}" if more else str(count)
+    counted = f"more than {count}" if more else str(count)
+    unit = f" {en[1]}" if en[1] else ""
     return Refusal(
         "limit_exceeded",
-        f"{source}: 文本过长（{n} 字符，上限 {limits.text_chars}）/ "
-        f"text too long ({en} characters, limit {limits.text_chars})",
+        f"{source}: {zh[0]}（{n} {zh[1]}，上限 {cap}）/ {en[0]} ({counted}{unit}, limit {cap})",
+    )
+
+
+def text_too_long(chars: int, source: str, limits: Limits, more: bool = False) -> Refusal:
+    """The refusal of a document whose text is over :attr:`Limits.text_chars`."""
+    cap = limits.text_chars
+    return _over_count(
+        source, chars, cap, more, ("文本过长", "字符"), ("text too long", "characters")
     )
 
 
 def too_many_lines(lines: int, source: str, limits: Limits, more: bool = False) -> Refusal:
     """The refusal of a document of more than :attr:`Limits.lines` lines."""
-    n = f"超过 {lines}" if more else str(lines)
-    en = f"more than {lines}" if more else str(lines)
-    return Refusal(
-        "limit_exceeded",
-        f"{source}: 行数过多（{n} 行，上限 {limits.lines}）/ "
-        f"too many lines ({en}, limit {limits.lines})",
+    return _over_count(
+        source, lines, limits.lines, more, ("行数过多", "行"), ("too many lines", "")
     )
 
 
