@@ -75,6 +75,16 @@ class RawLedger:
     header_map: HeaderMap | None = None  # how each header was read (findings, provenance)
 
 
+def _raw(
+    table: pl.DataFrame, title: str, bad: list[tuple[int, str]], encoding: str, headers: HeaderMap
+) -> RawLedger:
+    """One sheet's or CSV's ledger: every row under the header is in ``table`` or ``bad``."""
+    unknown = [*headers.unknown, *headers.duplicate]
+    return RawLedger(
+        table, title, unknown, bad, encoding, headers.ambiguous, table.height + len(bad), headers
+    )
+
+
 def _table(numbers: list[int], cols: dict[str, list[str]]) -> pl.DataFrame:
     return pl.DataFrame(
         {"row": numbers, **cols}, schema={"row": pl.Int64, **dict.fromkeys(cols, pl.Utf8)}
@@ -153,17 +163,7 @@ def _from_rows(
     table = _table(numbers, cols)
     if sheet is not None:
         table = table.with_columns(pl.lit(sheet, pl.Utf8).alias("sheet"))
-    unknown = [*headers.unknown, *headers.duplicate]
-    return RawLedger(
-        table,
-        title,
-        unknown,
-        bad,
-        encoding,
-        headers.ambiguous,
-        len(numbers) + len(bad),
-        headers,
-    )
+    return _raw(table, title, bad, encoding, headers)
 
 
 DELIMITERS = (",", "\t", ";")
@@ -235,17 +235,7 @@ def _csv_rows(
     # Every physical line is in exactly one record: a gap would be a row lost without a trace.
     if covered != len(lines.lines):
         raise AssertionError(f"{len(lines.lines) - covered} lines not accounted for")
-    unknown = [*headers.unknown, *headers.duplicate]
-    return RawLedger(
-        _table(numbers, cols),
-        title,
-        unknown,
-        bad,
-        lines.encoding,
-        headers.ambiguous,
-        len(numbers) + len(bad),
-        headers,
-    )
+    return _raw(_table(numbers, cols), title, bad, lines.encoding, headers)
 
 
 def _short_rows_fit(
@@ -326,17 +316,7 @@ def _csv_fast(
     table = df.filter(pl.col("any_field")).select(
         "row", *(pl.col(f"c{i}").alias(f) for i, f in mapping.items())
     )
-    unknown = [*headers.unknown, *headers.duplicate]
-    return RawLedger(
-        table,
-        "",
-        unknown,
-        bad,
-        lines.encoding,
-        headers.ambiguous,
-        table.height + len(bad),
-        headers,
-    )
+    return _raw(table, "", bad, lines.encoding, headers)
 
 
 def _check_zip(data: bytes, kind: str = "XLSX") -> None:
@@ -432,9 +412,7 @@ def _read_workbook(data: bytes, kind: str, overrides: Overrides = None) -> RawLe
     missing: LedgerReadError | None = None
     for name, visible, rows in sheets:
         try:
-            _header(
-                [[cell_text(c) for c in r] for r in rows[: HEADER_SEARCH_ROWS + 1]], overrides
-            )
+            _header([[cell_text(c) for c in r] for r in rows[: HEADER_SEARCH_ROWS + 1]], overrides)
         except LedgerReadError as exc:
             if str(exc) == MISSING_TYPE and visible:
                 missing = missing or exc
