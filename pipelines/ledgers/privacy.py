@@ -157,11 +157,14 @@ def applicant_identity(frame: pl.DataFrame) -> pl.Series:
 
 def scrub_text(expr: pl.Expr) -> pl.Expr:
     """Free text with every pattern-shaped piece of personal data replaced by a placeholder."""
-    out = fold_width(expr)
-    for pattern, repl in TEXT_PATTERNS:
+    return _replace_patterns(fold_width(expr), TEXT_PATTERNS)
+
+
+def _replace_patterns(text: pl.Expr, patterns: tuple[tuple[str, str], ...]) -> pl.Expr:
+    for pattern, repl in patterns:
         # twice: a boundary character consumed by one match cannot start the next one
-        out = out.str.replace_all(pattern, repl).str.replace_all(pattern, repl)
-    return out
+        text = text.str.replace_all(pattern, repl).str.replace_all(pattern, repl)
+    return text
 
 
 # The scrubber's patterns for what the warehouse-wide check looks for (not names, addresses).
@@ -185,11 +188,10 @@ def redact_quoted(expr: pl.Expr) -> pl.Expr:
     def fires(e: pl.Expr) -> pl.Expr:
         return e.str.replace_all(HASH_RUN, " ").str.contains(pattern)
 
-    out = fold_width(expr)
-    for p, r in _CONTACT_PATTERNS:
-        out = out.str.replace_all(p, r).str.replace_all(p, r)
+    folded = fold_width(expr)
+    out = _replace_patterns(folded, _CONTACT_PATTERNS)
     return (
-        pl.when(~fires(fold_width(expr)).fill_null(True))
+        pl.when(~fires(folded).fill_null(True))
         .then(expr)
         .when(fires(out))
         .then(pl.lit(WITHHELD_TEXT))
