@@ -332,17 +332,27 @@ def test_two_digit_years_are_not_guessed() -> None:
     assert parse_date("24-3-1") is None
 
 
-def test_an_ods_zip_bomb_is_refused_before_it_inflates(monkeypatch) -> None:
-    """ODS is a zip too: the same directory check as XLSX, before calamine inflates anything."""
+@pytest.mark.parametrize(
+    ("kind", "members"),
+    [
+        ("xlsx", {"[Content_Types].xml": "<Types/>", "xl/worksheets/sheet1.xml": ""}),
+        ("ods", {"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": ""}),
+    ],
+)
+def test_a_workbook_zip_bomb_is_refused_before_it_inflates(
+    monkeypatch, kind: str, members: dict[str, str]
+) -> None:
+    """XLSX and ODS are zips: their directory is checked before calamine inflates anything."""
     import zipfile
 
     monkeypatch.setenv("GONGKAI_MAX_ZIP_TOTAL_MB", "1")
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        z.writestr("content.xml", "<row/>" * 400_000)  # 2.4 MB, inflated
-    r = process_ledger(buf.getvalue(), "某县_2024_ledger.ods")
-    assert r.file_error and "zip bomb" in r.file_error and "ODS" in r.file_error
+        for name, text in members.items():
+            z.writestr(name, text or "<row/>" * 400_000)  # the sheet: 2.4 MB, inflated
+    r = process_ledger(buf.getvalue(), f"某县_2024_ledger.{kind}")
+    assert r.file_error and "zip bomb" in r.file_error and kind.upper() in r.file_error
+    assert r.rows.height == 0
 
 
 def test_a_two_row_header_in_a_csv_export_of_merged_cells() -> None:
