@@ -147,7 +147,8 @@ def format_buttons(stem: str, key: str, rows: int, encode: Callable[[str], bytes
             continue
         col.download_button(
             name,
-            data=encode(fmt),
+            # Encoded when clicked, not on every render: a whole table is the slow case.
+            data=lambda fmt=fmt: encode(fmt),
             file_name=f"{stem}.{fmt}",
             mime=mime,
             key=f"{key}-{fmt}",

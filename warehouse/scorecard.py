@@ -182,6 +182,23 @@ def fixes_xlsx(con: duckdb.DuckDBPyConnection, region: str | None = None,
     ranking, problems = fixes(con, region, year)
     buf = io.BytesIO()
     with xlsxwriter.Workbook(buf) as wb:
-        neutralise_formulas(ranking).write_excel(wb, worksheet="评分排名", autofit=True)
-        neutralise_formulas(problems).write_excel(wb, worksheet="整改清单", autofit=True)
+        for frame, sheet in ((ranking, "评分排名"), (problems, "整改清单")):
+            safe = neutralise_formulas(frame)
+            safe.write_excel(wb, worksheet=sheet, column_widths=column_widths(safe))
     return buf.getvalue()
+
+
+def column_widths(frame: pl.DataFrame, most: int = 60) -> dict[str, int]:
+    """Column widths that fit the longest cell, counting a CJK character as two.
+
+    What xlsxwriter's ``autofit`` does cell by cell in Python (half the time of a province's
+    list of fixes), done per column in polars: UTF-8 CJK takes three bytes, ASCII one, so
+    ``(bytes + chars) / 2`` is the display width.
+    """
+    out = {}
+    for name in frame.columns:
+        text = frame[name].cast(pl.Utf8)
+        width = ((text.str.len_bytes() + text.str.len_chars()) // 2).max() or 0
+        head = (len(name.encode()) + len(name)) // 2
+        out[name] = min(most, max(int(width), head) + 2)
+    return out

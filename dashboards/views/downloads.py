@@ -37,7 +37,7 @@ def _full_dataset() -> None:
         key="downloads_table",
     )
     cols = query(data.columns, name)
-    rows = query(data.table, name).height
+    rows = query(data.row_count, name)
     st.caption(t("downloads.rows", rows=f"{rows:,}", cols=len(cols)))
     ui.format_buttons(name, "dl-full", rows, lambda fmt: store.table_bytes(name, fmt))
 

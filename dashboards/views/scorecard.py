@@ -42,7 +42,8 @@ def _ranking(region: str, name: str, year: int) -> pl.DataFrame:
     ui.show_table(df, labels)
     st.download_button(
         t("scorecard.download"),
-        data=query(data.scorecard_xlsx, region, year),
+        # Written when clicked: a province's list of fixes is thousands of rows of XLSX.
+        data=lambda: query(data.scorecard_xlsx, region, year),
         file_name=f"scorecard-{region}-{year}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="scorecard-xlsx",
