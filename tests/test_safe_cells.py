@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from dashboards import exports
-from warehouse.export import _write_xlsx, csv_bytes
+from warehouse import stream_out
 from warehouse.safe_cells import neutralise_formulas
 from warehouse.scorecard import fixes_xlsx
 
@@ -70,9 +70,19 @@ def _check_xlsx(raw: bytes) -> None:
 
 
 def test_open_data_csv_and_xlsx_writers(tmp_path: Path) -> None:
-    _check_csv(csv_bytes(_frame()))
-    _write_xlsx(tmp_path / "w.xlsx", {"core_report": _frame()})
+    """The export's writers neutralise in SQL, streaming from DuckDB (warehouse.stream_out)."""
+    con = duckdb.connect()
+    frame = _frame()
+    con.register("frame_view", frame)
+    con.execute("CREATE TABLE core_report AS SELECT * FROM frame_view")
+    stream_out.copy_csv(con, "core_report", tmp_path / "w.csv")
+    raw = (tmp_path / "w.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbftitle,")
+    _check_csv(raw)
+    stream_out.write_xlsx(con, tmp_path / "w.xlsx", ["core_report"])
     _check_xlsx((tmp_path / "w.xlsx").read_bytes())
+    stream_out.copy_parquet(con, "core_report", tmp_path / "w.parquet")
+    assert pl.read_parquet(tmp_path / "w.parquet").equals(frame)  # exact values
 
 
 def test_dashboard_downloads() -> None:

@@ -225,3 +225,47 @@ def test_export_package_is_complete_and_checksummed(built: Path, tmp_path: Path)
     assert back.height == 2 and "derived.disclosure_rate" in back.columns
     sums = (folder / "SHA256SUMS").read_text().splitlines()
     assert any(line.endswith("data/gongkai.xlsx") for line in sums)
+
+
+def test_export_streams_the_fact_table_by_year_and_says_what_xlsx_leaves_out(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """core_value is one Parquet and one CSV per year; a table over the XLSX row limit is named.
+
+    The limit is lowered so that the tiny build has tables over it (at national size none of
+    the workbook's tables is, but a larger country's out_body_year would be).
+    """
+    import openpyxl
+
+    from warehouse import export
+
+    monkeypatch.setattr(export, "XLSX_MAX_ROWS", 5)
+    folder = export_dataset(built, tmp_path / "export")
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    con = duckdb.connect(str(built), read_only=True)
+    distinct = con.execute("SELECT DISTINCT year FROM core_value ORDER BY 1").fetchall()
+    years = [y for (y,) in distinct]
+    counts = {
+        n: con.execute(f"SELECT count(*) FROM {n}").fetchone()[0] for n in export.EXPORT_TABLES
+    }
+    con.close()
+    parts = [r for r in package["resources"] if r.get("partition", {}).get("table") == "core_value"]
+    assert sorted(r["partition"]["year"] for r in parts if r["format"] == "csv") == years
+    for r in parts:
+        assert r["path"] == f"data/core_value/year={r['partition']['year']}/part.{r['format']}"
+        assert [f["name"] for f in r["schema"]["fields"]][:2] == ["report_id", "body_id"]
+    back = pl.concat(
+        [pl.read_parquet(folder / r["path"]) for r in parts if r["format"] == "parquet"]
+    )
+    assert back.height == counts["core_value"]
+    csv = (folder / next(r["path"] for r in parts if r["format"] == "csv")).read_bytes()
+    assert csv.startswith(b"\xef\xbb\xbfreport_id,")
+    too_big = {n for n in export.XLSX_TABLES if counts[n] > 5}
+    assert too_big  # the tiny build has dimensions and marts over the lowered limit
+    assert {o["table"] for o in package["xlsx_omitted"]} == too_big
+    assert all("1,048,576" in o["reason"] and "行" in o["reason"] for o in package["xlsx_omitted"])
+    workbook = next(r for r in package["resources"] if r["name"] == "workbook-xlsx")
+    sheets = openpyxl.load_workbook(folder / workbook["path"], read_only=True).sheetnames
+    assert sheets == workbook["sheets"] == [n for n in export.XLSX_TABLES if n not in too_big]
+    sums = (folder / "SHA256SUMS").read_text().splitlines()
+    assert len(sums) == sum(1 for p in folder.rglob("*") if p.is_file()) - 1

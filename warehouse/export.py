@@ -3,6 +3,13 @@
 Everything a downloader needs to trust and understand the data travels with it: a
 ``datapackage.json`` describing every field in Chinese and English (generated from the same
 registry as the warehouse), sha256 checksums, the dataset version and the build it came from.
+
+Tables are streamed from DuckDB to their files (:mod:`warehouse.stream_out`), never held in
+memory, so a national warehouse (40 million values) exports in constant memory. The long fact
+table is written one file per year (``data/core_value/year=2023/part.parquet`` and
+``part.csv``); the others one file each (``data/out_body_year.csv``). The XLSX workbook has a
+sheet for every table that fits a worksheet (1,048,576 rows); ``datapackage.json`` names the
+tables left out and why.
 CSV gets a BOM because Excel as used in China opens BOM-less UTF-8 as GBK and garbles it. Text
 cells that a spreadsheet would run as a formula (a title starting with ``=``, ``+``, ``-``, ``@``,
 a tab or CR) get a leading ``'`` in CSV and XLSX (``warehouse.safe_cells``); Parquet keeps exact
@@ -18,12 +25,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-import polars as pl
 
 from pipelines.inbox import sha256_file
 from schemas.tables import Column, Table, tables
+from warehouse import stream_out
 from warehouse.personal_data import ensure_no_personal_data
-from warehouse.safe_cells import neutralise_formulas
 
 EXPORT_TABLES = (
     "dim_region",
@@ -37,8 +43,26 @@ EXPORT_TABLES = (
     "out_body_year",
     "out_region_year",
 )
-# XLSX holds at most 1,048,576 rows per sheet; the long fact table goes to CSV/Parquet only.
+# Written one file per year: the long fact table (40 million rows at national size).
+PARTITIONED = ("core_value",)
+# The workbook's sheets (dimensions and marts, what a spreadsheet reader looks at), each only
+# while it fits a worksheet; the core tables are for CSV and Parquet.
 XLSX_TABLES = ("dim_region", "dim_body", "dim_measure", "out_body_year", "out_region_year")
+XLSX_MAX_ROWS = stream_out.XLSX_MAX_ROWS
+
+
+def xlsx_omitted_note(table: str, rows: int) -> dict:
+    """Why a table has no worksheet in the workbook, in Chinese and English."""
+    return {
+        "table": table,
+        "rows": rows,
+        "reason": (
+            f"{rows:,} 行，超过 Excel 工作表上限 1,048,576 行（含表头），未写入 XLSX；"
+            "请使用 CSV 或 Parquet"
+            f" / {rows:,} rows, over Excel's limit of 1,048,576 rows per worksheet (header "
+            "included): not in the XLSX workbook; use CSV or Parquet"
+        ),
+    }
 
 FORMULA_NOTE = (
     "以 = + - @、制表符或回车开头的文本单元格前加单引号 '，"
@@ -83,19 +107,37 @@ def field_descriptor(column: Column) -> dict:
     return d
 
 
-def resource_descriptor(table: Table, files: dict[str, Path], root: Path) -> list[dict]:
-    """One Frictionless resource per file format of a table."""
+def resource_descriptor(
+    table: Table,
+    files: dict[str, Path],
+    root: Path,
+    digests: dict[Path, str] | None = None,
+    year: int | str | None = "",
+) -> list[dict]:
+    """One Frictionless resource per file format of a table (of one year's partition).
+
+    ``digests`` memoises the files' sha256 (they are hashed once, for here and SHA256SUMS);
+    ``year`` (``None`` for the partition of reports without a year) names a partition.
+    """
+    digests = digests if digests is not None else {}
     out = []
+    part = "" if year == "" else f"-{'unknown' if year is None else year}"
     for fmt, path in files.items():
+        if path not in digests:
+            digests[path] = sha256_file(path)
         r = {
-            "name": f"{table.name}-{fmt}",
+            "name": f"{table.name}{part}-{fmt}",
             "path": str(path.relative_to(root)),
             "format": fmt,
             "title": table.zh,
             "description": f"{table.zh} / {table.en}",
-            "hash": f"sha256:{sha256_file(path)}",
+            "hash": f"sha256:{digests[path]}",
             "bytes": path.stat().st_size,
         }
+        if part:
+            r["title"] += f"（{'年度不详' if year is None else f'{year} 年'}）"
+            r["description"] += f" — year={'unknown' if year is None else year}"
+            r["partition"] = {"table": table.name, "year": year}
         if fmt == "csv":
             r.update({"mediatype": "text/csv", "encoding": "utf-8-sig"})
             r["description"] += f" {FORMULA_NOTE}"
@@ -108,14 +150,65 @@ def resource_descriptor(table: Table, files: dict[str, Path], root: Path) -> lis
     return out
 
 
+def _table_files(
+    con: duckdb.DuckDBPyConnection, name: str, data: Path
+) -> list[tuple[int | str | None, dict[str, Path]]]:
+    """Write one table's Parquet and CSV (per year when partitioned); ``(year, files)`` each."""
+    if name not in PARTITIONED:
+        files = {"parquet": data / f"{name}.parquet", "csv": data / f"{name}.csv"}
+        stream_out.copy_parquet(con, name, files["parquet"])  # exact values: never run
+        stream_out.copy_csv(con, name, files["csv"])
+        return [("", files)]
+    out = []
+    for year in stream_out.years(con, name):
+        folder = data / name / f"year={'unknown' if year is None else year}"
+        files = {"parquet": folder / "part.parquet", "csv": folder / "part.csv"}
+        where = stream_out.year_filter(year)
+        stream_out.copy_parquet(con, name, files["parquet"], where)
+        stream_out.copy_csv(con, name, files["csv"], where)
+        out.append((year, files))
+    return out
+
+
+def _workbook(
+    con: duckdb.DuckDBPyConnection, staging: Path, digests: dict[Path, str]
+) -> tuple[dict, list[dict]]:
+    """Write the XLSX workbook of every table that fits; its resource and the tables left out."""
+    counts = {name: stream_out.row_count(con, name) for name in XLSX_TABLES}
+    sheets = [n for n in XLSX_TABLES if counts[n] <= XLSX_MAX_ROWS]
+    omitted = [xlsx_omitted_note(n, counts[n]) for n in XLSX_TABLES if n not in sheets]
+    xlsx = staging / "data" / "gongkai.xlsx"
+    stream_out.write_xlsx(con, xlsx, sheets)
+    digests[xlsx] = sha256_file(xlsx)
+    description = f"Workbook: dimensions and marts, one sheet per table. {FORMULA_NOTE}"
+    if omitted:
+        left_out = ", ".join(f"{o['table']} ({o['rows']:,})" for o in omitted)
+        description += (
+            f" 超过 Excel 行数上限、未写入工作簿的表 / tables over Excel's row limit, not in the "
+            f"workbook: {left_out}"
+        )
+    resource = {
+        "name": "workbook-xlsx",
+        "path": str(xlsx.relative_to(staging)),
+        "format": "xlsx",
+        "title": "汇总工作簿（维表与宽表，每表一页）",
+        "description": description,
+        "sheets": sheets,
+        "hash": f"sha256:{digests[xlsx]}",
+        "bytes": xlsx.stat().st_size,
+    }
+    return resource, omitted
+
+
 def export_dataset(warehouse: Path, out_dir: Path) -> Path:
     """Export the published warehouse to ``out_dir/gongkai-<version>/``; return that folder.
 
     The folder is written beside its final name and renamed into place, so a half-written
-    export is never mistaken for a finished one.
+    export is never mistaken for a finished one. Tables stream from DuckDB to their files.
     """
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
+        con.execute("SET enable_progress_bar = false")  # the command prints its own lines
         # The build checked this before publishing; an export of any other file checks again.
         ensure_no_personal_data(con)
         meta = con.execute(
@@ -127,34 +220,31 @@ def export_dataset(warehouse: Path, out_dir: Path) -> Path:
         if staging.exists():
             shutil.rmtree(staging)
         (staging / "data").mkdir(parents=True)
-        frames = {name: con.sql(f"SELECT * FROM {name}").pl() for name in EXPORT_TABLES}
+        digests: dict[Path, str] = {}
+        resources = []
+        for name in EXPORT_TABLES:
+            for year, files in _table_files(con, name, staging / "data"):
+                resources += resource_descriptor(tables()[name], files, staging, digests, year)
+        workbook, omitted = _workbook(con, staging, digests)
+        resources.append(workbook)
     finally:
         con.close()
-
-    resources = []
-    for name, frame in frames.items():
-        files = {
-            "parquet": staging / "data" / f"{name}.parquet",
-            "csv": staging / "data" / f"{name}.csv",
-        }
-        frame.write_parquet(files["parquet"])  # exact values: Parquet cells are never run
-        files["csv"].write_bytes(csv_bytes(frame))
-        resources += resource_descriptor(tables()[name], files, staging)
-
-    xlsx = staging / "data" / "gongkai.xlsx"
-    _write_xlsx(xlsx, {n: frames[n] for n in XLSX_TABLES})
-    resources.append(
-        {
-            "name": "workbook-xlsx",
-            "path": str(xlsx.relative_to(staging)),
-            "format": "xlsx",
-            "title": "汇总工作簿（维表与宽表，每表一页）",
-            "description": f"Workbook: dimensions and marts, one sheet per table. {FORMULA_NOTE}",
-            "hash": f"sha256:{sha256_file(xlsx)}",
-            "bytes": xlsx.stat().st_size,
-        }
+    package = _package(version, built_at, is_demo, engine_version, resources, omitted)
+    (staging / "datapackage.json").write_text(
+        json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8"
     )
-    package = {
+    files = [p for p in sorted(staging.rglob("*")) if p.is_file()]
+    sums = [f"{digests.get(p) or sha256_file(p)}  {p.relative_to(staging)}" for p in files]
+    (staging / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="utf-8")
+    if final.exists():
+        shutil.rmtree(final)
+    staging.rename(final)
+    return final
+
+
+def _package(version, built_at, is_demo, engine_version, resources, omitted) -> dict:
+    """The ``datapackage.json`` descriptor."""
+    return {
         "profile": "data-package",
         "name": "gongkai-disclosure-statistics",
         "title": "政府信息公开工作年度报告统计数据",
@@ -179,28 +269,12 @@ def export_dataset(warehouse: Path, out_dir: Path) -> Path:
         "sources": [
             {"title": "政府信息公开工作年度报告（各机关公开发布）", "path": "core_report.csv"}
         ],
+        "partitioning": {
+            "tables": list(PARTITIONED),
+            "layout": "data/<table>/year=<year>/part.parquet|part.csv",
+            "note": "按年度分文件；年度不详的记录在 year=unknown / one file per report year; "
+            "rows without a year in year=unknown",
+        },
+        "xlsx_omitted": omitted,
         "resources": resources,
     }
-    (staging / "datapackage.json").write_text(
-        json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8"
-    )
-    files = [p for p in sorted(staging.rglob("*")) if p.is_file()]
-    sums = [f"{sha256_file(p)}  {p.relative_to(staging)}" for p in files]
-    (staging / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="utf-8")
-    if final.exists():
-        shutil.rmtree(final)
-    staging.rename(final)
-    return final
-
-
-def csv_bytes(frame: pl.DataFrame) -> bytes:
-    """CSV in UTF-8 with a BOM, formula-like text cells neutralised (``warehouse.safe_cells``)."""
-    return b"\xef\xbb\xbf" + neutralise_formulas(frame).write_csv().encode("utf-8")
-
-
-def _write_xlsx(path: Path, frames: dict[str, pl.DataFrame]) -> None:
-    import xlsxwriter
-
-    with xlsxwriter.Workbook(str(path)) as wb:
-        for name, frame in frames.items():
-            neutralise_formulas(frame).write_excel(wb, worksheet=name[:31], autofit=False)

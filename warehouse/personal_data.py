@@ -8,7 +8,9 @@ integer/decimal column of every table is searched with the same patterns as
 :func:`pipelines.ledgers.privacy.find_personal_data`, by DuckDB's ``regexp_matches`` (a
 million-row table takes well under a second). Hash columns are skipped and hex digests inside
 text cut out first; report tables hold years, region and division codes, 文号 and amounts,
-which the patterns leave alone (see ``tests/test_privacy.py``). Only counts are reported.
+which the patterns leave alone (see ``tests/test_privacy.py``). Only counts are reported. The
+patterns run on each column's distinct values (counted by occurrence), so a national
+warehouse's 40 million values cost a grouping, not 40 million regular-expression matches.
 """
 
 from __future__ import annotations
@@ -45,10 +47,14 @@ def scan_database(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         value = f'"{column}"'
         if base in ("DOUBLE", "DECIMAL", "FLOAT", "REAL"):  # the integer part, as polars does
             value = f"TRY_CAST(floor({value}) AS BIGINT)"
-        text = fold.format(col=value)
+        text = fold.format(col="v")
         text = f"regexp_replace({text}, {_sql_text(HASH_RUN)}, ' ', 'g')"
+        # The patterns run once per distinct value, weighted by how often it occurs: a column
+        # of 40 million values holds a few thousand distinct ones (keys, codes, counts), and
+        # the regular expression, not the grouping, is what costs.
         ((n,),) = con.execute(
-            f'SELECT count(*) FROM "{table}" WHERE regexp_matches({text}, {pattern})'
+            f"SELECT coalesce(sum(n), 0) FROM (SELECT {value} AS v, count(*) AS n "
+            f'FROM "{table}" GROUP BY ALL) WHERE regexp_matches({text}, {pattern})'
         ).fetchall()
         if n:
             hits[f"{table}.{column}"] = int(n)

@@ -1,0 +1,156 @@
+"""Write warehouse tables to Parquet, CSV and XLSX straight from DuckDB, in constant memory.
+
+A national warehouse holds some 40 million ``core_value`` rows: read into a data frame and
+encoded in memory, one export needed tens of gigabytes. Here DuckDB's ``COPY … TO`` streams
+each table (or each year of a partitioned one) to its file, and XLSX rows go from a cursor to
+xlsxwriter's constant-memory writer a batch at a time. The rules stay those of
+:mod:`warehouse.safe_cells`, written in SQL:
+
+* CSV and XLSX text cells starting with ``=`` ``+`` ``-`` ``@``, a tab or CR get a leading ``'``
+  (Parquet keeps exact values);
+* CSV starts with a UTF-8 BOM (Excel as used in China reads BOM-less UTF-8 as GBK). DuckDB
+  cannot write one, so the first column's header is named with the BOM in front: the file's
+  first three bytes are the BOM and every reader that honours it sees the plain name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+
+from warehouse.safe_cells import TRIGGERS
+
+BOM = "\ufeff"
+XLSX_MAX_ROWS = 1_048_575  # a worksheet's 1,048,576 rows, one of them the header
+_BATCH = 10_000
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
+    """``(name, type)`` of every column of ``table``, in order."""
+    return [(r[0], r[1]) for r in con.execute(f"DESCRIBE {_ident(table)}").fetchall()]
+
+
+def neutralised(column: str) -> str:
+    """SQL for a text column with formula-like cells quoted (the rule of ``safe_cells``)."""
+    col = _ident(column)
+    triggers = ", ".join(_literal(t) for t in TRIGGERS)
+    return f"CASE WHEN left({col}, 1) IN ({triggers}) THEN '''' || {col} ELSE {col} END"
+
+
+def select_sql(
+    con: duckdb.DuckDBPyConnection, table: str, where: str = "TRUE", spreadsheet: bool = False
+) -> str:
+    """``SELECT`` of ``table``'s rows matching ``where``; for a spreadsheet, text neutralised."""
+    exprs = []
+    for name, dtype in table_columns(con, table):
+        expr = neutralised(name) if spreadsheet and dtype == "VARCHAR" else _ident(name)
+        exprs.append(f"{expr} AS {_ident(name)}")
+    return f"SELECT {', '.join(exprs)} FROM {_ident(table)} WHERE {where}"
+
+
+def _with_bom_header(sql: str, first_column: str) -> str:
+    """``sql`` with its first output column renamed ``BOM + name`` (see the module docstring)."""
+    alias = f"AS {_ident(first_column)}"
+    head, sep, tail = sql.partition(alias)
+    return head + f"AS {_ident(BOM + first_column)}" + tail if sep else sql
+
+
+def copy_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path, where: str = "TRUE"
+                 ) -> None:
+    """Stream ``table``'s rows (matching ``where``) to a zstd Parquet file, exact values."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sql = select_sql(con, table, where)
+    con.execute(f"COPY ({sql}) TO {_literal(str(path))} (FORMAT parquet, COMPRESSION zstd)")
+
+
+def copy_csv(con: duckdb.DuckDBPyConnection, table: str, path: Path, where: str = "TRUE"
+             ) -> None:
+    """Stream ``table``'s rows to CSV: UTF-8 with BOM, header, formula-like text quoted."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    first = table_columns(con, table)[0][0]
+    sql = _with_bom_header(select_sql(con, table, where, spreadsheet=True), first)
+    con.execute(f"COPY ({sql}) TO {_literal(str(path))} (FORMAT csv, HEADER)")
+
+
+def years(con: duckdb.DuckDBPyConnection, table: str) -> list[int | None]:
+    """The distinct ``year`` values of ``table``, ascending, a null year last."""
+    rows = con.execute(
+        f"SELECT DISTINCT year FROM {_ident(table)} ORDER BY year NULLS LAST"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def year_filter(year: int | None) -> str:
+    """The ``WHERE`` clause of one year's partition (a null year is its own)."""
+    return "year IS NULL" if year is None else f"year = {int(year)}"
+
+
+def row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """Rows of ``table``."""
+    return int(con.execute(f"SELECT count(*) FROM {_ident(table)}").fetchall()[0][0])
+
+
+def write_xlsx(con: duckdb.DuckDBPyConnection, path: Path, sheets: Sequence[str]) -> None:
+    """One worksheet per table, streamed from DuckDB through xlsxwriter's constant memory mode.
+
+    Callers pass only tables that fit a worksheet (:data:`XLSX_MAX_ROWS`). Text is neutralised
+    in SQL and written as text (xlsxwriter's own formula and URL guessing is off); dates and
+    times get a date format per column.
+    """
+    import xlsxwriter
+
+    options = {
+        "constant_memory": True,
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+        "nan_inf_to_errors": True,
+    }
+    with xlsxwriter.Workbook(str(path), options) as wb:
+        formats = {
+            "DATE": wb.add_format({"num_format": "yyyy-mm-dd"}),
+            "TIMESTAMP": wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}),
+        }
+        bold = wb.add_format({"bold": True})
+        for table in sheets:
+            ws = wb.add_worksheet(table[:31])
+            columns = table_columns(con, table)
+            writers = []
+            for i, (_, dtype) in enumerate(columns):
+                if dtype in formats:
+                    ws.set_column(i, i, 20, formats[dtype])
+                writers.append(_writer(ws, dtype))
+            ws.write_row(0, 0, [name for name, _ in columns], bold)
+            cur = con.execute(select_sql(con, table, spreadsheet=True))
+            row = 1
+            while batch := cur.fetchmany(_BATCH):
+                for values in batch:
+                    for col, value in enumerate(values):
+                        if value is not None:  # a missing value stays an empty cell
+                            writers[col](row, col, value)
+                    row += 1
+
+
+def _writer(ws, dtype: str):
+    """The typed cell writer of a column: skips xlsxwriter's guessing per cell (2× faster)."""
+    if dtype in ("DOUBLE", "FLOAT", "REAL") or dtype.startswith(("DECIMAL", "INT", "BIGINT")):
+        return ws.write_number
+    if dtype in ("SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER"):
+        return ws.write_number
+    if dtype == "BOOLEAN":
+        return ws.write_boolean
+    if dtype in ("DATE", "TIMESTAMP"):
+        return ws.write_datetime
+    if dtype == "VARCHAR":
+        return ws.write_string
+    return ws.write
