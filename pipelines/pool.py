@@ -101,6 +101,22 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+def engine_warm_up() -> None:
+    """The default warm-up: load the extraction engine's place index if the task uses the engine.
+
+    A task module that imports the engine (:mod:`pipelines.batch`) has it loaded by the time
+    the worker starts; the place index is loaded lazily, and building it on a cold disk cache
+    imports polars and takes some 800 MB of address space, which must come before the memory
+    cap, not out of a document's allowance. Tasks that do not use the engine skip it.
+    """
+    import sys
+
+    if "pipelines.extract.engine" in sys.modules:
+        from pipelines.bodies.index import place_index
+
+        place_index()
+
+
 def _serve(
     conn: Connection,
     work: Callable,
@@ -117,8 +133,7 @@ def _serve(
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     if parent:
         _die_with_parent(parent)
-    if warm is not None:
-        warm()
+    (warm or engine_warm_up)()
     if memory_mb > 0:
         with contextlib.suppress(OSError, ValueError):
             _cap_memory(memory_mb)
@@ -301,8 +316,8 @@ def run_tasks(
     Results arrive in completion order. A task over ``limits.doc_timeout_s``, out of memory, or
     whose worker died twice gets ``failed(arg, failure)`` as its result; without ``failed``, or
     when ``work`` raises, :class:`TaskError` names the task. ``work`` (and ``warm``, run once
-    in each worker before its memory cap, for a ``work`` whose module imports lazily) must be
-    top-level functions.
+    in each worker before its memory cap; by default :func:`engine_warm_up`) must be top-level
+    functions.
     """
     if not tasks:
         return
