@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.assets import checks, core, ledgers, scorecard, warehouse
+from pipelines.assets import checks, core, ledgers, warehouse
+from pipelines.io import GongkaiIOManager
 from pipelines.jobs import (
     annual_province_rollup,
     build_job,
@@ -15,11 +16,11 @@ from pipelines.jobs import (
 from pipelines.resources import GongkaiHome
 
 defs = dg.Definitions(
-    assets=dg.load_assets_from_modules([core, warehouse, scorecard, ledgers]),
+    assets=dg.load_assets_from_modules([core, warehouse, ledgers]),
     asset_checks=dg.load_asset_checks_from_modules([checks, ledgers]),
     jobs=[build_job, province_year_job],
     schedules=[monthly_build, annual_province_rollup],
     sensors=[inbox_sensor],
-    resources={"gongkai": GongkaiHome()},
+    resources={"gongkai": GongkaiHome(), "io_manager": GongkaiIOManager()},
     executor=dg.multiprocess_executor.configured({"max_concurrent": 2}),
 )

@@ -33,20 +33,26 @@ from warehouse.marts import (
     yoy_findings_sql,
 )
 from warehouse.scorecard import build_scorecard
+from warehouse.segments import TableFiles
 
 
 @dataclass(frozen=True)
 class CoreTables:
-    """The validated core frames of one build, before they are loaded."""
+    """The validated core tables of one build, before they are loaded.
+
+    The big tables may be given as the Parquet segments that hold them
+    (:class:`~pipelines.io.TableFiles`, written and validated per segment); DuckDB then
+    reads them straight from disk.
+    """
 
     raw_document: pl.DataFrame
     core_report: pl.DataFrame
-    core_value: pl.DataFrame
-    core_finding: pl.DataFrame
+    core_value: pl.DataFrame | TableFiles
+    core_finding: pl.DataFrame | TableFiles
     core_quarantine: pl.DataFrame
     dim_body: pl.DataFrame
     # One row per problem of the report checker (``out_report_check`` asset); None: no checks.
-    out_report_check: pl.DataFrame | None = None
+    out_report_check: pl.DataFrame | TableFiles | None = None
     # Application ledgers (``core_application`` asset); None: none ingested.
     ledgers: LedgerTables | None = None
 
@@ -184,7 +190,11 @@ def build_database(
         con.execute(yoy_findings_sql())
         _load_mart(con, "out_region_year", region_year_sql())
         _load_mart(con, "out_government_year", government_year_sql())
-        build_scorecard(con, core.out_report_check)
+        checks = core.out_report_check
+        if isinstance(checks, TableFiles):
+            checks = (pl.read_parquet(list(checks.files)) if checks.files
+                      else None)
+        build_scorecard(con, checks)
         load_ledgers(con, core.ledgers)
         status = core.core_report["status"]
         published = int((status == "published").sum())
