@@ -148,7 +148,7 @@ def inbox_restore(ctx: click.Context, sha: str, reason: str) -> None:
 
 def _warm_cache(lang: str, workers: int) -> int:
     """Extract new documents with a progress bar so the Dagster run finds them cached."""
-    from pipelines.batch import extract_entries
+    from pipelines.batch import warm_entries
     from pipelines.inbox import Inbox
 
     paths = default_paths()
@@ -156,7 +156,7 @@ def _warm_cache(lang: str, workers: int) -> int:
     entries = [e for e in inbox.entries() if e.kind == "report"]
     with _progress() as bar:
         task = bar.add_task(t("extract.progress", lang), total=len(entries))
-        extract_entries(
+        warm_entries(
             entries,
             inbox,
             paths.extract_cache,

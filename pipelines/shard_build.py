@@ -9,6 +9,7 @@ segments.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Callable, Sequence
@@ -26,8 +27,11 @@ from pipelines.checker.score import Weights, load_weights
 from pipelines.extract import ENGINE_VERSION
 from pipelines.extract.limits import current_limits
 from pipelines.inbox import Inbox, InboxEntry
+from pipelines.ledgers.privacy import find_personal_data
 from pipelines.pool import run_tasks
 from warehouse.segments import (
+    SCAN_FILE,
+    SCANNED_TABLES,
     TABLES,
     Segment,
     Shard,
@@ -69,6 +73,10 @@ class ShardOutcome:
     def files(self, table: str) -> list[str]:
         """The Parquet files of ``table`` in this shard."""
         return [str(p) for p in read_shard(Path(self.folder)).files(table)]
+
+    def personal_data(self) -> dict[str, int]:
+        """``table.column`` → values shaped like personal data in this shard's segments."""
+        return read_shard(Path(self.folder)).personal_data()
 
 
 def catalogue_for(body: str | None, found: Sequence[Catalogue]) -> Catalogue | None:
@@ -145,6 +153,9 @@ def build_segment(task: SegmentTask) -> dict:
               "dim_body": core.dim_body}
     for name in TABLES:
         frames[name].write_parquet(tmp / f"{name}.parquet", compression="zstd")
+    found = {f"{t}.{c}": n for t in SCANNED_TABLES
+             for c, n in find_personal_data(frames[t]).items()}
+    (tmp / SCAN_FILE).write_text(json.dumps(found), encoding="utf-8")
     shutil.rmtree(final, ignore_errors=True)
     os.replace(tmp, final)
     return {name: frames[name].height for name in TABLES}

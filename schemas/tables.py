@@ -415,6 +415,22 @@ def tables() -> dict[str, Table]:
         ),
     ]
     defs[-1:-1] = ledger_tables()  # application ledgers (issue 6), before meta_build
+    defs.insert(
+        -1,
+        Table(
+            "meta_scan",
+            "个人信息检查（分段）",
+            "personal-data search done segment by segment",
+            (
+                _c("table_name", "VARCHAR", "表", "table", nullable=False),
+                _c("column_name", "VARCHAR", "列", "column", nullable=False),
+                _c("hits", "BIGINT", "疑似个人信息的值", "values shaped like personal data",
+                   ge=0, nullable=False),
+            ),
+            primary_key=("table_name", "column_name"),
+            export=False,
+        ),
+    )
     return {t.name: t for t in defs}
 
 

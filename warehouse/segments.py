@@ -19,8 +19,9 @@ readings of two versions.
 Each segment holds five tables, already validated by their pandera models: ``core_report``,
 ``core_value`` and ``core_finding`` rows, the report checker's per-document problems
 (``out_report_check``; continuity with last year needs two reports, see
-:mod:`warehouse.continuity`) and the bodies of its published reports (``dim_body``). A segment is built from the cached extraction and text facts of
-its documents (:mod:`pipelines.batch`), so no document is read twice.
+:mod:`warehouse.continuity`) and the bodies of its published reports (``dim_body``).
+A segment is built from the cached extraction and text facts of its documents
+(:mod:`pipelines.batch`), so no document is read twice.
 """
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ from pathlib import Path
 SHARDS: tuple[str, ...] = tuple("0123456789abcdef")
 SEGMENT_DOCS = 1_000  # documents per segment: bounds a worker's memory (~0.2 MB a report)
 TABLES = ("core_report", "core_value", "core_finding", "out_report_check", "dim_body")
+# Tables whose rows reach the warehouse only from segments: searched for personal data when
+# each segment is written (in parallel, and once), not again in the whole warehouse.
+SCANNED_TABLES = ("core_value", "core_finding", "out_report_check")
+SCAN_FILE = "personal_data.json"
 MANIFEST = "manifest.json"
 
 
@@ -49,6 +54,8 @@ class TableFiles:
     table: str
     files: tuple[str, ...]
     rows: int = 0
+    # column → values shaped like personal data, searched segment by segment as written
+    personal_data: dict[str, int] = field(default_factory=dict)
 
 
 def shard_of(sha256: str) -> str:
@@ -84,6 +91,15 @@ class Shard:
         """The Parquet files of ``table`` across the shard's segments."""
         return [self.folder / s.name / f"{table}.parquet" for s in self.segments]
 
+    def personal_data(self) -> dict[str, int]:
+        """``table.column`` → hits found in the shard's segments (only hits)."""
+        out: dict[str, int] = {}
+        for s in self.segments:
+            found = json.loads((self.folder / s.name / SCAN_FILE).read_text(encoding="utf-8"))
+            for k, n in found.items():
+                out[k] = out.get(k, 0) + int(n)
+        return out
+
     def next_name(self) -> str:
         """A segment name not used before in this shard (names only grow)."""
         used = [int(s.name.split("-")[1]) for s in self.segments]
@@ -100,7 +116,8 @@ def read_shard(folder: Path) -> Shard:
     except (OSError, ValueError, KeyError, TypeError):
         return Shard(folder)
     complete = [s for s in segments
-                if all((folder / s.name / f"{t}.parquet").is_file() for t in TABLES)]
+                if all((folder / s.name / f"{t}.parquet").is_file() for t in TABLES)
+                and (folder / s.name / SCAN_FILE).is_file()]
     return Shard(folder, complete)
 
 

@@ -15,6 +15,7 @@ import polars as pl
 
 from pipelines.checker.score import load_weights
 from pipelines.inbox import Inbox, InboxEntry
+from pipelines.ledgers.privacy import find_personal_data
 from pipelines.resources import GongkaiHome
 from pipelines.shard_build import ShardOutcome, catalogues, shard_generation, update_shard
 from schemas.models import conform, empty_frame, validate
@@ -130,10 +131,18 @@ def core_tables_asset(context: dg.AssetExecutionContext, gongkai: GongkaiHome,
         context.log.info(f"removed {len(pruned)} shard folders of an earlier engine version")
     quarantine = frames.quarantine_frame(reports)
 
+    found: dict[str, int] = {}
+    for o in outcomes:
+        for k, n in o.personal_data().items():
+            found[k] = found.get(k, 0) + n
+    found |= {f"out_report_check.{c}": n
+              for c, n in find_personal_data(continuity).items()}
+
     def table_files(name: str, extra_files: tuple[str, ...] = ()) -> TableFiles:
         fs = (*files[name], *extra_files)
         rows = sum(pl.scan_parquet(f).select(pl.len()).collect().item() for f in fs)
-        return TableFiles(name, fs, rows)
+        mine = {k.split(".", 1)[1]: n for k, n in found.items() if k.startswith(f"{name}.")}
+        return TableFiles(name, fs, rows, mine)
 
     yield dg.Output(validate("raw_document", frames.raw_document_frame(entries)),
                     "raw_document", metadata={"rows": len(entries)})
