@@ -303,8 +303,8 @@ def read_pdf_lines(data: bytes, table_rows: set[int] | None = None, source: str 
 
     A PDF of more pages than :attr:`Limits.pdf_pages` is refused before any page is laid out;
     each page is closed once read (PDFium keeps loaded pages otherwise), and the text and line
-    limits stop a document that produces too much. pdfplumber read PDFs before (30 times
-    slower, its content-stream parser is pure Python); :mod:`pdf_text` keeps its geometry.
+    limits stop a document that produces too much. pdfplumber read PDFs before (about twice
+    as slow: its content-stream parser is pure Python); :mod:`pdf_text` keeps its geometry.
     """
     import pypdfium2 as pdfium
 
