@@ -23,7 +23,7 @@ from pipelines.extract.template import detect_template
 from pipelines.extract.tokens import group_tokens, tokenize
 from schemas.rules import check_all
 
-ENGINE_VERSION = "0.5.0"
+ENGINE_VERSION = "0.5.1"
 
 
 def _merge(ex: Extraction, part: TableRead) -> None:
