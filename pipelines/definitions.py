@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from pipelines import executors
 from pipelines.assets import checks, core, ledgers, scorecard, warehouse
 from pipelines.jobs import (
     annual_province_rollup,
@@ -20,6 +21,7 @@ defs = dg.Definitions(
     jobs=[build_job, province_year_job],
     schedules=[monthly_build, annual_province_rollup],
     sensors=[inbox_sensor],
-    resources={"gongkai": GongkaiHome()},
-    executor=dg.multiprocess_executor.configured({"max_concurrent": 2}),
+    # GONGKAI_EXECUTOR=multiprocess (default) | celery; celery adds a shared io_manager.
+    resources=executors.shared_resources({"gongkai": GongkaiHome()}),
+    executor=executors.from_env(),
 )
