@@ -423,6 +423,7 @@ def main(argv: list[str] | None = None) -> int:
             os.environ["GONGKAI_CELERY_BACKEND"] = broker
             config = write_worker_config(dagster_home, broker)
             summary["workers"] = start_workers(services, args.workers, config, os.environ, broker)
+            summary["services"] = {name: p.pid for name, p in services.procs}
             say(f"运行 {JOB}（celery 执行器）", f"running {JOB} on the celery executor")
             t0 = time.monotonic()
             run_id, status = run_job(args.timeout)
