@@ -128,11 +128,39 @@ def stage_demo(home: Path, scale: float, seed: int) -> None:
 
 
 class Services:
-    """Redis and the workers, stopped on exit whatever the reason (the script's trap)."""
+    """Redis and the workers, stopped on exit whatever the reason (the script's trap).
+
+    ``<logs>/services.json`` names the running ones (pid = process group, start time): after a
+    ``kill -9`` of the script no trap runs, and the next start stops what that file still names.
+    """
 
     def __init__(self, logs: Path) -> None:
         self.logs = logs
+        self.record = logs / "services.json"
         self.procs: list[tuple[str, subprocess.Popen]] = []
+
+    def stop_leftovers(self) -> list[str]:
+        """Kill the process groups a killed earlier run of this script left (pid + start time)."""
+        from pipelines.runlock import alive
+
+        try:
+            left = json.loads(self.record.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []
+        stopped = []
+        for name, (pid, start) in left.items():
+            if alive(pid, start):
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(pid, signal.SIGKILL)
+                stopped.append(name)
+        self.record.unlink(missing_ok=True)
+        return stopped
+
+    def _save(self) -> None:
+        from pipelines.runlock import process_start
+
+        names = {name: (p.pid, process_start(p.pid)) for name, p in self.procs}
+        self.record.write_text(json.dumps(names), encoding="utf-8")
 
     def start(self, name: str, cmd: list[str], env: Mapping[str, str], **kw: Any) -> None:
         """Start ``cmd`` in its own process group, output to ``<logs>/<name>.log``."""
@@ -149,6 +177,7 @@ class Services:
         )
         log.close()
         self.procs.append((name, proc))
+        self._save()
 
     def dead(self) -> list[str]:
         """Names of the services that have exited."""
@@ -171,6 +200,7 @@ class Services:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 p.wait(5)
         self.procs.clear()
+        self.record.unlink(missing_ok=True)
 
 
 def start_redis(services: Services, work: Path) -> str:
@@ -414,6 +444,8 @@ def main(argv: list[str] | None = None) -> int:
     warehouse = Paths(home).warehouse
     before = warehouse.stat().st_mtime if warehouse.exists() else None
     services = Services(logs)
+    if left := services.stop_leftovers():
+        say(f"已停止上次被强杀时遗留的进程：{left}", f"stopped services a killed run left: {left}")
     summary: dict[str, Any] = {"home": str(home), "dagster_home": str(dagster_home)}
     started = time.monotonic()
     try:
