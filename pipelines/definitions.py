@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from pipelines import executors
 from pipelines.assets import checks, core, ledgers, warehouse
 from pipelines.io import GongkaiIOManager
 from pipelines.jobs import (
@@ -21,6 +22,10 @@ defs = dg.Definitions(
     jobs=[build_job, province_year_job],
     schedules=[monthly_build, annual_province_rollup],
     sensors=[inbox_sensor],
-    resources={"gongkai": GongkaiHome(), "io_manager": GongkaiIOManager()},
-    executor=dg.multiprocess_executor.configured({"max_concurrent": 2}),
+    # GONGKAI_EXECUTOR=multiprocess (default) | celery. Step outputs are Parquet/JSON under
+    # GONGKAI_HOME (GongkaiIOManager), the storage every executor's workers share.
+    resources=executors.shared_resources(
+        {"gongkai": GongkaiHome(), "io_manager": GongkaiIOManager()}
+    ),
+    executor=executors.from_env(),
 )
