@@ -143,6 +143,7 @@ def print_steps(steps: dict[str, float], reports: int) -> None:
 
 
 def main() -> None:
+    """Run the benchmark and print its figures."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--national", action="store_true")
@@ -175,7 +176,7 @@ def main() -> None:
 
     if args.add:
         extra = home / "extra"
-        gen_secs, extra_docs = generate(argparse.Namespace(
+        generate(argparse.Namespace(
             scale=max(0.05, args.add / 1200), national=False, provinces=""), extra, seed=7)
         picked = home / "extra-picked"
         picked.mkdir()
