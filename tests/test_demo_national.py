@@ -124,3 +124,15 @@ def test_province_selection_by_code_or_name() -> None:
         provinces_of(["810000"])  # 香港 publishes no reports under the 条例
     with pytest.raises(ValueError):
         provinces_of(["江"])  # 江苏省 or 江西省
+
+
+def test_every_department_of_the_country_has_figures() -> None:
+    from pipelines.demo.country import DEPARTMENTS
+    from pipelines.demo.numbers import body_chain
+    from pipelines.demo.province import Body
+
+    for slug, suffix, _, weight in DEPARTMENTS:
+        body = Body(f"110101-{slug}", f"北京市东城区{suffix}", "110101", "county", "department",
+                    slug, 1.2 * weight, slug)
+        chain = body_chain(body, (2023, 2024), 1, None)
+        assert chain[2024]["applications.new_received.total"] >= 0, slug
