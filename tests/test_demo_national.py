@@ -136,3 +136,14 @@ def test_every_department_of_the_country_has_figures() -> None:
                     slug, 1.2 * weight, slug)
         chain = body_chain(body, (2023, 2024), 1, None)
         assert chain[2024]["applications.new_received.total"] >= 0, slug
+
+
+def test_fast_json_text_is_the_standard_librarys() -> None:
+    from pipelines.demo import json_text
+
+    out, _, _ = small_province()
+    samples = [json.loads(p.read_text("utf-8")) for p in sorted((out / "expected").iterdir())]
+    samples += [{"a": [1, 2.5, -0.0, 1e300, None, True, False, "引号\"\\\n\t\x01"], "b": {},
+                 "c": [], "d": [{"e": [[]]}]}]
+    for obj in samples:
+        assert json_text.dumps(obj) == json.dumps(obj, ensure_ascii=False, indent=1)

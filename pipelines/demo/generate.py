@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import shutil
 from collections import Counter
 from collections.abc import Iterable
@@ -23,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from . import faults as F
-from . import prose
+from . import json_text, prose
 from .country import SIZES, Sizes
 from .layout import PROACTIVE_KEYS, Doc, table3_keys, table4_keys
 from .ledgers import write_ledgers
@@ -300,7 +299,7 @@ def write_province(out_dir: Path, regions: list[Region], bodies: list[Body], see
             if p.fault:
                 traps.append(f"publisher error ({p.fault}): {p.fault_note}")
             (expected_dir / f"{doc.stem}.json").write_text(
-                json.dumps(_expected(p, doc, seed), ensure_ascii=False, indent=1) + "\n",
+                json_text.dumps(_expected(p, doc, seed)) + "\n",
                 encoding="utf-8")
             manifest.append((doc.file, p.body.name, p.body.region_code, p.body.level,
                              p.body.type, p.year, p.template, doc.container, len(data),
