@@ -53,6 +53,7 @@ class _Plan:
     style: str = "zero"
     stem: str = ""
     file: str = ""
+    touched: set[str] = field(default_factory=set)  # keys an injected fault changed
     errors: list[dict] = field(default_factory=list)
     cells: dict[str, str] = field(default_factory=dict)
     heads: dict = field(default_factory=dict)  # true headline figures (prose states them)
@@ -148,6 +149,7 @@ def _inject(plans: list[_Plan], seed: int, scope: tuple[str, ...] = ()) -> None:
             trial = dict(p.values)
             note = F.apply_fault(kind, trial, p.template, p.rng)
             if note:
+                p.touched = {k for k, v in trial.items() if p.values.get(k) != v}
                 p.values, p.fault, p.fault_note = trial, kind, note
                 done += 1
 
@@ -265,29 +267,30 @@ def write_province(out_dir: Path, regions: list[Region], bodies: list[Body], see
     _check_unique(bodies)
     plans = _plan(bodies, seed, scope)
     shifts = _assign_faults(plans, seed, scope)
-    truths: dict[tuple[str, int], dict] = {}
     by_body: dict[str, list[_Plan]] = {}
     for p in plans:
         by_body.setdefault(p.body.body_id, []).append(p)
+
+    def chain_of(body: Body) -> dict[int, dict]:
+        years = tuple(p.year for p in by_body[body.body_id])
+        return body_chain(body, years, seed, shifts.get(body.body_id))
+
+    received: dict[tuple[str, int], int] = {}
     for body in bodies:
-        mine = by_body[body.body_id]
-        chain = body_chain(body, tuple(p.year for p in mine), seed, shifts.get(body.body_id))
-        for p in mine:
+        chain = chain_of(body)
+        for p in by_body[body.body_id]:
             truth = chain[p.year]
-            truths[(body.body_id, p.year)] = truth
+            received[(body.body_id, p.year)] = truth["applications.new_received.total"]
             p.values = _printed_values(p, truth)
             p.heads = {k: v for k, v in truth.items() if k.startswith("headline.")}
-    clean = {id(p): dict(p.values) for p in plans}
     _inject(plans, seed, scope)
 
     manifest: list[tuple] = []
     docs, expected_dir = out_dir / "docs", out_dir / "expected"
     for mine in by_body.values():
         for i, p in enumerate(mine):
-            before = clean.pop(id(p))
-            touched = {k for k, v in p.values.items() if before.get(k) != v}
             p.style = F.pick_style(p.rng, p.container)
-            doc = _build_doc(p, touched)
+            doc = _build_doc(p, p.touched)
             p.stem, p.file = doc.stem, doc.file
             p.errors = F.check_document(p.values, p.template)
             if i:
@@ -304,7 +307,9 @@ def write_province(out_dir: Path, regions: list[Region], bodies: list[Body], see
             manifest.append((doc.file, p.body.name, p.body.region_code, p.body.level,
                              p.body.type, p.year, p.template, doc.container, len(data),
                              hashlib.sha256(data).hexdigest(), source, "; ".join(traps)))
-    ledgers = write_ledgers(out_dir / "ledgers", bodies, by_body, truths, seed,
+        for p in mine:  # written and checked against each other: the summary needs none of it
+            p.values, p.heads, p.cells = {}, {}, {}
+    ledgers = write_ledgers(out_dir / "ledgers", bodies, by_body, received, chain_of, seed,
                             share=ledger_share, scope=scope)
     counts = {
         "containers": Counter(p.container for p in plans),

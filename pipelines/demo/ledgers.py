@@ -24,6 +24,7 @@ import datetime as dt
 import io
 import json
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -331,7 +332,8 @@ def _choose_format(rng: np.random.Generator) -> dict:
 
 
 def write_ledgers(
-    ledger_dir: Path, bodies: list[Body], plans_by_body: dict, truths: dict, seed: int,
+    ledger_dir: Path, bodies: list[Body], plans_by_body: dict, received: dict,
+    chain_of: Callable[[Body], dict[int, dict]], seed: int,
     *, share: float = 0.10, scope: tuple[str, ...] = ()
 ) -> dict:
     """Write the ledgers and their truth files.
@@ -341,7 +343,10 @@ def write_ledgers(
         bodies: all bodies of the province.
         plans_by_body: body id → that body's planned documents (``.year``, ``.stem``,
             ``.file``).
-        truths: ``(body id, year)`` → true figures.
+        received: ``(body id, year)`` → applications received (who is small enough for a
+            ledger).
+        chain_of: a body's true figures per year (recomputed for the few chosen bodies, so the
+            province's figures need not stay in memory).
         seed: province seed.
         share: share of bodies with ledgers (at least one); the national demo asks for less,
             as ledgers are slow to write and a few per province show every format.
@@ -352,7 +357,7 @@ def write_ledgers(
     """
     rng = rng_for(seed, *scope, "ledgers")
     eligible = [b for b in bodies if all(
-        truths[(b.body_id, p.year)]["applications.new_received.total"] <= 2000
+        received[(b.body_id, p.year)] <= 2000
         for p in plans_by_body[b.body_id])]
     n = max(1, round(share * len(bodies)))
     chosen = [eligible[int(i)] for i in sorted(rng.choice(len(eligible), size=min(n, len(eligible)),
@@ -361,12 +366,13 @@ def write_ledgers(
     n_rows = n_files = 0
     for body in chosen:
         plans = plans_by_body[body.body_id]
+        truths = chain_of(body)
         k = min(len(plans), int(rng.integers(2, 5)))
         for idx in sorted(rng.choice(len(plans), size=k, replace=False)):
             plan = plans[int(idx)]
             year = plan.year
             frng = rng_for(seed, body.body_id, year, "ledger")
-            rows = _records(frng, body, year, truths[(body.body_id, year)])
+            rows = _records(frng, body, year, truths[year])
             fmt = _choose_format(frng)
             header, table = _table(frng, body, rows, fmt)
             stem = f"{plan.stem}_ledger"
