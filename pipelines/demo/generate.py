@@ -1,4 +1,8 @@
-"""Orchestration: plan the documents of the demo province, inject faults, render, write files.
+"""Orchestration: plan the documents of a province, inject faults, render, write files.
+
+:func:`write_province` is the unit of work (the demo province, or one real province of the
+national demo in a worker process); :func:`write_tables` appends the provinces' MANIFEST, region
+and body rows in order; :func:`generate` is the entry point.
 
 Layout written under ``out_dir`` (docs/ARCHITECTURE.md, "Demo data layout"): ``docs/``,
 ``expected/<stem>.json`` (corpus format), ``MANIFEST.tsv``, ``ledgers/``, ``regions.csv``,

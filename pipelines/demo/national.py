@@ -4,7 +4,9 @@ Each province is independent (its own random streams, tagged with its code, and 
 stems, prefixed with its region codes), so workers write ``docs/`` and ``expected/`` directly
 and only return MANIFEST rows and counters. Results are consumed in province-code order, so the
 same seed gives byte-identical output whatever the number of workers. Processes are spawned,
-not forked: the parent holds polars' thread pool, which a fork would copy mid-state.
+not forked: the parent holds polars' thread pool, which a fork would copy mid-state. (A script
+calling :func:`pipelines.demo.generate` nationally therefore needs the usual
+``if __name__ == "__main__":`` guard; the ``gongkai`` command has it.)
 """
 
 from __future__ import annotations
