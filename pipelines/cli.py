@@ -516,6 +516,15 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 @click.option("--seed", default=20240201, help="随机种子 / seed")
 @click.option("--scale", default=1.0, help="规模，1.0 约 8 个市 40 个县 / size")
 @click.option(
+    "--national", is_flag=True, help="全国 31 个省份，约 21 万份报告 / every province (~210,000)"
+)
+@click.option(
+    "--provinces",
+    default=None,
+    help="指定省份，代码或名称，逗号分隔，如 32,广东 / provinces, codes or names: 32,44",
+)
+@click.option("--workers", type=int, default=None, help="进程数，默认为核数 / processes")
+@click.option(
     "--serve/--no-serve", "do_serve", default=True, help="构建后启动仪表板 / serve afterwards"
 )
 @click.option("--host", default="127.0.0.1")
@@ -526,6 +535,9 @@ def demo(
     ctx: click.Context,
     seed: int,
     scale: float,
+    national: bool,
+    provinces: str | None,
+    workers: int | None,
     do_serve: bool,
     host: str,
     port: int,
@@ -533,17 +545,38 @@ def demo(
 ) -> None:
     """生成演示省份、构建数据仓库并启动仪表板 / generate the demo province, build, serve."""
     from pipelines.demo import generate
+    from pipelines.demo.country import provinces_of
     from pipelines.inbox import LEDGER_SUFFIXES, Inbox
     from pipelines.runlock import BuildBusy
 
     lang = _lang(ctx)
     paths = default_paths()
+    chosen = None
+    if national and provinces:
+        raise click.UsageError(t("demo.national_or_provinces", lang))
+    if national or provinces:
+        try:
+            chosen = provinces_of(None if national else (provinces or "").split(","))
+        except ValueError as exc:
+            raise click.BadParameter(t("demo.bad_province", lang, reason=exc),
+                                     param_hint="--provinces") from None
     # The lock covers generating too: two demos would write the same demo folder.
     try:
         with _build_lock(lang, "gongkai demo", wait):
-            click.echo(t("demo.generate", lang, seed=seed, scale=scale, path=paths.demo))
-            summary = generate(paths.demo, seed=seed, scale=scale)
-            click.echo(t("demo.generated", lang, n=summary.get("documents", "?")))
+            start = time.monotonic()
+            if chosen is None:
+                click.echo(t("demo.generate", lang, seed=seed, scale=scale, path=paths.demo))
+                summary = generate(paths.demo, seed=seed, scale=scale)
+            else:
+                click.echo(t("demo.generate_provinces", lang, n=len(chosen), seed=seed,
+                             names="、".join(name for _, name in chosen[:5])
+                             + ("…" if len(chosen) > 5 else ""), path=paths.demo))
+                summary = generate(paths.demo, seed=seed, national=national,
+                                   provinces=[code for code, _ in chosen], workers=workers)
+            seconds = time.monotonic() - start
+            n = summary.get("documents", 0)
+            click.echo(t("demo.generated", lang, n=n))
+            click.echo(t("demo.rate", lang, seconds=seconds, rate=n / max(seconds, 1e-9)))
             Inbox(paths.inbox).ingest([paths.demo / "docs"])
             # Application ledgers: CSV/XLSX only; the *.truth.json beside them are test truth.
             ledgers = paths.demo / "ledgers"

@@ -100,6 +100,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "generating the demo province (seed {seed}, scale {scale}) → {path}",
     ),
     "demo.generated": ("已生成 {n} 份报告", "{n} reports generated"),
+    "demo.generate_provinces": (
+        "生成 {n} 个省份的演示数据（{names}，种子 {seed}）→ {path}",
+        "generating the demo data of {n} provinces ({names}, seed {seed}) → {path}",
+    ),
+    "demo.rate": (
+        "用时 {seconds:.1f} 秒，每秒 {rate:.0f} 份",
+        "{seconds:.1f} s, {rate:.0f} reports/s",
+    ),
+    "demo.national_or_provinces": (
+        "--national 与 --provinces 只能选一个",
+        "use either --national or --provinces, not both",
+    ),
+    "demo.bad_province": ("省份有误：{reason}", "unknown province: {reason}"),
     "serve.url": ("仪表板地址：{url}", "dashboard at: {url}"),
     "serve.missing": (
         "尚无已发布的数据仓库 {path}：请先运行 gongkai build 或 gongkai demo",
