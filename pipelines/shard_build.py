@@ -120,6 +120,24 @@ def shard_generation(found: Sequence[Catalogue], weights: Weights) -> str:
     )
 
 
+def wide_values(values: pl.DataFrame) -> pl.DataFrame:
+    """One row per report, one Float64 column per measure key (registry order), max of values.
+
+    The body-year mart's pivot, done per segment (see :mod:`warehouse.segments`).
+    """
+    from schemas.registry import measures
+
+    keys = [m.key for m in measures()]
+    if values.height:
+        wide = values.pivot(on="key", index="report_id", values="value",
+                            aggregate_function="max")
+    else:
+        wide = pl.DataFrame(schema={"report_id": pl.Utf8})
+    missing = [pl.lit(None, pl.Float64).alias(k) for k in keys if k not in wide.columns]
+    return wide.with_columns(missing).select(
+        pl.col("report_id"), *(pl.col(k).cast(pl.Float64) for k in keys))
+
+
 def build_segment(task: SegmentTask) -> dict:
     """Write the tables of one segment (pure of everything but the files it names).
 
@@ -150,7 +168,7 @@ def build_segment(task: SegmentTask) -> dict:
     tmp.mkdir(parents=True)
     frames = {"core_report": core.core_report, "core_value": core.core_value,
               "core_finding": core.core_finding, "out_report_check": checks,
-              "dim_body": core.dim_body}
+              "dim_body": core.dim_body, "report_wide": wide_values(core.core_value)}
     for name in TABLES:
         frames[name].write_parquet(tmp / f"{name}.parquet", compression="zstd")
     found = {f"{t}.{c}": n for t in SCANNED_TABLES

@@ -204,7 +204,12 @@ def build_database(
         load_table(con, "core_finding", core.core_finding)
         load_table(con, "meta_scan", scan_frame(core))
         load_table(con, "core_quarantine", core.core_quarantine)
-        _load_mart(con, "out_body_year", body_year_sql())
+        wide = None
+        if isinstance(core.core_value, TableFiles) and core.core_value.wide:
+            wide = "_report_wide"
+            listed = ", ".join("'" + f.replace("'", "''") + "'" for f in core.core_value.wide)
+            con.execute(f"CREATE TEMP VIEW {wide} AS SELECT * FROM read_parquet([{listed}])")
+        _load_mart(con, "out_body_year", body_year_sql(wide))
         con.execute(cross_year_findings_sql())
         con.execute(yoy_findings_sql())
         _load_mart(con, "out_region_year", region_year_sql())

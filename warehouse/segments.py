@@ -36,7 +36,8 @@ from pathlib import Path
 
 SHARDS: tuple[str, ...] = tuple("0123456789abcdef")
 SEGMENT_DOCS = 1_000  # documents per segment: bounds a worker's memory (~0.2 MB a report)
-TABLES = ("core_report", "core_value", "core_finding", "out_report_check", "dim_body")
+TABLES = ("core_report", "core_value", "core_finding", "out_report_check", "dim_body",
+          "report_wide")
 # Tables whose rows reach the warehouse only from segments: searched for personal data when
 # each segment is written (in parallel, and once), not again in the whole warehouse.
 SCANNED_TABLES = ("core_value", "core_finding", "out_report_check")
@@ -56,6 +57,8 @@ class TableFiles:
     rows: int = 0
     # column → values shaped like personal data, searched segment by segment as written
     personal_data: dict[str, int] = field(default_factory=dict)
+    # core_value only: the segments' values pivoted per report (``report_wide.parquet``)
+    wide: tuple[str, ...] = ()
 
 
 def shard_of(sha256: str) -> str:

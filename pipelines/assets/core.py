@@ -10,6 +10,8 @@ is thin wiring around :mod:`pipelines.shard_build` and :mod:`warehouse`.
 """
 
 
+from dataclasses import replace
+
 import dagster as dg
 import polars as pl
 
@@ -147,7 +149,7 @@ def core_tables_asset(context: dg.AssetExecutionContext, gongkai: GongkaiHome,
     yield dg.Output(validate("raw_document", frames.raw_document_frame(entries)),
                     "raw_document", metadata={"rows": len(entries)})
     yield dg.Output(reports, "core_report", metadata={"rows": reports.height})
-    value = table_files("core_value")
+    value = replace(table_files("core_value"), wide=tuple(files["report_wide"]))
     yield dg.Output(value, "core_value", metadata={"rows": value.rows, "files": len(value.files)})
     finding = table_files("core_finding")
     yield dg.Output(finding, "core_finding", metadata={"rows": finding.rows})
