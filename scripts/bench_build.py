@@ -115,19 +115,22 @@ def reports_in(env: dict[str, str]) -> int:
 
 def generate(args: argparse.Namespace, out: Path, seed: int) -> tuple[float, int]:
     """Generate the demo into ``out``; seconds and documents."""
-    code = (
-        "import json,sys; from pathlib import Path; from pipelines.demo import generate; "
-        f"kw = json.loads(sys.argv[1]); s = generate(Path(sys.argv[2]), seed={seed}, **kw); "
-        "print(json.dumps({'documents': s['documents']}))"
-    )
+    # A file, not ``-c``: the generator's process pool re-imports the main module.
+    script = out.parent / f".generate-{seed}.py"
+    script.write_text(
+        "import json, sys\nfrom pathlib import Path\nfrom pipelines.demo import generate\n"
+        "if __name__ == '__main__':\n"
+        "    kw = json.loads(sys.argv[1])\n"
+        f"    s = generate(Path(sys.argv[2]), seed={seed}, **kw)\n"
+        "    print(json.dumps({'documents': s['documents']}))\n", encoding="utf-8")
     kw: dict = {"scale": args.scale}
     if args.national:
         kw["national"] = True
     if args.provinces:
         kw["provinces"] = args.provinces.split(",")
     started = time.monotonic()
-    res = subprocess.run([PY, "-c", code, json.dumps(kw), str(out)], capture_output=True,
-                         text=True, cwd=ROOT)
+    res = subprocess.run([PY, str(script), json.dumps(kw), str(out)], capture_output=True,
+                         text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     if res.returncode:
         sys.exit(f"generation failed:\n{res.stderr[-3000:]}")
     return time.monotonic() - started, json.loads(res.stdout.strip().splitlines()[-1])[
@@ -149,6 +152,8 @@ def main() -> None:
     ap.add_argument("--national", action="store_true")
     ap.add_argument("--provinces", default="")
     ap.add_argument("--add", type=int, default=1000, help="reports added for the incremental run")
+    ap.add_argument("--source", type=Path, default=None,
+                    help="reuse a generated demo folder (its docs/) instead of generating")
     ap.add_argument("--home", type=Path, default=None, help="keep the home here (else temp)")
     args = ap.parse_args()
 
@@ -159,9 +164,15 @@ def main() -> None:
     cpus = os.cpu_count()
     print(f"# build benchmark · {cpus} cores · home {home}")
 
-    secs, docs = generate(args, home / "source", seed=20240201)
-    print(f"generation: {docs:,} documents in {secs:.1f} s ({docs / secs:,.0f} docs/s)")
-    secs, _, _ = run([GONGKAI, "ingest", str(home / "source" / "docs")], env)
+    source = home / "source"
+    if args.source:
+        source = args.source
+        docs = sum(1 for _ in (source / "docs").iterdir())
+        print(f"generation: reused {source} ({docs:,} documents)")
+    else:
+        secs, docs = generate(args, source, seed=20240201)
+        print(f"generation: {docs:,} documents in {secs:.1f} s ({docs / secs:,.0f} docs/s)")
+    secs, _, _ = run([GONGKAI, "ingest", str(source / "docs")], env)
     print(f"ingest: {secs:.1f} s")
 
     secs, peak, _ = run([GONGKAI, "build"], env)
