@@ -188,7 +188,8 @@ def main() -> None:
     if args.add:
         extra = home / "extra"
         generate(argparse.Namespace(
-            scale=max(0.05, args.add / 1200), national=False, provinces=""), extra, seed=7)
+            scale=min(1.0, max(0.05, args.add / 1100)), national=False, provinces=""),
+            extra, seed=7)
         picked = home / "extra-picked"
         picked.mkdir()
         for p in sorted((extra / "docs").iterdir())[: args.add]:
