@@ -180,7 +180,8 @@ class BuildExit:
 
 
 def run_build(
-    lang: str, workers: int = 0, wait: float | None = None, command: str = "gongkai build"
+    lang: str, workers: int = 0, wait: float | None = None, command: str = "gongkai build",
+    force: bool = False,
 ) -> int:
     """Take the build lock, clean up after dead builds, run the build job; a ``BuildExit`` code.
 
@@ -191,7 +192,7 @@ def run_build(
 
     try:
         with _build_lock(lang, command, wait):
-            return _locked_build(lang, workers)
+            return _locked_build(lang, workers, force)
     except BuildBusy as busy:
         _say_busy(lang, busy)
         return BuildExit.BUSY
@@ -247,9 +248,15 @@ def _say_busy(lang: str, busy) -> None:
     )
 
 
-def _locked_build(lang: str, workers: int) -> int:
-    """The build proper, with the lock held."""
+def _locked_build(lang: str, workers: int, force: bool = False) -> int:
+    """The build proper, with the lock held (skipped when its inputs are unchanged)."""
+    from pipelines import build_inputs
+
     paths = default_paths()
+    if not force and build_inputs.unchanged(paths):
+        click.echo(t("build.unchanged", lang, path=paths.warehouse))
+        return BuildExit.OK
+    build_inputs.forget(paths)
     n = _warm_cache(lang, workers or os.cpu_count() or 1)
     if n == 0:
         err.print(f"[red]{t('build.empty', lang)}[/red]")
@@ -322,6 +329,7 @@ def _locked_build(lang: str, workers: int) -> int:
         )
         return BuildExit.EXPORT_FAILED
     click.echo(t("build.exported", lang, path=paths.export / f"gongkai-{version}"))
+    build_inputs.record(paths, paths.export / f"gongkai-{version}")
     return BuildExit.OK
 
 
@@ -344,11 +352,15 @@ def _wait_option(f):
 @click.option(
     "--workers", default=0, help="并行进程数，0 为每核一个 / processes (0 = one per core)"
 )
+@click.option(
+    "--force", is_flag=True,
+    help="收件箱与代码未变也重新构建 / rebuild even when the inbox and code are unchanged",
+)
 @_wait_option
 @click.pass_context
-def build(ctx: click.Context, workers: int, wait: float | None) -> None:
+def build(ctx: click.Context, workers: int, force: bool, wait: float | None) -> None:
     """物化全部资产：抽取、校验、构建并发布数据仓库、导出 / materialize every asset."""
-    code = run_build(_lang(ctx), workers, wait=wait)
+    code = run_build(_lang(ctx), workers, wait=wait, force=force)
     if code:
         sys.exit(code)
 

@@ -91,6 +91,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "  … and {n} more: see the table core_quarantine or the dashboard's 数据质量 "
         "(data quality) page",
     ),
+    "build.unchanged": (
+        "收件箱、限值、权重与代码自上次构建以来均未变化，数据仓库 {path} 已是最新"
+        "（gongkai build --force 可强制重建）",
+        "nothing changed since the last build (inbox, limits, weights, code): the warehouse "
+        "{path} is up to date (gongkai build --force rebuilds anyway)",
+    ),
     "build.empty": (
         "收件箱为空：请先运行 gongkai ingest 文件夹",
         "the inbox is empty: run gongkai ingest FOLDER first",
