@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from pipelines.extract import ENGINE_VERSION
-from pipelines.extract.engine import extract_file
+from pipelines.extract.engine import extract_file, read_and_extract_file
 from pipelines.extract.limits import Limits, current_limits
 from pipelines.extract.model import Extraction, Finding
 from pipelines.inbox import Inbox, InboxEntry
@@ -28,6 +28,9 @@ T = TypeVar("T")
 # in force (``LIMITS_KEY``), and read again once they change (raised for an unusual archive).
 LIMIT_RULES = frozenset(("limit_exceeded", "worker_timeout", "worker_died"))
 LIMITS_KEY = "_limits"
+# The checker's text facts (pipelines.checker.facts) of a report, computed by the same worker
+# from the same reading as its figures and cached with them: a build reads each document once.
+FACTS_KEY = "_facts"
 
 
 def limits_fingerprint(limits: Limits) -> str:
@@ -44,10 +47,15 @@ def _limited(d: dict) -> dict:
 
 
 def _extract_one(args: tuple[str, str, str]) -> dict:
+    from pipelines.checker.facts import document_facts
+
     path, source, sha = args
-    ex = extract_file(path, source)
+    ex, text = read_and_extract_file(path, source)
     ex.sha256 = sha
-    return _limited(ex.to_json())
+    d = ex.to_json()
+    if text and ex.document_kind == "annual_report":
+        d[FACTS_KEY] = document_facts(text).to_json()
+    return _limited(d)
 
 
 def _extract_failed(args: tuple[str, str, str], failure: Failure) -> dict:
@@ -75,6 +83,7 @@ def map_cached(
     workers: int = 1,
     progress: Progress | None = None,
     failed: Callable[[T, Failure], dict] | None = None,
+    inline: bool = False,
 ) -> dict[str, dict]:
     """``work(arg)`` for every ``(key, arg)``, read from ``cache/<key>.json`` when it is there.
 
@@ -85,6 +94,8 @@ def map_cached(
     worker died twice, gets ``failed(arg, failure)``, cached like any result — later builds do
     not retry it for ever — but marked with the limits in force, so raising a limit
     (``GONGKAI_DOC_TIMEOUT_S``…) reads it again. ``work`` must be a top-level function.
+    ``inline`` computes missing results in this process instead: for a caller that is itself
+    a pool worker (which may not start processes), where the cache is expected to be warm.
     """
     cache.mkdir(parents=True, exist_ok=True)
     limits = current_limits()
@@ -112,9 +123,43 @@ def map_cached(
         if progress:
             progress(len(results), total)
 
-    if todo:
+    if todo and inline:
+        for key, arg in todo:
+            keep(key, work(arg))
+    elif todo:
         run_tasks(todo, work, keep, workers, limits, failed)
     return results
+
+
+def warm_entries(
+    entries: Sequence[InboxEntry],
+    inbox: Inbox,
+    cache_dir: Path,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> int:
+    """Extract the entries that have no cached result yet; how many were extracted.
+
+    Unlike :func:`extract_entries` nothing is loaded into memory: a national inbox has
+    hundreds of thousands of results, which are read back segment by segment.
+    """
+    folder = cache_dir / ENGINE_VERSION
+    todo = [e for e in entries if not (folder / f"{e.sha256}.json").is_file()]
+    base = len(entries) - len(todo)
+    if progress:
+        progress(base, len(entries))
+    # map_cached keeps its results in memory; runs of 5,000 bound that.
+    for i in range(0, len(todo), 5_000):
+        part = todo[i:i + 5_000]
+        jobs = [(e.sha256, (str(inbox.object_path(e.sha256, e.suffix)), e.file_name, e.sha256))
+                for e in part]
+
+        def step(done: int, total: int, offset: int = base + i) -> None:
+            if progress:
+                progress(offset + done, len(entries))
+
+        map_cached(jobs, _extract_one, folder, workers, step, _extract_failed)
+    return len(todo)
 
 
 def extract_entries(
@@ -123,17 +168,31 @@ def extract_entries(
     cache_dir: Path,
     workers: int = 1,
     progress: Progress | None = None,
+    facts: dict[str, dict] | None = None,
+    inline: bool = False,
 ) -> list[Extraction]:
-    """Extract every entry (cached results reused), in ``workers`` processes, in entry order."""
+    """Extract every entry (cached results reused), in ``workers`` processes, in entry order.
+
+    ``facts``, when given, receives the checker's text facts (JSON form) of every report by
+    sha256, read in the same pass (a document that could not be read has none).
+    """
     jobs = [
         (e.sha256, (str(inbox.object_path(e.sha256, e.suffix)), e.file_name, e.sha256))
         for e in entries
     ]
     results = map_cached(
-        jobs, _extract_one, cache_dir / ENGINE_VERSION, workers, progress, _extract_failed
+        jobs, _extract_one, cache_dir / ENGINE_VERSION, workers, progress, _extract_failed,
+        inline=inline,
     )
-    # A cached result keeps the name the content was first read under; report this one's.
-    return [Extraction.from_json({**results[e.sha256], "source": e.file_name}) for e in entries]
+    out = []
+    for e in entries:
+        d = dict(results[e.sha256])
+        got = d.pop(FACTS_KEY, None)
+        if facts is not None and got is not None:
+            facts[e.sha256] = got
+        # A cached result keeps the name the content was first read under; report this one's.
+        out.append(Extraction.from_json({**d, "source": e.file_name}))
+    return out
 
 
 def _extract_path(path: str) -> dict:

@@ -142,7 +142,7 @@ def inbox_restore(ctx: click.Context, sha: str, reason: str) -> None:
 
 def _warm_cache(lang: str, workers: int) -> int:
     """Extract new documents with a progress bar so the Dagster run finds them cached."""
-    from pipelines.batch import extract_entries
+    from pipelines.batch import warm_entries
     from pipelines.inbox import Inbox
 
     paths = default_paths()
@@ -150,7 +150,7 @@ def _warm_cache(lang: str, workers: int) -> int:
     entries = [e for e in inbox.entries() if e.kind == "report"]
     with _progress() as bar:
         task = bar.add_task(t("extract.progress", lang), total=len(entries))
-        extract_entries(
+        warm_entries(
             entries,
             inbox,
             paths.extract_cache,
@@ -174,7 +174,8 @@ class BuildExit:
 
 
 def run_build(
-    lang: str, workers: int = 0, wait: float | None = None, command: str = "gongkai build"
+    lang: str, workers: int = 0, wait: float | None = None, command: str = "gongkai build",
+    force: bool = False,
 ) -> int:
     """Take the build lock, clean up after dead builds, run the build job; a ``BuildExit`` code.
 
@@ -185,7 +186,7 @@ def run_build(
 
     try:
         with _build_lock(lang, command, wait):
-            return _locked_build(lang, workers)
+            return _locked_build(lang, workers, force)
     except BuildBusy as busy:
         _say_busy(lang, busy)
         return BuildExit.BUSY
@@ -241,9 +242,15 @@ def _say_busy(lang: str, busy) -> None:
     )
 
 
-def _locked_build(lang: str, workers: int) -> int:
-    """The build proper, with the lock held."""
+def _locked_build(lang: str, workers: int, force: bool = False) -> int:
+    """The build proper, with the lock held (skipped when its inputs are unchanged)."""
+    from pipelines import build_inputs
+
     paths = default_paths()
+    if not force and build_inputs.unchanged(paths):
+        click.echo(t("build.unchanged", lang, path=paths.warehouse))
+        return BuildExit.OK
+    build_inputs.forget(paths)
     n = _warm_cache(lang, workers or os.cpu_count() or 1)
     if n == 0:
         err.print(f"[red]{t('build.empty', lang)}[/red]")
@@ -316,6 +323,7 @@ def _locked_build(lang: str, workers: int) -> int:
         )
         return BuildExit.EXPORT_FAILED
     click.echo(t("build.exported", lang, path=paths.export / f"gongkai-{version}"))
+    build_inputs.record(paths, paths.export / f"gongkai-{version}")
     return BuildExit.OK
 
 
@@ -338,11 +346,15 @@ def _wait_option(f):
 @click.option(
     "--workers", default=0, help="并行进程数，0 为每核一个 / processes (0 = one per core)"
 )
+@click.option(
+    "--force", is_flag=True,
+    help="收件箱与代码未变也重新构建 / rebuild even when the inbox and code are unchanged",
+)
 @_wait_option
 @click.pass_context
-def build(ctx: click.Context, workers: int, wait: float | None) -> None:
+def build(ctx: click.Context, workers: int, force: bool, wait: float | None) -> None:
     """物化全部资产：抽取、校验、构建并发布数据仓库、导出 / materialize every asset."""
-    code = run_build(_lang(ctx), workers, wait=wait)
+    code = run_build(_lang(ctx), workers, wait=wait, force=force)
     if code:
         sys.exit(code)
 
@@ -510,6 +522,15 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 @click.option("--seed", default=20240201, help="随机种子 / seed")
 @click.option("--scale", default=1.0, help="规模，1.0 约 8 个市 40 个县 / size")
 @click.option(
+    "--national", is_flag=True, help="全国 31 个省份，约 21 万份报告 / every province (~210,000)"
+)
+@click.option(
+    "--provinces",
+    default=None,
+    help="指定省份，代码或名称，逗号分隔，如 32,广东 / provinces, codes or names: 32,44",
+)
+@click.option("--workers", type=int, default=None, help="进程数，默认为核数 / processes")
+@click.option(
     "--serve/--no-serve", "do_serve", default=True, help="构建后启动仪表板 / serve afterwards"
 )
 @click.option("--host", default="127.0.0.1")
@@ -520,6 +541,9 @@ def demo(
     ctx: click.Context,
     seed: int,
     scale: float,
+    national: bool,
+    provinces: str | None,
+    workers: int | None,
     do_serve: bool,
     host: str,
     port: int,
@@ -527,17 +551,38 @@ def demo(
 ) -> None:
     """生成演示省份、构建数据仓库并启动仪表板 / generate the demo province, build, serve."""
     from pipelines.demo import generate
+    from pipelines.demo.country import provinces_of
     from pipelines.inbox import LEDGER_SUFFIXES, Inbox
     from pipelines.runlock import BuildBusy
 
     lang = _lang(ctx)
     paths = default_paths()
+    chosen = None
+    if national and provinces:
+        raise click.UsageError(t("demo.national_or_provinces", lang))
+    if national or provinces:
+        try:
+            chosen = provinces_of(None if national else (provinces or "").split(","))
+        except ValueError as exc:
+            raise click.BadParameter(t("demo.bad_province", lang, reason=exc),
+                                     param_hint="--provinces") from None
     # The lock covers generating too: two demos would write the same demo folder.
     try:
         with _build_lock(lang, "gongkai demo", wait):
-            click.echo(t("demo.generate", lang, seed=seed, scale=scale, path=paths.demo))
-            summary = generate(paths.demo, seed=seed, scale=scale)
-            click.echo(t("demo.generated", lang, n=summary.get("documents", "?")))
+            start = time.monotonic()
+            if chosen is None:
+                click.echo(t("demo.generate", lang, seed=seed, scale=scale, path=paths.demo))
+                summary = generate(paths.demo, seed=seed, scale=scale)
+            else:
+                click.echo(t("demo.generate_provinces", lang, n=len(chosen), seed=seed,
+                             names="、".join(name for _, name in chosen[:5])
+                             + ("…" if len(chosen) > 5 else ""), path=paths.demo))
+                summary = generate(paths.demo, seed=seed, national=national,
+                                   provinces=[code for code, _ in chosen], workers=workers)
+            seconds = time.monotonic() - start
+            n = summary.get("documents", 0)
+            click.echo(t("demo.generated", lang, n=n))
+            click.echo(t("demo.rate", lang, seconds=seconds, rate=n / max(seconds, 1e-9)))
             Inbox(paths.inbox).ingest([paths.demo / "docs"])
             # Application ledgers: CSV/XLSX only; the *.truth.json beside them are test truth.
             ledgers = paths.demo / "ledgers"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.assets import checks, core, ledgers, scorecard, warehouse
+from pipelines import executors
+from pipelines.assets import checks, core, ledgers, warehouse
+from pipelines.io import GongkaiIOManager
 from pipelines.jobs import (
     annual_province_rollup,
     build_job,
@@ -15,11 +17,15 @@ from pipelines.jobs import (
 from pipelines.resources import GongkaiHome
 
 defs = dg.Definitions(
-    assets=dg.load_assets_from_modules([core, warehouse, scorecard, ledgers]),
+    assets=dg.load_assets_from_modules([core, warehouse, ledgers]),
     asset_checks=dg.load_asset_checks_from_modules([checks, ledgers]),
     jobs=[build_job, province_year_job],
     schedules=[monthly_build, annual_province_rollup],
     sensors=[inbox_sensor],
-    resources={"gongkai": GongkaiHome()},
-    executor=dg.multiprocess_executor.configured({"max_concurrent": 2}),
+    # GONGKAI_EXECUTOR=multiprocess (default) | celery. Step outputs are Parquet/JSON under
+    # GONGKAI_HOME (GongkaiIOManager), the storage every executor's workers share.
+    resources=executors.shared_resources(
+        {"gongkai": GongkaiHome(), "io_manager": GongkaiIOManager()}
+    ),
+    executor=executors.from_env(),
 )

@@ -91,6 +91,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "  … and {n} more: see the table core_quarantine or the dashboard's 数据质量 "
         "(data quality) page",
     ),
+    "build.unchanged": (
+        "收件箱、限值、权重与代码自上次构建以来均未变化，数据仓库 {path} 已是最新"
+        "（gongkai build --force 可强制重建）",
+        "nothing changed since the last build (inbox, limits, weights, code): the warehouse "
+        "{path} is up to date (gongkai build --force rebuilds anyway)",
+    ),
     "build.empty": (
         "收件箱为空：请先运行 gongkai ingest 文件夹",
         "the inbox is empty: run gongkai ingest FOLDER first",
@@ -100,6 +106,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "generating the demo province (seed {seed}, scale {scale}) → {path}",
     ),
     "demo.generated": ("已生成 {n} 份报告", "{n} reports generated"),
+    "demo.generate_provinces": (
+        "生成 {n} 个省份的演示数据（{names}，种子 {seed}）→ {path}",
+        "generating the demo data of {n} provinces ({names}, seed {seed}) → {path}",
+    ),
+    "demo.rate": (
+        "用时 {seconds:.1f} 秒，每秒 {rate:.0f} 份",
+        "{seconds:.1f} s, {rate:.0f} reports/s",
+    ),
+    "demo.national_or_provinces": (
+        "--national 与 --provinces 只能选一个",
+        "use either --national or --provinces, not both",
+    ),
+    "demo.bad_province": ("省份有误：{reason}", "unknown province: {reason}"),
     "serve.url": ("仪表板地址：{url}", "dashboard at: {url}"),
     "serve.missing": (
         "尚无已发布的数据仓库 {path}：请先运行 gongkai build 或 gongkai demo",

@@ -33,6 +33,11 @@ class Paths:
         return self.home / "cache" / "extract"
 
     @property
+    def parts(self) -> Path:
+        """Core rows of every document as Parquet, by shard and segment (warehouse.segments)."""
+        return self.home / "parts"
+
+    @property
     def builds(self) -> Path:
         """Staging folder for warehouse builds before they are published."""
         return self.home / "build"

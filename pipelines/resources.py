@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 
 from pipelines.paths import Paths
+
+if TYPE_CHECKING:
+    from pipelines.executors import Coordinator
 
 
 class GongkaiHome(dg.ConfigurableResource):
@@ -40,24 +45,50 @@ class GongkaiHome(dg.ConfigurableResource):
         if run is None:
             yield self
             return
-        with claim_for_run(self.paths, context.instance, run.run_id, run.job_name):
+        from pipelines.executors import Coordinator
+
+        coordinator = Coordinator.of_run(run.tags)
+        with claim_for_run(
+            self.paths, context.instance, run.run_id, run.job_name, coordinator=coordinator
+        ):
             yield self
 
 
 @contextlib.contextmanager
 def claim_for_run(
-    paths: Paths, instance: dg.DagsterInstance | None, run_id: str, job: str
+    paths: Paths,
+    instance: dg.DagsterInstance | None,
+    run_id: str,
+    job: str,
+    coordinator: Coordinator | None = None,
 ) -> Iterator[None]:
     """Own ``paths.home`` for the run ``run_id``; the first claim cleans up after dead builds.
 
     In one process (``gongkai build``, an in-process run) the lock is held for the whole run;
-    in a step process of the multiprocess executor the run worker gets a lease (see runlock).
+    in a step process of the multiprocess executor the run worker gets a lease (see runlock);
+    in a celery worker (``coordinator``: the live process orchestrating the run, not this one)
+    the lease names that coordinator — a long-lived worker must neither hold the lock past its
+    step (the other worker's steps would find the home busy) nor own it (it outlives the run).
     """
     from pipelines import runlock
 
     command = f"dagster run {job} {run_id}"
-    if runlock.in_step_process():
-        acquired = runlock.lease(paths.home, run_id, command)
+    remote = (
+        coordinator is not None
+        and (coordinator.pid, coordinator.host) != (os.getpid(), socket.gethostname())
+        and coordinator.is_alive()
+    )
+    if remote or runlock.in_step_process():
+        owner = None
+        if remote:
+            owner = runlock.Holder(
+                pid=coordinator.pid,
+                host=coordinator.host,
+                started="",
+                command=command,
+                pid_start=coordinator.pid_start,
+            )
+        acquired = runlock.lease(paths.home, run_id, command, owner=owner)
         runlock.mark_environment(paths.home)
         if acquired.fresh:
             _start(paths, instance, run_id, acquired, pid=acquired.holder.pid)

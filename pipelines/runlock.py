@@ -306,17 +306,27 @@ def _release(path: Path, clear: bool = False) -> None:
         os.close(fd)  # closing the last fd of the open file description drops the flock
 
 
-def lease(home: Path, run_id: str, command: str, wait: float | None = None) -> Acquired:
+def lease(
+    home: Path,
+    run_id: str,
+    command: str,
+    wait: float | None = None,
+    owner: Holder | None = None,
+) -> Acquired:
     """Claim the home for Dagster run ``run_id`` on behalf of this step's run worker.
 
     Called by every step of a run executed by the multiprocess executor. The first step finds no
     live owner and writes the lease (owner = the run worker, the parent of this step process);
     later steps of the same run find their own lease and go on; a step of another run finds a
     live owner and raises :class:`BuildBusy`.
+
+    ``owner``: the process the lease names when it is not this step's parent — a step in a
+    celery worker runs for a coordinator that is no relative of it (pid, host, start time are
+    used; the lease lives as long as that process).
     """
     path = lock_path(home.resolve())
     parent = multiprocessing.parent_process()
-    owner = parent.pid if parent is not None and parent.pid else os.getpid()
+    pid = parent.pid if parent is not None and parent.pid else os.getpid()
     fd = _open(path)
     try:
         _flock(fd, path, wait, None)
@@ -325,7 +335,14 @@ def lease(home: Path, run_id: str, command: str, wait: float | None = None) -> A
             return Acquired(path, fresh=False, holder=current)
         if current is not None and current.is_alive():
             raise BuildBusy(current, path)
-        me = Holder.me(command, pid=owner, run_id=run_id, mode="lease")
+        if owner is None:
+            me = Holder.me(command, pid=pid, run_id=run_id, mode="lease")
+        else:
+            me = _replace(
+                Holder.me(command, pid=owner.pid, run_id=run_id, mode="lease"),
+                host=owner.host,
+                pid_start=owner.pid_start,
+            )
         _write(fd, me)
         return Acquired(path, previous=current, holder=me)
     finally:

@@ -42,15 +42,17 @@ def _warm() -> None:
 
 
 def _pdf_pages(data: bytes) -> int:
-    import io
 
-    import pdfplumber
+    import pypdfium2 as pdfium
 
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            return len(pdf.pages)
+        pdf = pdfium.PdfDocument(data)
     except Exception:
         return 0
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
 
 
 def _run_chunk(paths: list[str]) -> tuple[list[tuple[str, float, int]], int]:

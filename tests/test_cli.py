@@ -118,3 +118,39 @@ def test_extract_json_on_every_corpus_file() -> None:
     lines = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
     assert [d["source"] for d in lines] == [f.name for f in files]
     assert all(d["year"] for d in lines)
+
+
+def test_demo_national_and_provinces_exclude_each_other(home: Path) -> None:
+    result = CliRunner().invoke(main, ["--lang", "en", "demo", "--national", "--provinces", "32"])
+    assert result.exit_code == 2
+    assert "either --national or --provinces" in result.output
+
+
+def test_demo_names_an_unknown_province(home: Path) -> None:
+    result = CliRunner().invoke(main, ["demo", "--provinces", "32,99", "--no-serve"])
+    assert result.exit_code == 2
+    assert "省份有误" in result.output and "'99'" in result.output
+
+
+def test_demo_provinces_reach_the_generator_as_codes(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pipelines.cli as cli
+    import pipelines.demo
+
+    calls: list[dict] = []
+
+    def fake_generate(out: Path, **kwargs: object) -> dict:
+        calls.append(kwargs)
+        (out / "docs").mkdir(parents=True, exist_ok=True)
+        return {"documents": 7}
+
+    monkeypatch.setattr(pipelines.demo, "generate", fake_generate)
+    monkeypatch.setattr(cli, "_locked_build", lambda lang, code: 0)
+    result = CliRunner().invoke(
+        main, ["--lang", "en", "demo", "--provinces", "广东,32", "--workers", "1", "--no-serve"]
+    )
+    assert result.exit_code == 0, result.output
+    assert calls == [{"seed": 20240201, "national": False, "provinces": ["320000", "440000"],
+                      "workers": 1}]
+    assert "2 provinces (江苏省、广东省" in result.output and "7 reports generated" in result.output

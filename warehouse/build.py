@@ -20,6 +20,7 @@ import polars as pl
 from pipelines.extract.model import Extraction
 from pipelines.inbox import InboxEntry
 from schemas.models import conform, validate
+from schemas.profile import check_table
 from schemas.registry import measures
 from schemas.tables import comments, tables
 from warehouse import frames
@@ -33,20 +34,26 @@ from warehouse.marts import (
     yoy_findings_sql,
 )
 from warehouse.scorecard import build_scorecard
+from warehouse.segments import TableFiles
 
 
 @dataclass(frozen=True)
 class CoreTables:
-    """The validated core frames of one build, before they are loaded."""
+    """The validated core tables of one build, before they are loaded.
+
+    The big tables may be given as the Parquet segments that hold them
+    (:class:`~pipelines.io.TableFiles`, written and validated per segment); DuckDB then
+    reads them straight from disk.
+    """
 
     raw_document: pl.DataFrame
     core_report: pl.DataFrame
-    core_value: pl.DataFrame
-    core_finding: pl.DataFrame
+    core_value: pl.DataFrame | TableFiles
+    core_finding: pl.DataFrame | TableFiles
     core_quarantine: pl.DataFrame
     dim_body: pl.DataFrame
     # One row per problem of the report checker (``out_report_check`` asset); None: no checks.
-    out_report_check: pl.DataFrame | None = None
+    out_report_check: pl.DataFrame | TableFiles | None = None
     # Application ledgers (``core_application`` asset); None: none ingested.
     ledgers: LedgerTables | None = None
 
@@ -145,11 +152,28 @@ def year_frame(years: Sequence[int]) -> pl.DataFrame:
     )
 
 
+def scan_frame(core: CoreTables) -> pl.DataFrame:
+    """``meta_scan``: every column of the tables loaded from segments, with its hits.
+
+    Those rows were searched for personal data as each segment was written; recording it
+    lets the publish check and the export search only the other tables.
+    """
+    rows = []
+    for data in (core.core_value, core.core_finding, core.out_report_check):
+        if isinstance(data, TableFiles):
+            for c in tables()[data.table].column_names:
+                rows.append((data.table, c, int(data.personal_data.get(c, 0))))
+    return validate("meta_scan", pl.DataFrame(
+        rows, schema={"table_name": pl.Utf8, "column_name": pl.Utf8, "hits": pl.Int64},
+        orient="row"))
+
+
 def _load_mart(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> None:
     """Create a mart from SQL, validate it against its generated schema, add comments."""
     con.execute(sql)
-    frame = con.sql(f"SELECT * FROM {name}").pl()
-    validate(name, conform(name, frame))
+    why = check_table(con, tables()[name])
+    if why:
+        raise ValueError(f"{name}: {why}")
     for stmt in comments(tables()[name]):
         con.execute(stmt)
 
@@ -178,13 +202,23 @@ def build_database(
         load_table(con, "core_report", core.core_report)
         load_table(con, "core_value", core.core_value)
         load_table(con, "core_finding", core.core_finding)
+        load_table(con, "meta_scan", scan_frame(core))
         load_table(con, "core_quarantine", core.core_quarantine)
-        _load_mart(con, "out_body_year", body_year_sql())
+        wide = None
+        if isinstance(core.core_value, TableFiles) and core.core_value.wide:
+            wide = "_report_wide"
+            listed = ", ".join("'" + f.replace("'", "''") + "'" for f in core.core_value.wide)
+            con.execute(f"CREATE TEMP VIEW {wide} AS SELECT * FROM read_parquet([{listed}])")
+        _load_mart(con, "out_body_year", body_year_sql(wide))
         con.execute(cross_year_findings_sql())
         con.execute(yoy_findings_sql())
         _load_mart(con, "out_region_year", region_year_sql())
         _load_mart(con, "out_government_year", government_year_sql())
-        build_scorecard(con, core.out_report_check)
+        checks = core.out_report_check
+        if isinstance(checks, TableFiles):
+            checks = (pl.read_parquet(list(checks.files)) if checks.files
+                      else None)
+        build_scorecard(con, checks)
         load_ledgers(con, core.ledgers)
         status = core.core_report["status"]
         published = int((status == "published").sum())

@@ -20,11 +20,20 @@ def _sub_rows(category: str) -> list[str]:
     return [m.key for m in SHARE_ROWS if m.row.split(".")[0] == category]
 
 
-def body_year_sql() -> str:
-    """``out_body_year``: one published report per body and year, every key a column."""
-    pivots = ",\n        ".join(
-        f"max(v.value) FILTER (WHERE v.key = '{m.key}') AS {q(m.key)}" for m in measures()
-    )
+def body_year_sql(wide: str | None = None) -> str:
+    """``out_body_year``: one published report per body and year, every key a column.
+
+    ``wide`` names a relation of the values already pivoted per report (``report_id`` and one
+    column per key, as each segment writes them); without it ``core_value`` is pivoted here.
+    """
+    # DuckDB's PIVOT groups once and scatters each value to its column: ~25x faster than one
+    # filtered aggregate per key, which scans every value once per key (270 scans).
+    keys = ", ".join(f"'{m.key}'" for m in measures())
+    columns = ", ".join(f"p.{q(m.key)}" for m in measures())
+    pivot = (f"SELECT * FROM {wide}" if wide else f"""
+    PIVOT (SELECT report_id, key, value FROM core_value
+           WHERE report_id IN (SELECT report_id FROM ranked WHERE rn = 1))
+    ON key IN ({keys}) USING max(value) GROUP BY report_id""")
     shares = []
     for m in SHARE_ROWS:
         category = m.row.split(".")[0]
@@ -69,15 +78,15 @@ WITH ranked AS (
     FROM core_report r
     WHERE r.status = 'published' AND r.body_id IS NOT NULL AND r.year IS NOT NULL
 ),
+pivoted AS ({pivot}),
 wide AS (
     SELECT r.body_id, b.name AS body_name, b.region_code, b.level, b.body_type, r.year,
         r.template, r.report_id,
-        {pivots}
+        {columns}
     FROM ranked r
     JOIN dim_body b USING (body_id)
-    LEFT JOIN core_value v ON v.report_id = r.report_id
+    LEFT JOIN pivoted p ON p.report_id = r.report_id
     WHERE r.rn = 1
-    GROUP BY ALL
 )
 SELECT *,
     {", ".join(derived)},

@@ -15,12 +15,17 @@ warehouse's 40 million values cost a grouping, not 40 million regular-expression
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import duckdb
 
 from pipelines.ledgers.privacy import ASCII, FULL_WIDTH, HASH_COLUMNS, HASH_RUN, detector
 
 _TEXT_TYPES = ("VARCHAR",)
 _NUMBER_TYPES = ("BIGINT", "INTEGER", "HUGEINT", "DOUBLE", "DECIMAL", "UBIGINT", "FLOAT", "REAL")
+
+
+SMALLEST_NUMBER_HIT = 10**10  # below every 11-digit mobile (13…) and 15/18-digit ID number
 
 
 class PersonalDataFound(RuntimeError):
@@ -31,8 +36,14 @@ def _sql_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def scan_database(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """``table.column`` → values that look like an ID number, phone or e-mail (only hits)."""
+def scan_database(
+    con: duckdb.DuckDBPyConnection, skip: Collection[str | tuple[str, str]] = ()
+) -> dict[str, int]:
+    """``table.column`` → values that look like an ID number, phone or e-mail (only hits).
+
+    ``skip`` names tables or (table, column) pairs searched elsewhere: the big tables' rows
+    are searched segment by segment when written (:mod:`pipelines.shard_build`).
+    """
     columns = con.execute(
         "SELECT table_name, column_name, data_type FROM duckdb_columns() "
         "WHERE NOT internal ORDER BY table_name, column_index"
@@ -44,26 +55,48 @@ def scan_database(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         base = dtype.split("(")[0]
         if column in HASH_COLUMNS or base not in _TEXT_TYPES + _NUMBER_TYPES:
             continue
+        if (table, column) in skip or table in skip:
+            continue
         value = f'"{column}"'
+        where = "TRUE"
+        if base in _NUMBER_TYPES:
+            # As a number only a mobile (11 digits) or an ID number (15/18) can be written:
+            # a landline needs its leading 0 or a bracket, an e-mail its @. Values under 10^10
+            # cannot match, so only the rare larger ones are searched (the same hits).
+            where = f"abs({value}) >= {SMALLEST_NUMBER_HIT}"
         if base in ("DOUBLE", "DECIMAL", "FLOAT", "REAL"):  # the integer part, as polars does
             value = f"TRY_CAST(floor({value}) AS BIGINT)"
         text = fold.format(col="v")
         text = f"regexp_replace({text}, {_sql_text(HASH_RUN)}, ' ', 'g')"
-        # The patterns run once per distinct value, weighted by how often it occurs: a column
-        # of 40 million values holds a few thousand distinct ones (keys, codes, counts), and
-        # the regular expression, not the grouping, is what costs.
+        # Each distinct value is searched once and counted by its rows: codes, keys and names
+        # repeat thousands of times in a national warehouse, and the regex is the cost.
         ((n,),) = con.execute(
             f"SELECT coalesce(sum(n), 0) FROM (SELECT {value} AS v, count(*) AS n "
-            f'FROM "{table}" GROUP BY ALL) WHERE regexp_matches({text}, {pattern})'
+            f'FROM "{table}" WHERE {where} GROUP BY 1) WHERE regexp_matches({text}, {pattern})'
         ).fetchall()
         if n:
             hits[f"{table}.{column}"] = int(n)
     return hits
 
 
+def scan_warehouse(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """:func:`scan_database` where ``meta_scan`` lists tables searched segment by segment.
+
+    Their recorded hits count as found; every other table is searched here.
+    """
+    has_meta = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta_scan'").fetchall()[0][0]
+    if not has_meta:
+        return scan_database(con)
+    rows = con.execute("SELECT table_name, column_name, hits FROM meta_scan").fetchall()
+    done = {(t, c) for t, c, _ in rows}
+    hits = {f"{t}.{c}": int(n) for t, c, n in rows if n}
+    return hits | scan_database(con, skip=done | {"meta_scan"})
+
+
 def ensure_no_personal_data(con: duckdb.DuckDBPyConnection) -> None:
     """Raise :class:`PersonalDataFound` (naming tables and counts, never values) on any hit."""
-    hits = scan_database(con)
+    hits = scan_warehouse(con)
     if hits:
         where = ", ".join(f"{k} ({n})" for k, n in hits.items())
         raise PersonalDataFound(

@@ -21,6 +21,7 @@ from warehouse.build import CoreTables, build_database, publish, region_frame
 from warehouse.export import export_dataset
 from warehouse.ledgers import LedgerTables
 from warehouse.rollups import write_province_rollups
+from warehouse.segments import TableFiles
 
 
 @dg.asset(group_name="validate", kinds={"polars"})
@@ -42,12 +43,12 @@ def out_warehouse_staging(
     gongkai: GongkaiHome,
     raw_document: pl.DataFrame,
     core_report: pl.DataFrame,
-    core_value: pl.DataFrame,
-    core_finding: pl.DataFrame,
+    core_value: TableFiles,
+    core_finding: TableFiles,
     core_quarantine: pl.DataFrame,
     dim_body: pl.DataFrame,
     dim_region: pl.DataFrame,
-    out_report_check: pl.DataFrame,
+    out_report_check: TableFiles,
     core_application: LedgerTables,
 ) -> str:
     """A complete new DuckDB file in the staging folder (not yet visible to readers)."""

@@ -1,4 +1,8 @@
-"""Orchestration: plan the documents of the demo province, inject faults, render, write files.
+"""Orchestration: plan the documents of a province, inject faults, render, write files.
+
+:func:`write_province` is the unit of work (the demo province, or one real province of the
+national demo in a worker process); :func:`write_tables` appends the provinces' MANIFEST, region
+and body rows in order; :func:`generate` is the entry point.
 
 Layout written under ``out_dir`` (docs/ARCHITECTURE.md, "Demo data layout"): ``docs/``,
 ``expected/<stem>.json`` (corpus format), ``MANIFEST.tsv``, ``ledgers/``, ``regions.csv``,
@@ -12,21 +16,22 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
-import json
 import shutil
 from collections import Counter
+from collections.abc import Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from . import faults as F
-from . import prose
+from . import json_text, prose
+from .country import SIZES, Sizes
 from .layout import PROACTIVE_KEYS, Doc, table3_keys, table4_keys
 from .ledgers import write_ledgers
 from .numbers import COLUMNS, YEARS, body_chain, rng_for
-from .province import Body, build_province
+from .province import Body, Region, build_province
 from .render_docx import render_docx
 from .render_html import render_html
 from .render_pdf import render_pdf
@@ -50,7 +55,9 @@ class _Plan:
     fault: str = ""
     fault_note: str = ""
     style: str = "zero"
-    doc: Doc | None = None
+    stem: str = ""
+    file: str = ""
+    touched: set[str] = field(default_factory=set)  # keys an injected fault changed
     errors: list[dict] = field(default_factory=list)
     cells: dict[str, str] = field(default_factory=dict)
     heads: dict = field(default_factory=dict)  # true headline figures (prose states them)
@@ -71,12 +78,12 @@ def _years_of(body: Body, rng: np.random.Generator) -> tuple[int, ...]:
     return tuple(y for y in YEARS if y >= start)
 
 
-def _plan(bodies: list[Body], seed: int) -> list[_Plan]:
+def _plan(bodies: list[Body], seed: int, scope: tuple[str, ...] = ()) -> list[_Plan]:
     """Every (body, year) document with its template and container, before numbers."""
     plans: list[_Plan] = []
     names = list(CONTAINERS)
     weights = np.array(list(CONTAINERS.values()))
-    prng = rng_for(seed, "plan")
+    prng = rng_for(seed, *scope, "plan")
     keep_2019 = set(prng.choice(len(bodies), size=max(1, round(0.05 * len(bodies))),
                                 replace=False).tolist())
     for i, body in enumerate(bodies):
@@ -112,9 +119,10 @@ def _printed_values(plan: _Plan, truth: dict) -> dict:
     return v
 
 
-def _assign_faults(plans: list[_Plan], seed: int) -> dict[str, dict[int, int]]:
+def _assign_faults(plans: list[_Plan], seed: int,
+                   scope: tuple[str, ...] = ()) -> dict[str, dict[int, int]]:
     """Choose the documents of every primary fault; returns the carry-over shifts per body."""
-    frng = rng_for(seed, "faults")
+    frng = rng_for(seed, *scope, "faults")
     counts = F.fault_counts(len(plans))
     by_body: dict[str, list[_Plan]] = {}
     for p in plans:
@@ -131,8 +139,8 @@ def _assign_faults(plans: list[_Plan], seed: int) -> dict[str, dict[int, int]]:
     return shifts
 
 
-def _inject(plans: list[_Plan], seed: int) -> None:
-    frng = rng_for(seed, "content-faults")
+def _inject(plans: list[_Plan], seed: int, scope: tuple[str, ...] = ()) -> None:
+    frng = rng_for(seed, *scope, "content-faults")
     counts = F.fault_counts(len(plans))
     for kind in ("row_total", "outcomes_sum", "zero_total", "text_vs_table"):
         done = 0
@@ -145,6 +153,7 @@ def _inject(plans: list[_Plan], seed: int) -> None:
             trial = dict(p.values)
             note = F.apply_fault(kind, trial, p.template, p.rng)
             if note:
+                p.touched = {k for k, v in trial.items() if p.values.get(k) != v}
                 p.values, p.fault, p.fault_note = trial, kind, note
                 done += 1
 
@@ -217,113 +226,214 @@ def _prepare_out(out_dir: Path) -> None:
         (out_dir / sub).mkdir(parents=True)
 
 
-def _write_csv(path: Path, header: tuple[str, ...], rows: list[tuple]) -> None:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
-    w.writerows(rows)
-    path.write_text(buf.getvalue(), encoding="utf-8")
+def _check_unique(bodies: list[Body]) -> None:
+    """Refuse bodies that would share a file stem (one body, one stem per year)."""
+    seen: set[tuple[str, str]] = set()
+    for b in bodies:
+        key = (b.region_code, b.slug)
+        if key in seen:
+            raise ValueError(f"two bodies would write the same files: {b.region_code}_{b.slug}")
+        seen.add(key)
 
 
-def generate(out_dir: Path, seed: int = 20240201, scale: float = 1.0) -> dict:
-    """Write the seeded demo province under ``out_dir``.
+@dataclass
+class ProvinceResult:
+    """What one province wrote: its MANIFEST rows, table rows and summary counters."""
+
+    manifest: list[tuple]
+    regions: list[tuple]
+    bodies: list[tuple]
+    counts: dict[str, Counter]
+    documents: int
+    with_errors: int
+    ledgers: dict
+
+
+def write_province(out_dir: Path, regions: list[Region], bodies: list[Body], seed: int,
+                   scope: tuple[str, ...] = (), *, source: str,
+                   ledger_share: float = 0.10) -> ProvinceResult:
+    """Plan, render and write the documents of one province into ``out_dir``'s folders.
+
+    A province is the unit of work: faults are spread over its documents and the carry-over
+    chain lives inside a body. Documents are rendered and written body by body and their
+    printed form dropped at once, so memory holds figures, not files.
+
+    Args:
+        out_dir: the demo folder, its ``docs/``, ``expected/`` and ``ledgers/`` existing.
+        regions: the province's regions (rows of ``regions.csv``).
+        bodies: its bodies; their stems must be unique (else ValueError).
+        seed: demo seed.
+        scope: extra tags of the province-wide random streams (the province code in the
+            national demo; empty for the demo province, whose streams stay as they were).
+        source: the MANIFEST ``source`` text.
+        ledger_share: share of bodies that get application ledgers.
+    """
+    _check_unique(bodies)
+    plans = _plan(bodies, seed, scope)
+    shifts = _assign_faults(plans, seed, scope)
+    by_body: dict[str, list[_Plan]] = {}
+    for p in plans:
+        by_body.setdefault(p.body.body_id, []).append(p)
+
+    def chain_of(body: Body) -> dict[int, dict]:
+        years = tuple(p.year for p in by_body[body.body_id])
+        return body_chain(body, years, seed, shifts.get(body.body_id))
+
+    received: dict[tuple[str, int], int] = {}
+    for body in bodies:
+        chain = chain_of(body)
+        for p in by_body[body.body_id]:
+            truth = chain[p.year]
+            received[(body.body_id, p.year)] = truth["applications.new_received.total"]
+            p.values = _printed_values(p, truth)
+            p.heads = {k: v for k, v in truth.items() if k.startswith("headline.")}
+    _inject(plans, seed, scope)
+
+    manifest: list[tuple] = []
+    docs, expected_dir = out_dir / "docs", out_dir / "expected"
+    for mine in by_body.values():
+        for i, p in enumerate(mine):
+            p.style = F.pick_style(p.rng, p.container)
+            doc = _build_doc(p, p.touched)
+            p.stem, p.file = doc.stem, doc.file
+            p.errors = F.check_document(p.values, p.template)
+            if i:
+                p.errors += F.check_years(mine[i - 1].values, p.values)
+            data, traps = _render(doc, p.rng)
+            (docs / doc.file).write_bytes(data)
+            if p.style != "zero":
+                traps.append(f"zero cells printed as {F.CELL_STYLES[p.style][1] or 'blank'!r}")
+            if p.fault:
+                traps.append(f"publisher error ({p.fault}): {p.fault_note}")
+            (expected_dir / f"{doc.stem}.json").write_text(
+                json_text.dumps(_expected(p, doc, seed)) + "\n",
+                encoding="utf-8")
+            manifest.append((doc.file, p.body.name, p.body.region_code, p.body.level,
+                             p.body.type, p.year, p.template, doc.container, len(data),
+                             hashlib.sha256(data).hexdigest(), source, "; ".join(traps)))
+        for p in mine:  # written and checked against each other: the summary needs none of it
+            p.values, p.heads, p.cells = {}, {}, {}
+    ledgers = write_ledgers(out_dir / "ledgers", bodies, by_body, received, chain_of, seed,
+                            share=ledger_share, scope=scope)
+    counts = {
+        "containers": Counter(p.container for p in plans),
+        "templates": Counter(p.template for p in plans),
+        "faults": Counter(p.fault for p in plans if p.fault),
+        "publisher_error_rules": Counter(e["rule"] for p in plans for e in p.errors),
+        "cell_styles": Counter(p.style for p in plans),
+        "years": Counter(p.year for p in plans),
+    }
+    return ProvinceResult(
+        manifest=manifest,
+        regions=[(r.code, r.name, r.level, r.parent) for r in regions],
+        bodies=[(b.body_id, b.name, b.region_code, b.level, b.type, b.department)
+                for b in bodies],
+        counts=counts, documents=len(plans), with_errors=sum(1 for p in plans if p.errors),
+        ledgers=ledgers)
+
+
+def _expected(p: _Plan, doc: Doc, seed: int) -> dict:
+    """The corpus-format truth of one document."""
+    return {
+        "source": doc.file,
+        "body": {"name": p.body.name, "region_code": p.body.region_code,
+                 "level": p.body.level, "type": p.body.type},
+        "year": p.year,
+        "template": p.template,
+        "values": _ordered(p.values),
+        "cells": dict(sorted(p.cells.items())),
+        "publisher_errors": p.errors,
+        "notes": f"演示数据 (demo), generated with seed {seed}. Container {doc.container}, "
+                 f"template {p.template}, zero cells style {p.style!r}, sub-row numbering "
+                 f"'1{doc.numbering}'. " + (f"Injected fault {p.fault}: {p.fault_note}."
+                                            if p.fault else "No injected fault."),
+    }
+
+
+def write_tables(out_dir: Path, results: Iterable[ProvinceResult]) -> dict:
+    """Write MANIFEST.tsv, regions.csv and bodies.csv from the provinces' results, in order.
+
+    Rows are appended province by province as results arrive, so a national run never holds
+    every row. Returns the summary of :func:`generate` (without seed and scale).
+    """
+    counts: dict[str, Counter] = {}
+    totals: Counter = Counter()
+    formats: Counter = Counter()
+    per_province: dict[str, int] = {}
+    files = {"MANIFEST.tsv": (MANIFEST_COLUMNS, "\t"),
+             "regions.csv": (("region_code", "name", "level", "parent_code"), ","),
+             "bodies.csv": (("body_id", "name", "region_code", "level", "type", "department"),
+                            ",")}
+    with ExitStack() as stack:
+        writers = {}
+        for name, (header, delimiter) in files.items():
+            handle = stack.enter_context(open(out_dir / name, "w", encoding="utf-8", newline=""))
+            writers[name] = csv.writer(handle, delimiter=delimiter, lineterminator="\n",
+                                       quoting=csv.QUOTE_MINIMAL)
+            writers[name].writerow(header)
+        for r in results:
+            writers["MANIFEST.tsv"].writerows(r.manifest)
+            writers["regions.csv"].writerows(r.regions)
+            writers["bodies.csv"].writerows(r.bodies)
+            for key, counter in r.counts.items():
+                counts.setdefault(key, Counter()).update(counter)
+            totals.update(regions=len(r.regions), bodies=len(r.bodies), documents=r.documents,
+                          documents_with_publisher_errors=r.with_errors,
+                          ledgers=r.ledgers["ledgers"], ledger_rows=r.ledgers["ledger_rows"])
+            formats.update(r.ledgers["ledger_formats"])
+            per_province[r.regions[0][0]] = r.documents
+    return {
+        "regions": totals["regions"],
+        "bodies": totals["bodies"],
+        "documents": totals["documents"],
+        **{k: dict(counts.get(k, Counter())) for k in ("containers", "templates", "faults")},
+        "documents_with_publisher_errors": totals["documents_with_publisher_errors"],
+        "publisher_error_rules": dict(counts.get("publisher_error_rules", Counter())),
+        "cell_styles": dict(counts.get("cell_styles", Counter())),
+        "years": dict(counts.get("years", Counter())),
+        "ledgers": totals["ledgers"],
+        "ledger_rows": totals["ledger_rows"],
+        "ledger_formats": dict(formats),
+        "documents_per_province": per_province,
+    }
+
+
+def generate(out_dir: Path, seed: int = 20240201, scale: float = 1.0,
+             provinces: Iterable[str] | None = None, *, national: bool = False,
+             workers: int | None = None, sizes: Sizes = SIZES) -> dict:
+    """Write the seeded demo under ``out_dir``: the demo province, or real provinces.
 
     Args:
         out_dir: target folder (created; a previous demo output there is replaced, any other
             non-empty folder is refused).
-        seed: random seed; the same seed and scale give byte-identical files.
-        scale: province size (1.0 ≈ 8 cities, 41 counties, ~1200 documents; 0.05 ≈ 40).
+        seed: random seed; the same seed and arguments give byte-identical files, whatever
+            the number of workers.
+        scale: size of the demo province (1.0 ≈ 8 cities, 41 counties, ~1200 documents;
+            0.05 ≈ 40); not used for real provinces.
+        provinces: codes or names of real provinces (``["32", "广东"]``), each built from the
+            division data (:mod:`.country`); None for the demo province.
+        national: every mainland province (≈ 210,000 documents with the default ``sizes``).
+        workers: processes for real provinces (default: the machine's cores).
+        sizes: bodies per region of real provinces.
 
     Returns:
         A summary: counts per container, template, primary fault, publisher-error rule, zero-cell
-        style, plus documents, bodies, regions and ledgers.
+        style, plus documents, bodies, regions, ledgers and documents per province.
     """
     out_dir = Path(out_dir)
     _prepare_out(out_dir)
-    regions, bodies = build_province(scale)
-    plans = _plan(bodies, seed)
-    shifts = _assign_faults(plans, seed)
-    truths: dict[tuple[str, int], dict] = {}
-    by_body: dict[str, list[_Plan]] = {}
-    for p in plans:
-        by_body.setdefault(p.body.body_id, []).append(p)
-    for body in bodies:
-        mine = by_body[body.body_id]
-        chain = body_chain(body, tuple(p.year for p in mine), seed, shifts.get(body.body_id))
-        for p in mine:
-            truth = chain[p.year]
-            truths[(body.body_id, p.year)] = truth
-            p.values = _printed_values(p, truth)
-            p.heads = {k: v for k, v in truth.items() if k.startswith("headline.")}
-    clean = {id(p): dict(p.values) for p in plans}
-    _inject(plans, seed)
+    if national or provinces is not None:
+        from .country import provinces_of
+        from .national import write_provinces
 
-    manifest: list[tuple] = []
+        chosen = provinces_of(None if national else list(provinces or ()))
+        results = write_provinces(out_dir, chosen, seed, sizes, workers)
+        return {"seed": seed, "provinces": [c for c, _ in chosen],
+                **write_tables(out_dir, results)}
+    regions, bodies = build_province(scale)
     source = (f"generated by pipelines.demo (seed {seed}, scale {scale}); "
               "演示数据, not a real report")
-    for p in plans:
-        touched = {k for k, v in p.values.items() if clean[id(p)].get(k) != v}
-        p.style = F.pick_style(p.rng, p.container)
-        p.doc = _build_doc(p, touched)
-    for mine in by_body.values():
-        for i, p in enumerate(mine):
-            p.errors = F.check_document(p.values, p.template)
-            if i:
-                p.errors += F.check_years(mine[i - 1].values, p.values)
-    for p in plans:
-        doc = p.doc
-        assert doc is not None
-        data, traps = _render(doc, p.rng)
-        (out_dir / "docs" / doc.file).write_bytes(data)
-        if p.style != "zero":
-            traps.append(f"zero cells printed as {F.CELL_STYLES[p.style][1] or 'blank'!r}")
-        if p.fault:
-            traps.append(f"publisher error ({p.fault}): {p.fault_note}")
-        expected = {
-            "source": doc.file,
-            "body": {"name": p.body.name, "region_code": p.body.region_code,
-                     "level": p.body.level, "type": p.body.type},
-            "year": p.year,
-            "template": p.template,
-            "values": _ordered(p.values),
-            "cells": dict(sorted(p.cells.items())),
-            "publisher_errors": p.errors,
-            "notes": f"演示数据 (demo), generated with seed {seed}. Container {doc.container}, "
-                     f"template {p.template}, zero cells style {p.style!r}, sub-row numbering "
-                     f"'1{doc.numbering}'. " + (f"Injected fault {p.fault}: {p.fault_note}."
-                                                if p.fault else "No injected fault."),
-        }
-        (out_dir / "expected" / f"{doc.stem}.json").write_text(
-            json.dumps(expected, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        manifest.append((doc.file, p.body.name, p.body.region_code, p.body.level, p.body.type,
-                         p.year, p.template, doc.container, len(data),
-                         hashlib.sha256(data).hexdigest(), source, "; ".join(traps)))
-
-    buf = io.StringIO()
-    w = csv.writer(buf, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    w.writerow(MANIFEST_COLUMNS)
-    w.writerows(manifest)
-    (out_dir / "MANIFEST.tsv").write_text(buf.getvalue(), encoding="utf-8")
-    _write_csv(out_dir / "regions.csv", ("region_code", "name", "level", "parent_code"),
-               [(r.code, r.name, r.level, r.parent) for r in regions])
-    _write_csv(out_dir / "bodies.csv", ("body_id", "name", "region_code", "level", "type",
-                                        "department"),
-               [(b.body_id, b.name, b.region_code, b.level, b.type, b.department) for b in bodies])
-    ledger_summary = write_ledgers(out_dir / "ledgers", bodies, by_body, truths, seed)
-
-    rules = Counter(e["rule"] for p in plans for e in p.errors)
-    return {
-        "seed": seed,
-        "scale": scale,
-        "regions": len(regions),
-        "bodies": len(bodies),
-        "documents": len(plans),
-        "containers": dict(Counter(p.container for p in plans)),
-        "templates": dict(Counter(p.template for p in plans)),
-        "faults": dict(Counter(p.fault for p in plans if p.fault)),
-        "documents_with_publisher_errors": sum(1 for p in plans if p.errors),
-        "publisher_error_rules": dict(rules),
-        "cell_styles": dict(Counter(p.style for p in plans)),
-        "years": dict(Counter(p.year for p in plans)),
-        **ledger_summary,
-    }
+    result = write_province(out_dir, regions, bodies, seed, source=source)
+    summary = write_tables(out_dir, [result])
+    del summary["documents_per_province"]
+    return {"seed": seed, "scale": scale, **summary}

@@ -24,6 +24,7 @@ import datetime as dt
 import io
 import json
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -331,40 +332,50 @@ def _choose_format(rng: np.random.Generator) -> dict:
 
 
 def write_ledgers(
-    ledger_dir: Path, bodies: list[Body], plans_by_body: dict, truths: dict, seed: int
+    ledger_dir: Path, bodies: list[Body], plans_by_body: dict, received: dict,
+    chain_of: Callable[[Body], dict[int, dict]], seed: int,
+    *, share: float = 0.10, scope: tuple[str, ...] = ()
 ) -> dict:
     """Write the ledgers and their truth files.
 
     Args:
         ledger_dir: the ``ledgers/`` folder (exists, empty).
         bodies: all bodies of the province.
-        plans_by_body: body id → that body's planned documents (``.year``, ``.doc.stem``).
-        truths: ``(body id, year)`` → true figures.
+        plans_by_body: body id → that body's planned documents (``.year``, ``.stem``,
+            ``.file``).
+        received: ``(body id, year)`` → applications received (who is small enough for a
+            ledger).
+        chain_of: a body's true figures per year (recomputed for the few chosen bodies, so the
+            province's figures need not stay in memory).
         seed: province seed.
+        share: share of bodies with ledgers (at least one); the national demo asks for less,
+            as ledgers are slow to write and a few per province show every format.
+        scope: extra tags of the province-wide random stream (the province code nationally).
 
     Returns:
         Summary counts: ``ledgers``, ``ledger_rows``, ``ledger_formats``.
     """
-    rng = rng_for(seed, "ledgers")
+    rng = rng_for(seed, *scope, "ledgers")
     eligible = [b for b in bodies if all(
-        truths[(b.body_id, p.year)]["applications.new_received.total"] <= 2000
+        received[(b.body_id, p.year)] <= 2000
         for p in plans_by_body[b.body_id])]
-    n = max(1, round(0.10 * len(bodies)))
+    n = max(1, round(share * len(bodies)))
     chosen = [eligible[int(i)] for i in sorted(rng.choice(len(eligible), size=min(n, len(eligible)),
                                                           replace=False))]
     formats: Counter = Counter()
     n_rows = n_files = 0
     for body in chosen:
         plans = plans_by_body[body.body_id]
+        truths = chain_of(body)
         k = min(len(plans), int(rng.integers(2, 5)))
         for idx in sorted(rng.choice(len(plans), size=k, replace=False)):
             plan = plans[int(idx)]
             year = plan.year
             frng = rng_for(seed, body.body_id, year, "ledger")
-            rows = _records(frng, body, year, truths[(body.body_id, year)])
+            rows = _records(frng, body, year, truths[year])
             fmt = _choose_format(frng)
             header, table = _table(frng, body, rows, fmt)
-            stem = f"{plan.doc.stem}_ledger"
+            stem = f"{plan.stem}_ledger"
             if fmt["container"] == "xlsx":
                 data = _xlsx_bytes(header, table, fmt, frng, year)
             else:
@@ -372,7 +383,7 @@ def write_ledgers(
             file = f"{stem}.{fmt['container']}"
             (ledger_dir / file).write_bytes(data)
             truth = {
-                "source": file, "report": plan.doc.file,
+                "source": file, "report": plan.file,
                 "body": {"name": body.name, "region_code": body.region_code,
                          "level": body.level, "type": body.type},
                 "year": year, "rows": len(rows),

@@ -65,6 +65,19 @@ _ENFORCEMENT = {
     "education": (200, 2, 0, 10.0),
     "health": (900, 300, 10, 8.0),
     "finance": (20, 1, 0, 2.0),
+    # further departments of the national demo (pipelines.demo.country)
+    "development_reform": (600, 20, 0, 5.0),
+    "civil_affairs": (500, 10, 0, 2.0),
+    "agriculture": (900, 200, 20, 10.0),
+    "water": (300, 60, 10, 40.0),
+    "commerce": (250, 30, 2, 1.0),
+    "culture_tourism": (400, 150, 10, 3.0),
+    "emergency": (350, 250, 30, 2.0),
+    "justice": (150, 5, 0, 1.0),
+    "audit": (5, 2, 0, 0.0),
+    "veterans": (60, 0, 0, 0.0),
+    "medical_security": (300, 120, 5, 1.0),
+    "statistics": (5, 40, 0, 0.0),
     "": (2500, 100, 10, 40.0),
 }
 

@@ -129,6 +129,28 @@ def _pick(seq: tuple, n: int) -> tuple:
     return seq[: max(0, min(len(seq), n))]
 
 
+def _county_departments(counties: list, n: int) -> list[tuple]:
+    """The first ``n`` distinct (county, department) pairs, spread over the counties.
+
+    Counties take departments in a staggered round-robin so that a small province still shows
+    several departments. A body exists once: when ``n`` exceeds what that walk reaches (above
+    scale 1 it revisits pairs), the remaining pairs follow in order, and ``n`` is capped at
+    counties × departments. Before this, scale 5 repeated bodies, and with them file names.
+    """
+    walk = [(counties[i % len(counties)],
+             DEPARTMENTS[(i + i // len(counties)) % len(DEPARTMENTS)])
+            for i in range(len(counties) * len(DEPARTMENTS))]
+    rest = [(county, dept) for county in counties for dept in DEPARTMENTS]
+    seen: set[tuple[str, str]] = set()
+    pairs: list[tuple] = []
+    for county, dept in walk + rest:
+        key = (county[2], dept[0])
+        if key not in seen and len(pairs) < n:
+            seen.add(key)
+            pairs.append((county, dept))
+    return pairs
+
+
 def build_province(scale: float = 1.0) -> tuple[list[Region], list[Body]]:
     """Regions and bodies of the demo province at ``scale`` (1.0 ≈ 8 cities, 41 counties).
 
@@ -185,9 +207,8 @@ def build_province(scale: float = 1.0) -> tuple[list[Region], list[Body]]:
         prefix = _county_prefix(cname, kname)
         county_bodies.append(Body(f"{kcode}-gov", f"{prefix}人民政府", kcode, "county",
                                   "government", "", 5.0, "gov"))
-    for i in range(n_county_depts):
-        ccode, cname, kcode, kname = counties[i % len(counties)]
-        slug, suffix, _, w = DEPARTMENTS[(i + i // len(counties)) % len(DEPARTMENTS)]
+    for (_, cname, kcode, kname), (slug, suffix, _, w) in _county_departments(
+            counties, n_county_depts):
         prefix = _county_prefix(cname, kname)
         county_depts.append(Body(f"{kcode}-{slug}", prefix + suffix, kcode, "county",
                                  "department", slug, 1.2 * w, slug))

@@ -8,6 +8,7 @@ publication date, ZIP members a fixed timestamp. Merged cells use ``w:gridSpan``
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from .archive import write_zip
@@ -91,7 +92,7 @@ def _para(
     return f'<w:p>{ppr}<w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
 
 
-def _tc(width: int, cell: Cell | None, *, span: int, restart: bool, cont: bool) -> str:
+def _tc_open(width: int, *, span: int, restart: bool, cont: bool) -> str:
     pr = f'<w:tcW w:w="{width}" w:type="dxa"/>'
     if span > 1:
         pr += f'<w:gridSpan w:val="{span}"/>'
@@ -100,11 +101,26 @@ def _tc(width: int, cell: Cell | None, *, span: int, restart: bool, cont: bool) 
     elif cont:
         pr += "<w:vMerge/>"
     pr += '<w:vAlign w:val="center"/>'
-    text = cell.text if cell is not None else ""
-    return f"<w:tc><w:tcPr>{pr}</w:tcPr>{_para(text, center=True, size=18)}</w:tc>"
+    return f"<w:tc><w:tcPr>{pr}</w:tcPr>"
 
 
-def _table(rows: list[list[Cell]], widths: list[int]) -> str:
+def _cell_para(text: str) -> str:
+    return _para(text, center=True, size=18)
+
+
+@dataclass(frozen=True)
+class _Template:
+    """A table's XML around its value cells: ``parts[i]`` precedes the i-th value paragraph.
+
+    Everything but the values (grid, merges, header labels) depends on the header cells
+    alone, so it is built once per table shape; a document only fills the slots.
+    """
+
+    parts: tuple[str, ...]
+    slots: tuple[tuple[int, int], ...]  # (row, column) of each value cell
+
+
+def _template(rows: list[list[Cell]], widths: list[int]) -> _Template:
     placed = place(rows)
     origin: dict[tuple[int, int], tuple[int, int, Cell]] = {}
     for r, c, cell in placed:
@@ -115,6 +131,8 @@ def _table(rows: list[list[Cell]], widths: list[int]) -> str:
     out = [f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
            f"<w:tblBorders>{borders}</w:tblBorders></w:tblPr><w:tblGrid>"
            + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"]
+    parts: list[str] = []
+    slots: list[tuple[int, int]] = []
     for r in range(len(rows)):
         out.append("<w:tr>")
         col = 0
@@ -122,11 +140,36 @@ def _table(rows: list[list[Cell]], widths: list[int]) -> str:
             r0, _c0, cell = origin[(r, col)]
             width = sum(widths[col:col + cell.colspan])
             first = r0 == r
-            out.append(_tc(width, cell if first else None, span=cell.colspan,
-                           restart=first and cell.rowspan > 1, cont=not first))
+            out.append(_tc_open(width, span=cell.colspan, restart=first and cell.rowspan > 1,
+                                cont=not first))
+            if first and not cell.header:
+                parts.append("".join(out))
+                out = []
+                slots.append((r, col))
+            else:
+                out.append(_cell_para(cell.text if first else ""))
+            out.append("</w:tc>")
             col += cell.colspan
         out.append("</w:tr>")
     out.append("</w:tbl>")
+    parts.append("".join(out))
+    return _Template(tuple(parts), tuple(slots))
+
+
+_TEMPLATES: dict[tuple, _Template] = {}
+
+
+def _table(table_id: str, rows: list[list[Cell]]) -> str:
+    key = (table_id, tuple((c.text, c.rowspan, c.colspan) if c.header else (c.colspan,)
+                           for row in rows for c in row), tuple(len(row) for row in rows))
+    if key not in _TEMPLATES:
+        _TEMPLATES[key] = _template(rows, _WIDTHS[table_id])
+    tpl = _TEMPLATES[key]
+    text = {(r, c): cell.text for r, c, cell in place(rows)}
+    out = [tpl.parts[0]]
+    for slot, part in zip(tpl.slots, tpl.parts[1:], strict=True):
+        out.append(_cell_para(text[slot]))
+        out.append(part)
     return "".join(out)
 
 
@@ -146,7 +189,7 @@ def render_docx(doc: Doc) -> bytes:
         body.append(_para(heading, bold=True))
         body += [_para(p) for p in paragraphs]
         if table_id:
-            body.append(_table(tabs[table_id], _WIDTHS[table_id]))
+            body.append(_table(table_id, tabs[table_id]))
             body.append(_para(""))
     y, m, d = (int(x) for x in doc.published.split("-"))
     body += [_para(""), _para(doc.body.name, right=True), _para(f"{y}年{m}月{d}日", right=True)]

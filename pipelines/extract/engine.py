@@ -23,7 +23,7 @@ from pipelines.extract.template import detect_template
 from pipelines.extract.tokens import group_tokens, tokenize
 from schemas.rules import check_all
 
-ENGINE_VERSION = "0.4.1"
+ENGINE_VERSION = "0.5.1"
 
 
 def _merge(ex: Extraction, part: TableRead) -> None:
@@ -114,27 +114,38 @@ def extract_document(doc: Document, source: str, sha256: str) -> Extraction:
 
 def extract_bytes(data: bytes, source: str) -> Extraction:
     """Extract a report from its bytes; never raises (failures become reading findings)."""
+    return read_and_extract(data, source)[0]
+
+
+def read_and_extract(data: bytes, source: str) -> tuple[Extraction, str]:
+    """The extraction and the document's normalised text, from one reading of the bytes.
+
+    The report checker needs the words (:mod:`pipelines.checker.facts`) as well as the figures;
+    reading a document once for both halves the work of a build. The text is ``""`` when the
+    document could not be read (the extraction then says why). Never raises.
+    """
     sha = hashlib.sha256(data).hexdigest()
     try:
         doc = read_bytes(data, source)
     except Refusal as refusal:
-        return _refused(source, sha, refusal)
+        return _refused(source, sha, refusal), ""
     except MemoryError:
-        return _refused(source, sha, out_of_memory(source))
+        return _refused(source, sha, out_of_memory(source)), ""
     except Exception as exc:
-        return _unreadable(source, sha, f"{source}: 无法读取（{type(exc).__name__}: {exc}）")
+        return _unreadable(source, sha, f"{source}: 无法读取（{type(exc).__name__}: {exc}）"), ""
     try:
         ex = extract_document(doc, source, sha)
         ex.findings[:0] = doc.findings
-        return ex
     except MemoryError:
         ex = _refused(source, sha, out_of_memory(source))
         ex.container = doc.container
-        return ex
     except Exception as exc:
         ex = _unreadable(source, sha, f"{source}: 提取失败（{type(exc).__name__}: {exc}）")
         ex.container = doc.container
-        return ex
+    try:
+        return ex, doc.text
+    except Exception:  # the text of a document whose reading half-failed: none
+        return ex, ""
 
 
 def out_of_memory(source: str) -> Refusal:
@@ -160,6 +171,11 @@ def extract_file(path: str | Path, source: str | None = None) -> Extraction:
     A file over its container's size limit is refused from its head and its size, without
     being read whole (its sha256 is still that of the whole file, hashed in blocks).
     """
+    return read_and_extract_file(path, source)[0]
+
+
+def read_and_extract_file(path: str | Path, source: str | None = None) -> tuple[Extraction, str]:
+    """:func:`extract_file` and the document's text (:func:`read_and_extract`)."""
     p = Path(path)
     source = source or p.name
     try:
@@ -170,8 +186,8 @@ def extract_file(path: str | Path, source: str | None = None) -> Extraction:
                 check_file_size(size, sniff_container(head, source), source, current_limits())
             except Refusal as refusal:
                 f.seek(0)
-                return _refused(source, hashlib.file_digest(f, "sha256").hexdigest(), refusal)
+                return _refused(source, hashlib.file_digest(f, "sha256").hexdigest(), refusal), ""
             data = head + f.read()
     except OSError as exc:
-        return _unreadable(source, "", f"{p}: 无法打开文件（{exc.strerror or exc}）")
-    return extract_bytes(data, source)
+        return _unreadable(source, "", f"{p}: 无法打开文件（{exc.strerror or exc}）"), ""
+    return read_and_extract(data, source)

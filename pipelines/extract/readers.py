@@ -36,6 +36,14 @@ from pipelines.extract.normalize import (
     normalize_text,
 )
 from pipelines.extract.pdf_layout import Columns, Word, layout_lines
+from pipelines.extract.pdf_text import (
+    PageContent,
+    find_tables,
+    outside,
+    page_content,
+    table_text,
+    words,
+)
 from pipelines.extract.refusal import Refusal
 
 Line = list[str]
@@ -257,7 +265,7 @@ def unwrap_js_strings(text: str) -> str:
 # --- PDF and DOCX -------------------------------------------------------------------------
 
 
-def _pdf_page_lines(page, carried: Columns | None = None
+def _pdf_page_lines(content: PageContent, carried: Columns | None = None
                     ) -> tuple[list[tuple[float, Line, bool]], Columns | None]:
     """A page's lines: ruled tables by their cells, other words placed by :mod:`pdf_layout`.
 
@@ -265,29 +273,25 @@ def _pdf_page_lines(page, carried: Columns | None = None
     a row placed under columns), and the columns of the page's last unruled table region,
     which the next page's continuation of that table is placed under.
     """
-    tables = page.find_tables()
-    boxes = [t.bbox for t in tables]
+    tables = find_tables(content.edges)
     items: list[tuple[float, Line, bool]] = []
     for t in tables:
         top = t.bbox[1]
-        for i, row in enumerate(t.extract()):
+        for i, row in enumerate(table_text(t, content.chars)):
             cells = [EMPTY_MARK if c == "" else _clean_label_cell(c) for c in row if c is not None]
             # A row of blank cells is kept: it may be a data row printed all blank (table 四
             # of a body without appeals). Empty spacer rows are only single cells.
             if len(cells) > 1 or any(c != EMPTY_MARK for c in cells):
                 items.append((top + i * 0.001, cells, True))
 
-    def outside(obj) -> bool:
-        cx = (obj["x0"] + obj["x1"]) / 2
-        cy = (obj["top"] + obj["bottom"]) / 2
-        return not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
-
-    rest = page.filter(outside) if boxes else page
-    words = [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"],
-                  tuple((c["text"], c["x0"], c["x1"]) for c in w["chars"]))
-             for w in rest.extract_words(return_chars=True)]
+    rest = outside(content.chars, [t.bbox for t in tables])
+    found = []
+    for text, chars in words(rest):
+        found.append(Word(text, min(c.x0 for c in chars), max(c.x1 for c in chars),
+                          min(c.top for c in chars), max(c.bottom for c in chars),
+                          tuple((c.text, c.x0, c.x1) for c in chars)))
     placed_rows: set[int] = set()
-    placed, columns = layout_lines(words, carried, placed_rows)
+    placed, columns = layout_lines(found, carried, placed_rows)
     items.extend((top, line, i in placed_rows) for i, (top, line) in enumerate(placed))
     items.sort(key=lambda it: it[0])
     return items, columns
@@ -295,62 +299,49 @@ def _pdf_page_lines(page, carried: Columns | None = None
 
 def read_pdf_lines(data: bytes, table_rows: set[int] | None = None, source: str = "",
                    limits: Limits | None = None) -> list[Line]:
-    """PDF text layer via pdfplumber: ruled tables as cell rows, other text as lines, top-down.
+    """PDF text layer via PDFium: ruled tables as cell rows, other text as lines, top-down.
 
     A PDF of more pages than :attr:`Limits.pdf_pages` is refused before any page is laid out;
-    each page's layout is released once read (pdfplumber keeps every page's objects otherwise:
-    about 5 MB a page), and the text and line limits stop a document that produces too much.
+    each page is closed once read (PDFium keeps loaded pages otherwise), and the text and line
+    limits stop a document that produces too much. pdfplumber read PDFs before (about twice
+    as slow: its content-stream parser is pure Python); :mod:`pdf_text` keeps its geometry.
     """
-    import logging
-
-    import pdfplumber
-
-    # pdfminer logs a warning per glyph of fonts without a FontBBox (Chromium's embedded CJK
-    # subsets): thousands of lines per document that say nothing about the text layer.
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    import pypdfium2 as pdfium
 
     limits = limits or current_limits()
     lines: list[Line] = []
     columns: Columns | None = None
     chars = 0
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            if len(pdf.pages) > limits.pdf_pages:
-                raise too_many_pages(len(pdf.pages), source, limits)
-            for page in pdf.pages:
-                items, columns = _pdf_page_lines(page, columns)
-                page.close()
-                for _, cells, is_row in items:
-                    if is_row and table_rows is not None:
-                        table_rows.add(len(lines))
-                    lines.append(cells)
-                    chars += sum(map(len, cells))
-                if chars > limits.text_chars:
-                    raise text_too_long(limits.text_chars, source, limits, more=True)
-                if len(lines) > limits.lines:
-                    raise too_many_lines(limits.lines, source, limits, more=True)
-    except Refusal:
-        raise
-    except Exception as exc:
-        if _is_encrypted(exc):
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if exc.err_code in (pdfium.raw.FPDF_ERR_PASSWORD, pdfium.raw.FPDF_ERR_SECURITY):
             raise Refusal("encrypted_pdf", f"{source}: PDF 已加密，无法读取文字 / "
                           "encrypted PDF: its text cannot be read") from exc
         raise
+    try:
+        n_pages = len(pdf)
+        if n_pages > limits.pdf_pages:
+            raise too_many_pages(n_pages, source, limits)
+        for index in range(n_pages):
+            page = pdf[index]
+            try:
+                content = page_content(page)
+            finally:
+                page.close()
+            items, columns = _pdf_page_lines(content, columns)
+            for _, cells, is_row in items:
+                if is_row and table_rows is not None:
+                    table_rows.add(len(lines))
+                lines.append(cells)
+                chars += sum(map(len, cells))
+            if chars > limits.text_chars:
+                raise text_too_long(limits.text_chars, source, limits, more=True)
+            if len(lines) > limits.lines:
+                raise too_many_lines(limits.lines, source, limits, more=True)
+    finally:
+        pdf.close()
     return lines
-
-
-def _is_encrypted(exc: BaseException) -> bool:
-    """Whether pdfminer failed because the PDF needs a password (pdfplumber wraps the cause)."""
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, PDFPasswordIncorrect | PDFEncryptionError) or any(
-            isinstance(a, PDFPasswordIncorrect | PDFEncryptionError) for a in seen.args
-        ):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
 
 
 def read_docx_lines_python_docx(data: bytes) -> list[Line]:
@@ -641,7 +632,7 @@ def read_bytes(data: bytes, source: str = "", limits: Limits | None = None) -> D
     rows: set[int] = set()
     if container == "pdf":
         lines = read_pdf_lines(data, rows, source, limits)
-        return Document("pdf", lines, reader="pdfplumber", table_rows=frozenset(rows))
+        return Document("pdf", lines, reader="pdfium", table_rows=frozenset(rows))
     if container == "docx":
         if not _is_docx(data):
             raise ValueError("ZIP archive without word/document.xml: not a DOCX report")
