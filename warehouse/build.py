@@ -178,6 +178,19 @@ def _load_mart(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> None:
         con.execute(stmt)
 
 
+def duckdb_config(spill: Path) -> dict[str, str]:
+    """DuckDB settings of a build: bounded memory, spilling to the staging folder.
+
+    DuckDB takes 80 % of the machine by default, on top of the Python process holding the
+    run; a national load then meets the kernel's OOM killer. ``GONGKAI_DUCKDB_MEMORY`` (default
+    4GB) bounds it; what does not fit spills to disk.
+    """
+    return {
+        "memory_limit": os.environ.get("GONGKAI_DUCKDB_MEMORY", "4GB"),
+        "temp_directory": str(spill / "duckdb.tmp"),
+    }
+
+
 def build_database(
     path: Path,
     core: CoreTables,
@@ -191,7 +204,7 @@ def build_database(
     if path.exists():
         path.unlink()
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
+    con = duckdb.connect(str(path), config=duckdb_config(path.parent))
     try:
         years = core.core_report["year"].drop_nulls().to_list()
         load_table(con, "dim_region", regions)

@@ -36,6 +36,13 @@ GE_TABLES = (
 )
 
 
+def _open(staging: str) -> duckdb.DuckDBPyConnection:
+    """The staging warehouse, read-only, with the build's memory bound (warehouse.build)."""
+    from warehouse.build import duckdb_config
+
+    return duckdb.connect(staging, read_only=True, config=duckdb_config(Path(staging).parent))
+
+
 def _rule_id(rule) -> str:
     return rule["id"] if isinstance(rule, dict) else rule.id
 
@@ -60,7 +67,7 @@ RULE_IDS = tuple(_rule_id(r) for r in RULES)
 )
 def consistency_rules(out_warehouse_staging: str):
     """One check per 勾稽 rule: reports breaking it, by blame, in the staging warehouse."""
-    con = duckdb.connect(out_warehouse_staging, read_only=True)
+    con = _open(out_warehouse_staging)
     try:
         counts = con.execute(
             """
@@ -101,7 +108,7 @@ def warehouse_schemas(out_warehouse_staging: str) -> dg.AssetCheckResult:
     """
     from schemas.profile import check_table
 
-    con = duckdb.connect(out_warehouse_staging, read_only=True)
+    con = _open(out_warehouse_staging)
     failures = {}
     try:
         for name, table in tables().items():
@@ -128,7 +135,7 @@ def warehouse_expectations(gongkai: GongkaiHome, out_warehouse_staging: str) -> 
     from schemas.expectations import PROFILE_SUFFIX, publish_data_docs, run_suites
     from schemas.profile import FRAME_ROWS, profile
 
-    con = duckdb.connect(out_warehouse_staging, read_only=True)
+    con = _open(out_warehouse_staging)
     try:
         frames = {}
         for name in GE_TABLES:
@@ -159,7 +166,7 @@ def warehouse_expectations(gongkai: GongkaiHome, out_warehouse_staging: str) -> 
 @dg.asset_check(asset=out_warehouse_staging, blocking=True)
 def no_reading_errors_published(out_warehouse_staging: str) -> dg.AssetCheckResult:
     """A report with a reading-blamed error is never published (it must sit in quarantine)."""
-    con = duckdb.connect(out_warehouse_staging, read_only=True)
+    con = _open(out_warehouse_staging)
     try:
         bad = con.execute(
             """
@@ -180,7 +187,7 @@ def no_personal_data_published(out_warehouse_staging: str) -> dg.AssetCheckResul
     Every table is published and most are exported, so every table is searched, not only the
     ledger ones (``warehouse.personal_data``). Metadata holds counts per column, never values.
     """
-    con = duckdb.connect(out_warehouse_staging, read_only=True)
+    con = _open(out_warehouse_staging)
     try:
         hits = scan_warehouse(con)
     finally:
