@@ -28,6 +28,18 @@ KEYS: tuple[str, ...] = (
 )
 
 
+class _Provenance(dict):
+    """A report's provenance JSON by key, parsed only for the keys a problem points at.
+
+    A national build pairs four million values; parsing every provenance up front would
+    hold gigabytes of dicts for the few hundred problems that need one.
+    """
+
+    def get(self, key: str, default: object = None) -> object:
+        raw = super().get(key)
+        return json.loads(raw) if raw else default
+
+
 def continuity_frame(
     reports: pl.DataFrame, value_files: Sequence[str], weights: Weights
 ) -> pl.DataFrame:
@@ -50,10 +62,11 @@ def continuity_frame(
     finally:
         con.close()
     values: dict[str, dict[str, float]] = {}
-    provenance: dict[str, dict[str, dict]] = {}
+    provenance: dict[str, _Provenance] = {}
     for rid, key, value, prov in rows:
         values.setdefault(rid, {})[key] = value
-        provenance.setdefault(rid, {})[key] = json.loads(prov) if prov else {}
+        provenance.setdefault(rid, _Provenance())[key] = prov
+    del rows
     # The same body's report of each year; with two, the first by report id (deterministic).
     by_body_year: dict[tuple[str, int], str] = {}
     for rid, body, year in published.sort("report_id").iter_rows():
