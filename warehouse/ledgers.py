@@ -338,13 +338,19 @@ def load_ledgers(con: duckdb.DuckDBPyConnection, ledgers: LedgerTables | None) -
         validate("out_ledger_body_year", conform("out_ledger_body_year", mart)),
     )
     long = table_three(ledgers.core_application, ledgers.body_years)
+    # Only the body-years that have a ledger are reconciled: reading every report's values
+    # (tens of millions in a national warehouse) into a frame would cost gigabytes for nothing.
+    con.register("_ledger_body_years", long.select("body_id", "year").unique())
     report = con.sql(
         """
         SELECT b.body_id, b.year, v.key, v.value, b.report_id
-        FROM out_body_year b JOIN core_value v USING (report_id)
+        FROM out_body_year b
+        SEMI JOIN _ledger_body_years l ON l.body_id = b.body_id AND l.year = b.year
+        JOIN core_value v USING (report_id)
         WHERE v.key LIKE 'applications.%'
         """
     ).pl()
+    con.unregister("_ledger_body_years")
     rec = reconcile(long, report.select("body_id", "year", "key", "value"))
     names = pl.concat(
         [
