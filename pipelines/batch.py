@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from pipelines.extract import ENGINE_VERSION
-from pipelines.extract.engine import extract_file, read_and_extract_file
+from pipelines.extract.engine import read_and_extract_file
 from pipelines.extract.limits import Limits, current_limits
 from pipelines.extract.model import Extraction, Finding
 from pipelines.inbox import Inbox, InboxEntry
@@ -193,36 +193,3 @@ def extract_entries(
         # A cached result keeps the name the content was first read under; report this one's.
         out.append(Extraction.from_json({**d, "source": e.file_name}))
     return out
-
-
-def _extract_path(path: str) -> dict:
-    return extract_file(path).to_json()
-
-
-def extract_paths(
-    paths: Sequence[Path], workers: int = 1, progress: Progress | None = None
-) -> list[Extraction]:
-    """Extract files given by path (``gongkai extract``), each in a worker process, in order.
-
-    Untrusted files are read under the same limits as a build (:mod:`pipelines.pool`): one
-    hostile file costs its own time-out or memory finding, never the command. A path that is
-    not a file is not sent to a worker; its extraction says it cannot be opened.
-    """
-    jobs = [(str(i), str(p)) for i, p in enumerate(paths) if Path(p).is_file()]
-    out: dict[str, dict] = {}
-
-    def done(key: str, d: dict) -> None:
-        out[key] = d
-        if progress:
-            progress(len(out), len(jobs))
-
-    run_tasks(jobs, _extract_path, done, workers, current_limits(), _failed_path)
-    return [
-        Extraction.from_json(out[str(i)]) if str(i) in out else extract_file(p)
-        for i, p in enumerate(paths)
-    ]
-
-
-def _failed_path(path: str, failure: Failure) -> dict:
-    """:func:`_extract_failed` for a task that is only a path."""
-    return _extract_failed((path, Path(path).name, ""), failure)
