@@ -27,7 +27,7 @@ import shutil
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -97,6 +97,27 @@ def _walk(paths: Iterable[Path]) -> Iterator[Path]:
             yield p
 
 
+@dataclass
+class _IndexMemo:
+    """What one process has parsed of an index file: up to ``offset`` bytes of inode ``inode``."""
+
+    inode: int
+    offset: int = 0
+    seen: dict[str, InboxEntry] = field(default_factory=dict)
+    tail: bytes = b""  # the last bytes parsed: a file rewritten in place no longer ends so
+
+    def still_prefix_of(self, f, st: os.stat_result) -> bool:
+        """Whether the open file ``f`` still starts with what was parsed (only appended to)."""
+        if st.st_ino != self.inode or st.st_size < self.offset:
+            return False
+        f.seek(self.offset - len(self.tail))
+        return f.read(len(self.tail)) == self.tail
+
+
+_TAIL = 512
+_INDEX_MEMO: dict[str, _IndexMemo] = {}
+
+
 class InboxError(ValueError):
     """An inbox command cannot be done (unknown or ambiguous sha256 prefix, …)."""
 
@@ -115,16 +136,33 @@ class Inbox:
         return self.objects / sha256[:2] / f"{sha256}{suffix}"
 
     def all_entries(self) -> list[InboxEntry]:
-        """Every document ever ingested, retired or not; first ingestion wins."""
-        if not self.index_path.exists():
+        """Every document ever ingested, retired or not; first ingestion wins.
+
+        The index is append-only, so what was parsed once is kept per process and only the
+        lines appended since are read: a national inbox (200,000 lines, 60 MB) took 2.6 s to
+        parse, and a build's every shard asked for it.
+        """
+        try:
+            st = self.index_path.stat()
+        except FileNotFoundError:
             return []
-        seen: dict[str, InboxEntry] = {}
-        with self.index_path.open(encoding="utf-8") as f:
-            for line in f:
-                if line.strip():
-                    e = InboxEntry(**json.loads(line))
-                    seen.setdefault(e.sha256, e)
-        return list(seen.values())
+        key = str(self.index_path.resolve())
+        with self.index_path.open("rb") as f:
+            known = _INDEX_MEMO.get(key)
+            if known is None or not known.still_prefix_of(f, st):
+                known = _IndexMemo(st.st_ino)
+                _INDEX_MEMO[key] = known
+            if st.st_size > known.offset:
+                f.seek(known.offset)
+                chunk = f.read(st.st_size - known.offset)
+                end = chunk.rfind(b"\n") + 1  # a line being appended waits for the next call
+                for line in chunk[:end].decode("utf-8").splitlines():
+                    if line.strip():
+                        e = InboxEntry(**json.loads(line))
+                        known.seen.setdefault(e.sha256, e)
+                known.offset += end
+                known.tail = (known.tail + chunk[:end])[-_TAIL:]
+        return list(known.seen.values())
 
     def retirements(self) -> dict[str, dict]:
         """sha256 → the record that retired it (the last action on a sha256 wins)."""
