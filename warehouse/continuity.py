@@ -41,42 +41,100 @@ class _Provenance(dict):
 
 
 def continuity_frame(
-    reports: pl.DataFrame, value_files: Sequence[str], weights: Weights
+    reports: pl.DataFrame, value_files: Sequence[str], weights: Weights,
+    wide_files: Sequence[str] = (),
 ) -> pl.DataFrame:
-    """``out_report_check`` rows of the continuity rules for every published report."""
+    """``out_report_check`` rows of the continuity rules for every published report.
+
+    ``wide_files`` are the segments' values pivoted per report (``report_wide``), aligned with
+    ``value_files``: the twenty keys are read from them (one row per report) instead of
+    searching 40 million values, and the long files are opened only for the provenance of
+    the reports that have a problem.
+    """
     published = reports.filter(pl.col("status") == "published").select(
         "report_id", "body_id", "year")
     if not published.height or not value_files:
         return report_check_frame([], reports)
-    con = duckdb.connect()
-    try:
-        con.register("published", published)
-        rows = con.execute(
-            """
-            SELECT v.report_id, v.key, v.value, v.provenance
-            FROM read_parquet($files) v SEMI JOIN published p USING (report_id)
-            WHERE v.key IN (SELECT unnest($keys))
-            """,
-            {"files": list(value_files), "keys": list(KEYS)},
-        ).fetchall()
-    finally:
-        con.close()
-    values: dict[str, dict[str, float]] = {}
-    provenance: dict[str, _Provenance] = {}
-    for rid, key, value, prov in rows:
-        values.setdefault(rid, {})[key] = value
-        provenance.setdefault(rid, _Provenance())[key] = prov
-    del rows
+    if wide_files:
+        values, where = _wide_values(published, wide_files, value_files)
+    else:
+        values, where = _long_values(published, value_files), {}
     # The same body's report of each year; with two, the first by report id (deterministic).
     by_body_year: dict[tuple[str, int], str] = {}
     for rid, body, year in published.sort("report_id").iter_rows():
         by_body_year.setdefault((body, year), rid)
-    out: list[dict] = []
+    pairs = []
     for rid, body, year in published.iter_rows():
         prev = by_body_year.get((body, (year or 0) - 1))
-        if prev is None:
-            continue
-        problems = check_continuity(year, values.get(rid, {}), provenance.get(rid, {}),
+        if prev is not None:
+            pairs.append((rid, year, prev))
+    no_provenance = _Provenance()
+    found = [(rid, year, prev) for rid, year, prev in pairs
+             if check_continuity(year, values.get(rid, {}), no_provenance,
+                                 values.get(prev, {}), year - 1)]
+    provenance = _provenance({rid for rid, _, _ in found}, value_files, where)
+    out: list[dict] = []
+    for rid, year, prev in found:
+        problems = check_continuity(year, values.get(rid, {}), provenance.get(rid, no_provenance),
                                     values.get(prev, {}), year - 1)
         out += problem_rows(rid, problems, weights)
     return report_check_frame(out, reports)
+
+
+def _wide_values(
+    published: pl.DataFrame, wide_files: Sequence[str], value_files: Sequence[str]
+) -> tuple[dict[str, dict[str, float]], dict[str, str]]:
+    """The keys' values per published report, and the value file each report sits in."""
+    frames = []
+    for wide, long in zip(wide_files, value_files, strict=True):
+        frames.append(pl.scan_parquet(wide).select("report_id", *KEYS)
+                      .with_columns(pl.lit(long).alias("_file")))
+    table = pl.concat(frames).join(published.lazy().select("report_id"), on="report_id",
+                                   how="semi").collect()
+    values: dict[str, dict[str, float]] = {}
+    where: dict[str, str] = {}
+    for row in table.iter_rows():
+        rid = row[0]
+        values[rid] = {k: v for k, v in zip(KEYS, row[1:-1], strict=True) if v is not None}
+        where[rid] = row[-1]
+    return values, where
+
+
+def _long_values(published: pl.DataFrame, value_files: Sequence[str]
+                 ) -> dict[str, dict[str, float]]:
+    """The keys' values per published report, searched in the long value files."""
+    rows = _key_rows(value_files, published.select("report_id"), "value")
+    values: dict[str, dict[str, float]] = {}
+    for rid, key, value in rows:
+        values.setdefault(rid, {})[key] = value
+    return values
+
+
+def _key_rows(files: Sequence[str], reports: pl.DataFrame, column: str) -> list[tuple]:
+    """``(report_id, key, column)`` of the continuity keys of ``reports`` in ``files``."""
+    con = duckdb.connect()
+    try:
+        con.register("wanted", reports)
+        return con.execute(
+            f"""
+            SELECT v.report_id, v.key, v.{column}
+            FROM read_parquet($files) v SEMI JOIN wanted p USING (report_id)
+            WHERE v.key IN (SELECT unnest($keys))
+            """,
+            {"files": list(files), "keys": list(KEYS)},
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def _provenance(rids: set[str], value_files: Sequence[str], where: dict[str, str]
+                ) -> dict[str, _Provenance]:
+    """The provenance of the keys of ``rids``, read from the files that hold them only."""
+    if not rids:
+        return {}
+    files = sorted({where[r] for r in rids if r in where}) or list(value_files)
+    out: dict[str, _Provenance] = {}
+    for rid, key, prov in _key_rows(files, pl.DataFrame({"report_id": sorted(rids)}),
+                                    "provenance"):
+        out.setdefault(rid, _Provenance())[key] = prov
+    return out

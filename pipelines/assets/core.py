@@ -117,7 +117,7 @@ def core_tables_asset(context: dg.AssetExecutionContext, gongkai: GongkaiHome,
     weights = load_weights()
     generation = shard_generation(found, weights)
     pruned = prune_generations(paths.parts, generation)
-    continuity = continuity_frame(reports, files["core_value"], weights)
+    continuity = continuity_frame(reports, files["core_value"], weights, files["report_wide"])
     extra = paths.parts / generation / "continuity.parquet"
     continuity.write_parquet(extra, compression="zstd")
     entries = frame_entries(raw_documents)
