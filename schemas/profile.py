@@ -57,24 +57,31 @@ def column_constraints(c: Column) -> list[Constraint]:
     return out
 
 
-def constraints(table: Table) -> list[Constraint]:
-    """Every constraint of ``table``; the primary key as ``unique`` (rows beyond the first)."""
+def constraints(table: Table, where: str = "TRUE") -> list[Constraint]:
+    """Every constraint of ``table``; the primary key as ``unique`` (rows beyond the first).
+
+    ``where`` limits the rows counted (an incremental build checks its new rows only).
+    """
     out = [k for c in table.columns for k in column_constraints(c)]
     if table.primary_key:
         key = ", ".join(_q(c) for c in table.primary_key)
         out.append(Constraint("+".join(table.primary_key), "unique",
                               f"count(*) - (SELECT count(*) FROM (SELECT DISTINCT {key} "
-                              f"FROM {_q(table.name)}))"))
+                              f"FROM {_q(table.name)} WHERE {where}))"))
     return out
 
 
-def profile(con: duckdb.DuckDBPyConnection, table: Table) -> list[tuple[str, str, int]]:
-    """``(column, rule, rows breaking it)`` for every constraint, from one scan of the table."""
-    checks = constraints(table)
+def profile(con: duckdb.DuckDBPyConnection, table: Table, where: str = "TRUE"
+            ) -> list[tuple[str, str, int]]:
+    """``(column, rule, rows breaking it)`` for every constraint, from one scan of the table.
+
+    ``where`` limits the scan to some rows (see :func:`warehouse.delta.scope_sql`).
+    """
+    checks = constraints(table, where)
     if not checks:
         return []
     exprs = ", ".join(c.count_sql for c in checks)
-    counts = con.execute(f"SELECT {exprs} FROM {_q(table.name)}").fetchall()[0]
+    counts = con.execute(f"SELECT {exprs} FROM {_q(table.name)} WHERE {where}").fetchall()[0]
     return [(c.column, c.rule, int(n or 0)) for c, n in zip(checks, counts, strict=True)]
 
 
@@ -92,11 +99,13 @@ def columns_match(con: duckdb.DuckDBPyConnection, table: Table) -> str | None:
     return None
 
 
-def check_table(con: duckdb.DuckDBPyConnection, table: Table) -> str | None:
+def check_table(con: duckdb.DuckDBPyConnection, table: Table, where: str = "TRUE"
+                ) -> str | None:
     """Why a loaded table breaks its contract, or None.
 
     Columns and types are compared with the contract; a table of at most :data:`FRAME_ROWS`
-    rows is validated whole by its pandera model, a larger one by :func:`profile`.
+    rows is validated whole by its pandera model, a larger one by :func:`profile` (of the rows
+    ``where`` selects).
     """
     from schemas.models import conform, validate
 
@@ -111,5 +120,5 @@ def check_table(con: duckdb.DuckDBPyConnection, table: Table) -> str | None:
         except ValueError as exc:
             return str(exc)[:500]
         return None
-    broken = [f"{column} {rule}: {n}" for column, rule, n in profile(con, table) if n]
+    broken = [f"{column} {rule}: {n}" for column, rule, n in profile(con, table, where) if n]
     return "; ".join(broken) or None

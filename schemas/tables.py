@@ -431,6 +431,24 @@ def tables() -> dict[str, Table]:
             export=False,
         ),
     )
+    defs.insert(
+        -1,
+        Table(
+            "meta_part",
+            "数据分段（增量构建依据）",
+            "segment files a table was loaded from (what an incremental build starts from)",
+            (
+                _c("table_name", "VARCHAR", "表", "table", nullable=False),
+                _c("part", "VARCHAR", "分段文件（代/分片/段/文件）",
+                   "segment file (generation/shard/segment/file)", nullable=False),
+                _c("rows", "BIGINT", "行数", "rows", ge=0, nullable=False),
+                _c("basis", "VARCHAR", "构建代码摘要", "digest of the building code",
+                   nullable=False),
+            ),
+            primary_key=("table_name", "part"),
+            export=False,
+        ),
+    )
     return {t.name: t for t in defs}
 
 

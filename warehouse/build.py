@@ -19,7 +19,7 @@ import polars as pl
 
 from pipelines.extract.model import Extraction
 from pipelines.inbox import InboxEntry
-from schemas.models import conform, validate
+from schemas.models import conform, empty_frame, validate
 from schemas.profile import check_table
 from schemas.registry import measures
 from schemas.tables import comments, tables
@@ -199,11 +199,39 @@ def build_database(
     is_demo: bool,
     engine_version: str,
     dataset_version: str,
+    base: Path | None = None,
+    basis: str = "",
 ) -> dict[str, int]:
-    """Write every table into a new DuckDB file at ``path``; return row counts per table."""
+    """Write every table into a new DuckDB file at ``path``; return row counts per table.
+
+    With ``base`` (the published warehouse) and ``basis`` (:func:`warehouse.delta.table_basis`),
+    the file starts as a copy of the base when that is cheaper (:mod:`warehouse.delta`).
+    """
+    from warehouse import delta as deltas
+
+    plan = None
+    if base is not None and basis and isinstance(core.core_value, TableFiles):
+        plan = deltas.plan(base, core.core_value, basis)
+    try:
+        return _build(path, core, regions, plan, is_demo=is_demo, engine_version=engine_version,
+                      dataset_version=dataset_version, basis=basis)
+    except deltas.DeltaMismatch:
+        return _build(path, core, regions, None, is_demo=is_demo,
+                      engine_version=engine_version, dataset_version=dataset_version,
+                      basis=basis)
+
+
+def _build(path: Path, core: CoreTables, regions: pl.DataFrame, plan, *, is_demo: bool,
+           engine_version: str, dataset_version: str, basis: str) -> dict[str, int]:
+    """:func:`build_database`, clean (``plan`` None) or from a copy of the base."""
+    from warehouse import delta as deltas
+
     if path.exists():
         path.unlink()
+    (path.parent / deltas.DELTA_FILE).unlink(missing_ok=True)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if plan is not None:
+        deltas.start_from(plan, path)
     con = duckdb.connect(str(path), config=duckdb_config(path.parent))
     try:
         years = core.core_report["year"].drop_nulls().to_list()
@@ -213,7 +241,17 @@ def build_database(
         load_table(con, "dim_measure", measure_frame())
         load_table(con, "raw_document", core.raw_document)
         load_table(con, "core_report", core.core_report)
-        load_table(con, "core_value", core.core_value)
+        if plan is not None:
+            deltas.apply(con, plan, core.core_value)
+        else:
+            load_table(con, "core_value", core.core_value)
+        if isinstance(core.core_value, TableFiles) and basis:
+            load_table(con, deltas.PART_TABLE, pl.DataFrame(
+                deltas.part_rows(core.core_value, basis),
+                schema={"table_name": pl.Utf8, "part": pl.Utf8, "rows": pl.Int64,
+                        "basis": pl.Utf8}, orient="row"))
+        else:
+            load_table(con, deltas.PART_TABLE, empty_frame(deltas.PART_TABLE))
         load_table(con, "core_finding", core.core_finding)
         load_table(con, "meta_scan", scan_frame(core))
         load_table(con, "core_quarantine", core.core_quarantine)
@@ -254,6 +292,8 @@ def build_database(
         con.execute("CHECKPOINT")
     finally:
         con.close()
+    if plan is not None:
+        deltas.record(path, plan)
     return counts
 
 

@@ -18,6 +18,7 @@ from pipelines.extract import ENGINE_VERSION
 from pipelines.partitions import report_year_partitions
 from pipelines.resources import GongkaiHome
 from warehouse.build import CoreTables, build_database, publish, region_frame
+from warehouse.delta import recorded, table_basis
 from warehouse.export import export_dataset
 from warehouse.ledgers import LedgerTables
 from warehouse.rollups import write_province_rollups
@@ -67,8 +68,15 @@ def out_warehouse_staging(
         is_demo=is_demo,
         engine_version=ENGINE_VERSION,
         dataset_version=dataset_version(),
+        base=gongkai.paths.warehouse,
+        basis=table_basis(),
     )
-    context.add_output_metadata({f"rows.{k}": v for k, v in counts.items()})
+    delta = recorded(staging)
+    context.add_output_metadata({
+        **{f"rows.{k}": v for k, v in counts.items()},
+        "incremental": delta is not None,
+        "parts_added": len(delta["added"]) if delta else len(core_value.files),
+    })
     return str(staging)
 
 

@@ -1,0 +1,185 @@
+"""An incremental warehouse build: the published file plus the segments that are new since.
+
+A national ``core_value`` holds some 40 million rows, all of them from segments
+(:mod:`warehouse.segments`) that never change once written. Loading them again for every
+1,000 new reports is most of a build. The published warehouse records in ``meta_part`` which
+segment files its ``core_value`` was loaded from and the table's basis (:func:`table_basis`);
+when the basis is still the same, a build starts from a copy of the published file:
+
+1. every table but ``core_value`` is dropped (they are small and rebuilt as in a clean build);
+2. rows of reports that are no longer published, and of reports in segments the base did not
+   load (a segment rewritten because one of its documents was retired holds reports the base
+   has under the old segment), are deleted;
+3. the new segments' rows are inserted;
+4. the row count must then equal the sum of the segments' rows, or the build starts clean.
+
+The published file is never written: the copy is the staging file, checked like any other
+before it is switched in. The checks scan only the new rows of ``core_value`` (their report
+ids are disjoint from the kept rows', which the base's checks passed on the same constraints;
+:func:`scope_sql`), listed in ``delta.json`` beside the staging file.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from schemas.tables import tables
+from warehouse.segments import TableFiles
+
+DELTA_TABLE = "core_value"
+PART_TABLE = "meta_part"
+DELTA_FILE = "delta.json"
+# More new parts than this share of the table: a clean load is as fast and compacts the file.
+MAX_NEW_SHARE = 0.5
+
+
+class DeltaMismatch(RuntimeError):
+    """The copied warehouse does not add up to the segments: build clean instead."""
+
+
+@dataclass(frozen=True)
+class Delta:
+    """What a build adds to its base: the new part files (absolute) and the parts kept."""
+
+    base: Path
+    added: tuple[str, ...]
+    kept: int
+
+
+def table_basis() -> str:
+    """Digest of what the kept rows' loading and checking depended on besides their segments.
+
+    The table's DDL and the constraints the checks count; the segments' own content is keyed
+    by their generation (engine, checker, limits, weights), which is part of every part name.
+    Anything else may change without making the base's rows wrong.
+    """
+    import hashlib
+
+    from schemas.profile import constraints
+    from schemas.tables import ddl
+
+    table = tables()[DELTA_TABLE]
+    text = "\n".join([ddl(table), *(c.count_sql for c in constraints(table))])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def part_name(file: str) -> str:
+    """A part's name in ``meta_part``: generation/shard/segment/file, without the home folder."""
+    return "/".join(Path(file).parts[-4:])
+
+
+def part_rows(files: TableFiles, basis: str) -> list[tuple[str, str, int, str]]:
+    """``meta_part`` rows for a table loaded from ``files`` (rows per file from Parquet)."""
+    import polars as pl
+
+    return [(files.table, part_name(f), pl.scan_parquet(f).select(pl.len()).collect().item(),
+             basis) for f in files.files]
+
+
+def plan(base: Path, files: TableFiles, basis: str) -> Delta | None:
+    """The delta from the published warehouse ``base``, or None when a clean build is needed.
+
+    Clean when there is no base, it has no ``meta_part`` (an older build), its basis differs,
+    or most of the table would change.
+    """
+    if not base.is_file() or not files.files:
+        return None
+    try:
+        con = duckdb.connect(str(base), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        has = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = $t",
+                          {"t": PART_TABLE}).fetchall()[0][0]
+        if not has:
+            return None
+        rows = con.execute(f"SELECT part, basis FROM {PART_TABLE} WHERE table_name = $t",
+                           {"t": DELTA_TABLE}).fetchall()
+    finally:
+        con.close()
+    if not rows or any(b != basis for _, b in rows):
+        return None
+    known = {p for p, _ in rows}
+    added = tuple(f for f in files.files if part_name(f) not in known)
+    if len(added) > MAX_NEW_SHARE * len(files.files):
+        return None
+    return Delta(base, added, len(files.files) - len(added))
+
+
+def start_from(delta: Delta, staging: Path) -> None:
+    """Copy the base to ``staging`` and drop everything but the delta table."""
+    staging.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(delta.base, staging)
+    con = duckdb.connect(str(staging))
+    try:
+        for (view,) in con.execute(
+                "SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall():
+            con.execute(f'DROP VIEW "{view}"')
+        for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall():
+            if name != DELTA_TABLE:
+                con.execute(f'DROP TABLE "{name}"')
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def apply(con: duckdb.DuckDBPyConnection, delta: Delta, files: TableFiles) -> int:
+    """Bring the copied ``core_value`` to exactly ``files``' rows; return the rows inserted.
+
+    Needs the new ``core_report`` loaded. Raises :class:`DeltaMismatch` when the result does
+    not add up (the caller then builds clean).
+    """
+    cols = ", ".join('"' + c + '"' for c in tables()[DELTA_TABLE].column_names)
+    added = list(delta.added)
+    gone = "report_id NOT IN (SELECT report_id FROM core_report WHERE status = 'published')"
+    if added:
+        gone += (" OR report_id IN (SELECT DISTINCT report_id FROM "
+                 "read_parquet($files, union_by_name = true))")
+        con.execute(f"DELETE FROM {DELTA_TABLE} WHERE {gone}", {"files": added})
+        con.execute(f"INSERT INTO {DELTA_TABLE} SELECT {cols} FROM "
+                    "read_parquet($files, union_by_name = true)", {"files": added})
+        inserted = con.execute("SELECT count(*) FROM read_parquet($files)",
+                               {"files": added}).fetchall()[0][0]
+    else:
+        con.execute(f"DELETE FROM {DELTA_TABLE} WHERE {gone}")
+        inserted = 0
+    have = con.execute(f"SELECT count(*) FROM {DELTA_TABLE}").fetchall()[0][0]
+    if have != files.rows:
+        raise DeltaMismatch(f"{DELTA_TABLE}: {have} rows after the delta, segments hold "
+                            f"{files.rows}")
+    return int(inserted)
+
+
+def record(staging: Path, delta: Delta) -> None:
+    """``delta.json`` beside the staging file: what the checks need to scan."""
+    (staging.parent / DELTA_FILE).write_text(
+        json.dumps({"table": DELTA_TABLE, "base": str(delta.base), "added": list(delta.added),
+                    "kept": delta.kept}), encoding="utf-8")
+
+
+def recorded(staging: Path) -> dict | None:
+    """The delta a staging file was built with, or None (built clean)."""
+    try:
+        return json.loads((Path(staging).parent / DELTA_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def scope_sql(added: Sequence[str]) -> str:
+    """The ``WHERE`` of the rows a delta inserted (those of its new parts' reports).
+
+    Why checking only these is enough: the kept rows passed the same checks, under the same
+    code, in the build that published the base; every report id of a new part had its old rows
+    deleted first, so the new rows' keys cannot meet a kept row's (each key holds the report
+    id), and uniqueness among the new rows is uniqueness in the table.
+    """
+    if not added:
+        return "FALSE"
+    listed = ", ".join("'" + f.replace("'", "''") + "'" for f in added)
+    return f"report_id IN (SELECT DISTINCT report_id FROM read_parquet([{listed}]))"
