@@ -204,15 +204,23 @@ def update_shard(
     if new:
         warm_entries(new, inbox, cache, workers)
     keep: list[Segment] = []
-    todo: list[tuple[Segment, tuple[InboxEntry, ...]]] = []
+    shrunk: list[tuple[InboxEntry, ...]] = []
     for seg in state.segments:
         if removed.isdisjoint(seg.docs):
             keep.append(seg)
             continue
         left = tuple(current[d] for d in seg.docs if d in current)
         if left:
-            todo.append((Segment(seg.name, tuple(e.sha256 for e in left)), left))
-    building = Shard(state.folder, keep + [s for s, _ in todo])
+            shrunk.append(left)
+    # A segment never changes once written: one that lost a document is written again under
+    # a new name, so a name stands for one content (the incremental warehouse and export
+    # reuse what they loaded or wrote from a name).
+    building = Shard(state.folder, keep, state.issued)
+    todo: list[tuple[Segment, tuple[InboxEntry, ...]]] = []
+    for left in shrunk:
+        seg = Segment(building.next_name(), tuple(e.sha256 for e in left))
+        building.segments.append(seg)
+        todo.append((seg, left))
     for part in chunks(new):
         seg = Segment(building.next_name(), tuple(e.sha256 for e in part))
         building.segments.append(seg)

@@ -58,9 +58,11 @@ def test_new_documents_add_segments_and_retired_ones_rewrite_theirs(demo_inbox) 
 
     # A retired document: its segment rewritten under a new name without it; rows of it gone.
     gone = mine[0]
+    held = {s.name for s in after.segments if gone.sha256 in s.docs}
     left = update_shard(shard, mine[1:], inbox, cache, parts, set(), workers=1)
     state = read_shard(Path(left.folder))
     assert left.removed == 1 and gone.sha256 not in state.docs()
+    assert held.isdisjoint(s.name for s in state.segments)  # names are never reused
     values = pl.read_parquet(state.files("core_value"))
     assert gone.sha256 not in set(values["report_id"])
     # Only listed segments remain on disk.
@@ -116,3 +118,18 @@ def test_profile_counts_every_broken_constraint() -> None:
     assert broken[("report_id", "not_null")] == 1
     assert broken[("year", "at_least")] == 1
     assert check_table(con, table) is not None
+
+
+def test_segment_names_are_never_issued_twice(tmp_path: Path) -> None:
+    from warehouse.segments import Segment, Shard, write_shard
+
+    shard = Shard(tmp_path / "0")
+    names = [shard.next_name() for _ in range(3)]
+    shard.segments = [Segment(n, (n,)) for n in names]
+    write_shard(shard)
+    # The newest segment goes (all its documents retired): its name stays spent.
+    shard = read_shard(tmp_path / "0")
+    shard.segments = shard.segments[:-1]
+    write_shard(shard)
+    again = read_shard(tmp_path / "0")
+    assert again.next_name() not in names

@@ -85,6 +85,9 @@ class Shard:
 
     folder: Path
     segments: list[Segment] = field(default_factory=list)
+    # Segment names issued so far (kept in the manifest): a name is never given twice, even
+    # after its segment is gone, so one name always stands for one content.
+    issued: int = 0
 
     def docs(self) -> set[str]:
         """Every document the shard holds rows of."""
@@ -108,7 +111,9 @@ class Shard:
         used = [int(s.name.split("-")[1]) for s in self.segments]
         on_disk = [int(p.name.split("-")[1]) for p in self.folder.glob("seg-*")
                    if p.name.split("-")[1].isdigit()] if self.folder.is_dir() else []
-        return f"seg-{max([*used, *on_disk], default=-1) + 1:06d}"
+        n = max([*used, *on_disk, self.issued - 1], default=-1) + 1
+        self.issued = n + 1
+        return f"seg-{n:06d}"
 
 
 def read_shard(folder: Path) -> Shard:
@@ -116,20 +121,21 @@ def read_shard(folder: Path) -> Shard:
     try:
         data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         segments = [Segment(s["name"], tuple(s["docs"])) for s in data["segments"]]
+        issued = int(data.get("issued", 0))
     except (OSError, ValueError, KeyError, TypeError):
         return Shard(folder)
     complete = [s for s in segments
                 if all((folder / s.name / f"{t}.parquet").is_file() for t in TABLES)
                 and (folder / s.name / SCAN_FILE).is_file()]
-    return Shard(folder, complete)
+    return Shard(folder, complete, issued)
 
 
 def write_shard(shard: Shard) -> None:
     """Write the manifest atomically, then remove segment folders it does not list."""
     shard.folder.mkdir(parents=True, exist_ok=True)
     tmp = shard.folder / f".{MANIFEST}.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps({"segments": [asdict(s) for s in shard.segments]}),
-                   encoding="utf-8")
+    tmp.write_text(json.dumps({"segments": [asdict(s) for s in shard.segments],
+                               "issued": shard.issued}), encoding="utf-8")
     os.replace(tmp, shard.folder / MANIFEST)
     listed = {s.name for s in shard.segments}
     for p in shard.folder.iterdir():
