@@ -452,12 +452,13 @@ def export(ctx: click.Context, out_dir: Path) -> None:
     from warehouse.personal_data import PersonalDataFound
 
     lang = _lang(ctx)
-    wh = default_paths().warehouse
+    paths = default_paths()
+    wh = paths.warehouse
     if not wh.exists():
         err.print(f"[red]{t('serve.missing', lang, path=wh)}[/red]")
         sys.exit(1)
     try:
-        folder = export_dataset(wh, out_dir)
+        folder = export_dataset(wh, out_dir, paths.parts)
     except PersonalDataFound as exc:  # names tables and counts, never values
         err.print(f"[red]{exc}[/red]")
         sys.exit(1)

@@ -28,7 +28,7 @@ import duckdb
 
 from pipelines.inbox import sha256_file
 from schemas.tables import Column, Table, tables
-from warehouse import stream_out
+from warehouse import export_reuse, stream_out
 from warehouse.personal_data import ensure_no_personal_data
 
 EXPORT_TABLES = (
@@ -49,6 +49,8 @@ PARTITIONED = ("core_value",)
 # while it fits a worksheet; the core tables are for CSV and Parquet.
 XLSX_TABLES = ("dim_region", "dim_body", "dim_measure", "out_body_year", "out_region_year")
 XLSX_MAX_ROWS = stream_out.XLSX_MAX_ROWS
+# Cells of one worksheet beyond which a table goes into one workbook per province instead.
+XLSX_MAX_CELLS = 5_000_000
 
 
 def xlsx_omitted_note(table: str, rows: int) -> dict:
@@ -113,6 +115,7 @@ def resource_descriptor(
     root: Path,
     digests: dict[Path, str] | None = None,
     year: int | str | None = "",
+    extra: dict | None = None,
 ) -> list[dict]:
     """One Frictionless resource per file format of a table (of one year's partition).
 
@@ -138,6 +141,11 @@ def resource_descriptor(
             r["title"] += f"（{'年度不详' if year is None else f'{year} 年'}）"
             r["description"] += f" — year={'unknown' if year is None else year}"
             r["partition"] = {"table": table.name, "year": year}
+        if extra:
+            r["name"] += f"-{extra['stem']}" if "stem" in extra else ""
+            r["content_key"] = extra["content_key"]
+            if "part" in extra:
+                r["partition"]["part"] = extra["part"]
         if fmt == "csv":
             r.update({"mediatype": "text/csv", "encoding": "utf-8-sig"})
             r["description"] += f" {FORMULA_NOTE}"
@@ -170,13 +178,117 @@ def _table_files(
     return out
 
 
+def _segment_files(con: duckdb.DuckDBPyConnection, name: str, parts: Path | None
+                   ) -> list[tuple[str, Path]] | None:
+    """The segment files the warehouse loaded ``name`` from, when all are still on disk."""
+    if parts is None:
+        return None
+    has = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta_part'"
+                      ).fetchall()[0][0]
+    if not has:
+        return None
+    listed = con.execute("SELECT part FROM meta_part WHERE table_name = $t ORDER BY part",
+                         {"t": name}).fetchall()
+    files = [(p, parts / p) for (p,) in listed]
+    if not files or not all(f.is_file() for _, f in files):
+        return None
+    return files
+
+
+def _table_resources(
+    con: duckdb.DuckDBPyConnection, name: str, root: Path, parts: Path | None,
+    previous: dict, digests: dict[Path, str],
+) -> list[dict]:
+    """Write one table's files and return their resources.
+
+    The partitioned fact table goes one file per year per segment when the warehouse says
+    which segments it was loaded from (:mod:`warehouse.export_reuse`): a segment exported by
+    the previous build is linked from it, not written again.
+    """
+    table = tables()[name]
+    segments = _segment_files(con, name, parts) if name in PARTITIONED else None
+    if segments is None:
+        out = []
+        for year, files in _table_files(con, name, root / "data"):
+            out += resource_descriptor(table, files, root, digests, year)
+        return out
+    out = []
+    for part, file in segments:
+        key = f"part:{part}"
+        reused = export_reuse.reuse(previous.get(key), root, digests)
+        if reused is not None:
+            out += reused
+            continue
+        stem = part.rsplit("/", 1)[0].replace("/", "-")
+        source = f"read_parquet({stream_out._literal(str(file))})"
+        found = con.execute(f"SELECT DISTINCT year FROM {source} ORDER BY 1 NULLS LAST"
+                            ).fetchall()
+        for (year,) in found:
+            folder = root / "data" / name / f"year={'unknown' if year is None else year}"
+            files = {"parquet": folder / f"{stem}.parquet", "csv": folder / f"{stem}.csv"}
+            where = stream_out.year_filter(year)
+            stream_out.copy_parquet(con, name, files["parquet"], where, source)
+            stream_out.copy_csv(con, name, files["csv"], where, source)
+            out += resource_descriptor(table, files, root, digests, year,
+                                       {"stem": stem, "content_key": key, "part": part})
+    return out
+
+
+def _province_workbooks(
+    con: duckdb.DuckDBPyConnection, table: str, root: Path, previous: dict,
+    digests: dict[Path, str],
+) -> list[dict]:
+    """One workbook per province for a table too large for one sheet; unchanged ones linked."""
+    provinces = [p for (p,) in con.execute(
+        f"SELECT DISTINCT left(region_code, 2) FROM {table} ORDER BY 1 NULLS LAST").fetchall()]
+    out = []
+    for prov in provinces:
+        label = "unknown" if prov is None else f"{prov}0000"
+        where = "region_code IS NULL" if prov is None else f"left(region_code, 2) = '{prov}'"
+        key = export_reuse.rows_key(con, stream_out.select_sql(con, table, where))
+        path = root / "data" / "xlsx" / table / f"province={label}.xlsx"
+        rel = str(path.relative_to(root))
+        old = [(r, f) for r, f in previous.get(key, []) if r["path"] == rel]
+        reused = export_reuse.reuse(old, root, digests)
+        if reused is not None:
+            out += reused
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        stream_out.write_xlsx(con, path, [table], where)
+        digests[path] = sha256_file(path)
+        out.append({
+            "name": f"{table}-province={label}-xlsx",
+            "path": rel,
+            "format": "xlsx",
+            "title": f"{tables()[table].zh}（{'省份不详' if prov is None else label} 工作簿）",
+            "description": f"{tables()[table].zh} / {tables()[table].en} — province={label}. "
+                           f"{FORMULA_NOTE}",
+            "sheets": [table],
+            "partition": {"table": table, "province": label},
+            "content_key": key,
+            "hash": f"sha256:{digests[path]}",
+            "bytes": path.stat().st_size,
+        })
+    return out
+
+
 def _workbook(
-    con: duckdb.DuckDBPyConnection, staging: Path, digests: dict[Path, str]
-) -> tuple[dict, list[dict]]:
-    """Write the XLSX workbook of every table that fits; its resource and the tables left out."""
+    con: duckdb.DuckDBPyConnection, staging: Path, digests: dict[Path, str],
+    previous: dict | None = None,
+) -> tuple[list[dict], list[dict], list[str]]:
+    """Write the XLSX workbooks; their resources, the tables left out, the ones by province.
+
+    A table goes on a sheet of ``gongkai.xlsx`` while it fits a worksheet and
+    :data:`XLSX_MAX_CELLS`; over the cells (a national body-year table: 70 million cells,
+    minutes to write and more to open) into one workbook per province; over Excel's row limit,
+    nowhere (CSV and Parquet have it), as ``datapackage.json`` says.
+    """
     counts = {name: stream_out.row_count(con, name) for name in XLSX_TABLES}
-    sheets = [n for n in XLSX_TABLES if counts[n] <= XLSX_MAX_ROWS]
-    omitted = [xlsx_omitted_note(n, counts[n]) for n in XLSX_TABLES if n not in sheets]
+    widths = {name: len(stream_out.table_columns(con, name)) for name in XLSX_TABLES}
+    fits = [n for n in XLSX_TABLES if counts[n] <= XLSX_MAX_ROWS]
+    sheets = [n for n in fits if counts[n] * widths[n] <= XLSX_MAX_CELLS]
+    by_province = [n for n in fits if n not in sheets]
+    omitted = [xlsx_omitted_note(n, counts[n]) for n in XLSX_TABLES if n not in fits]
     xlsx = staging / "data" / "gongkai.xlsx"
     stream_out.write_xlsx(con, xlsx, sheets)
     digests[xlsx] = sha256_file(xlsx)
@@ -186,6 +298,11 @@ def _workbook(
         description += (
             f" 超过 Excel 行数上限、未写入工作簿的表 / tables over Excel's row limit, not in the "
             f"workbook: {left_out}"
+        )
+    if by_province:
+        description += (
+            f" 过大的表按省份分册（data/xlsx/<表>/province=<代码>.xlsx）/ tables too large for "
+            f"one sheet, one workbook per province: {', '.join(by_province)}"
         )
     resource = {
         "name": "workbook-xlsx",
@@ -197,15 +314,21 @@ def _workbook(
         "hash": f"sha256:{digests[xlsx]}",
         "bytes": xlsx.stat().st_size,
     }
-    return resource, omitted
+    resources = [resource]
+    for name in by_province:
+        resources += _province_workbooks(con, name, staging, previous or {}, digests)
+    return resources, omitted, by_province
 
 
-def export_dataset(warehouse: Path, out_dir: Path) -> Path:
+def export_dataset(warehouse: Path, out_dir: Path, parts: Path | None = None) -> Path:
     """Export the published warehouse to ``out_dir/gongkai-<version>/``; return that folder.
 
     The folder is written beside its final name and renamed into place, so a half-written
     export is never mistaken for a finished one. Tables stream from DuckDB to their files.
+    ``parts`` (the home's segment folder) lets the fact table go out segment by segment and
+    files of the previous export be reused (:mod:`warehouse.export_reuse`).
     """
+    previous = export_reuse.previous_files(out_dir)
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         con.execute("SET enable_progress_bar = false")  # the command prints its own lines
@@ -223,13 +346,13 @@ def export_dataset(warehouse: Path, out_dir: Path) -> Path:
         digests: dict[Path, str] = {}
         resources = []
         for name in EXPORT_TABLES:
-            for year, files in _table_files(con, name, staging / "data"):
-                resources += resource_descriptor(tables()[name], files, staging, digests, year)
-        workbook, omitted = _workbook(con, staging, digests)
-        resources.append(workbook)
+            resources += _table_resources(con, name, staging, parts, previous, digests)
+        workbooks, omitted, by_province = _workbook(con, staging, digests, previous)
+        resources += workbooks
     finally:
         con.close()
     package = _package(version, built_at, is_demo, engine_version, resources, omitted)
+    package["xlsx_by_province"] = by_province
     (staging / "datapackage.json").write_text(
         json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8"
     )
@@ -269,11 +392,13 @@ def _package(version, built_at, is_demo, engine_version, resources, omitted) -> 
         "sources": [
             {"title": "政府信息公开工作年度报告（各机关公开发布）", "path": "core_report.csv"}
         ],
+        "layout": export_reuse.LAYOUT,
         "partitioning": {
             "tables": list(PARTITIONED),
-            "layout": "data/<table>/year=<year>/part.parquet|part.csv",
-            "note": "按年度分文件；年度不详的记录在 year=unknown / one file per report year; "
-            "rows without a year in year=unknown",
+            "layout": "data/<table>/year=<year>/<segment>.parquet|.csv (part.* without segments)",
+            "note": "按年度分目录，每个数据分段一个文件；年度不详的记录在 year=unknown / "
+            "one folder per report year, one file per data segment; rows without a year in "
+            "year=unknown",
         },
         "xlsx_omitted": omitted,
         "resources": resources,

@@ -48,14 +48,19 @@ def neutralised(column: str) -> str:
 
 
 def select_sql(
-    con: duckdb.DuckDBPyConnection, table: str, where: str = "TRUE", spreadsheet: bool = False
+    con: duckdb.DuckDBPyConnection, table: str, where: str = "TRUE", spreadsheet: bool = False,
+    source: str | None = None,
 ) -> str:
-    """``SELECT`` of ``table``'s rows matching ``where``; for a spreadsheet, text neutralised."""
+    """``SELECT`` of ``table``'s rows matching ``where``; for a spreadsheet, text neutralised.
+
+    ``source`` reads the rows from elsewhere (a segment's Parquet file holding rows of
+    ``table``) with the table's columns.
+    """
     exprs = []
     for name, dtype in table_columns(con, table):
         expr = neutralised(name) if spreadsheet and dtype == "VARCHAR" else _ident(name)
         exprs.append(f"{expr} AS {_ident(name)}")
-    return f"SELECT {', '.join(exprs)} FROM {_ident(table)} WHERE {where}"
+    return f"SELECT {', '.join(exprs)} FROM {source or _ident(table)} WHERE {where}"
 
 
 def _with_bom_header(sql: str, first_column: str) -> str:
@@ -65,20 +70,21 @@ def _with_bom_header(sql: str, first_column: str) -> str:
     return head + f"AS {_ident(BOM + first_column)}" + tail if sep else sql
 
 
-def copy_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path, where: str = "TRUE"
-                 ) -> None:
+def copy_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path, where: str = "TRUE",
+                 source: str | None = None) -> None:
     """Stream ``table``'s rows (matching ``where``) to a zstd Parquet file, exact values."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    sql = select_sql(con, table, where)
+    sql = select_sql(con, table, where, source=source)
     con.execute(f"COPY ({sql}) TO {_literal(str(path))} (FORMAT parquet, COMPRESSION zstd)")
 
 
-def copy_csv(con: duckdb.DuckDBPyConnection, table: str, path: Path, where: str = "TRUE"
-             ) -> None:
+def copy_csv(con: duckdb.DuckDBPyConnection, table: str, path: Path, where: str = "TRUE",
+             source: str | None = None) -> None:
     """Stream ``table``'s rows to CSV: UTF-8 with BOM, header, formula-like text quoted."""
     path.parent.mkdir(parents=True, exist_ok=True)
     first = table_columns(con, table)[0][0]
-    sql = _with_bom_header(select_sql(con, table, where, spreadsheet=True), first)
+    sql = _with_bom_header(select_sql(con, table, where, spreadsheet=True, source=source),
+                           first)
     con.execute(f"COPY ({sql}) TO {_literal(str(path))} (FORMAT csv, HEADER)")
 
 
@@ -100,7 +106,8 @@ def row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return int(con.execute(f"SELECT count(*) FROM {_ident(table)}").fetchall()[0][0])
 
 
-def write_xlsx(con: duckdb.DuckDBPyConnection, path: Path, sheets: Sequence[str]) -> None:
+def write_xlsx(con: duckdb.DuckDBPyConnection, path: Path, sheets: Sequence[str],
+               where: str = "TRUE") -> None:
     """One worksheet per table, streamed from DuckDB through xlsxwriter's constant memory mode.
 
     Callers pass only tables that fit a worksheet (:data:`XLSX_MAX_ROWS`). Text is neutralised
@@ -131,7 +138,7 @@ def write_xlsx(con: duckdb.DuckDBPyConnection, path: Path, sheets: Sequence[str]
                     ws.set_column(i, i, 20, formats[dtype])
                 writers.append(_writer(ws, dtype))
             ws.write_row(0, 0, [name for name, _ in columns], bold)
-            cur = con.execute(select_sql(con, table, spreadsheet=True))
+            cur = con.execute(select_sql(con, table, where, spreadsheet=True))
             row = 1
             while batch := cur.fetchmany(_BATCH):
                 for values in batch:

@@ -96,7 +96,7 @@ def out_open_data(
     context: dg.AssetExecutionContext, gongkai: GongkaiHome, out_warehouse: str
 ) -> str:
     """The open-data package: Parquet, CSV (UTF-8 BOM), XLSX, datapackage.json, checksums."""
-    folder = export_dataset(Path(out_warehouse), gongkai.paths.export)
+    folder = export_dataset(Path(out_warehouse), gongkai.paths.export, gongkai.paths.parts)
     context.add_output_metadata({"path": dg.MetadataValue.path(str(folder))})
     return str(folder)
 
