@@ -23,6 +23,8 @@ REASON_CATEGORIES = ("denied", "unable", "not_processed")
 EXPORT_TABLES = (
     "out_body_year",
     "out_region_year",
+    "out_region_rate",
+    "out_ledger_body_year",
     "core_value",
     "core_report",
     "core_finding",
@@ -144,9 +146,13 @@ def ranking(con: duckdb.DuckDBPyConnection, year: int, level: str, measure: str)
     """
     return _frame(
         con,
-        f"SELECT rank() OVER (ORDER BY {q(measure)} DESC NULLS LAST) AS rank, region_code, "
-        f"region_name, {q(measure)} AS value, reports, bodies, coverage FROM out_region_year "
-        "WHERE year = $y AND level = $level ORDER BY rank, region_code",
+        f"SELECT rank() OVER (ORDER BY o.{q(measure)} DESC NULLS LAST) AS rank, o.region_code, "
+        "o.region_name, CASE WHEN o.level = 'county' AND c.name IS NOT NULL "
+        "THEN c.name || '·' || o.region_name ELSE o.region_name END AS display_name, "
+        f"o.{q(measure)} AS value, o.reports, o.bodies, o.bodies_expected, o.coverage "
+        "FROM out_region_year o LEFT JOIN dim_region d USING (region_code) "
+        "LEFT JOIN dim_region c ON c.region_code = d.city_code "
+        "WHERE o.year = $y AND o.level = $level ORDER BY rank, o.region_code",
         {"y": year, "level": level},
     )
 
