@@ -112,6 +112,11 @@ def kpis(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, Any]:
         {"y": year},
     ).fetchall()[0]
     findings = _scalar(con, "SELECT count(*) FROM core_finding WHERE year = $y", {"y": year})
+    expected = _scalar(
+        con,
+        "SELECT sum(bodies_expected) FROM out_region_year WHERE year = $y AND level = 'province'",
+        {"y": year},
+    )
     applications, granted, processed, rows = sums
     rate = granted / processed if processed else None
     return {
@@ -122,6 +127,7 @@ def kpis(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, Any]:
         "applications": applications,
         "disclosure_rate": rate,
         "findings": int(findings),
+        "bodies_expected": None if expected is None else int(expected),
         "has_data": bool(reports[0] or reports[2] or rows),
     }
 
@@ -368,7 +374,11 @@ def scorecard_regions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 def scorecard_ranking(con: duckdb.DuckDBPyConnection, region: str, year: int) -> pl.DataFrame:
-    """Bodies of a region (and its sub-regions) in a year, ranked by score (best first)."""
+    """Bodies of a region (and its sub-regions) in a year, ranked by score; worst listed first.
+
+    Rank 1 is still the best score, but the list starts with the bodies that need fixing, so
+    they are on screen without scrolling.
+    """
     return _frame(
         con,
         f"""
@@ -377,7 +387,7 @@ def scorecard_ranking(con: duckdb.DuckDBPyConnection, region: str, year: int) ->
                problems_template, problems_consistency, problems_text_vs_table,
                problems_continuity, problems_catalogue
         FROM out_scorecard WHERE year = $year AND {_IN_REGION}
-        ORDER BY score DESC, body_name
+        ORDER BY score ASC, body_name
         """,
         {"region": region, "year": year},
     )

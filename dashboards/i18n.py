@@ -84,6 +84,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Score = 100 − the capped deductions of each check, weighted as in the weights file.",
     ),
     "scorecard.ranking": ("{region} {year} 年度评分排名", "Ranking of {region}, {year}"),
+    "scorecard.formula": (
+        "得分 = 100 − 各检查项扣分（按权重，每项封顶）；排名在所属市内（省级机关在省内）",
+        "score = 100 − capped weighted deductions; ranked within the city (province bodies: "
+        "the province)",
+    ),
     "scorecard.body": ("查看机关", "Body"),
     "scorecard.problems": ("{body} {year} 年度报告的问题", "Problems of {body}'s {year} report"),
     "scorecard.no_problems": ("该年报未发现问题。", "No problems found in this report."),
@@ -164,6 +169,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "kpi.findings": ("勾稽问题", "Consistency findings"),
     "kpi.quarantined": ("隔离年报", "Quarantined reports"),
+    "kpi.full_coverage": ("{bodies} 个应报告机关全部报告", "all {bodies} bodies expected reported"),
     "kpi.pp": ("{value} 个百分点", "{value} pp"),
     "kpi.vs": ("与 {year} 年相比", "compared with {year}"),
     "kpi.no_prev": ("没有 {year} 年数据，无法比较", "no data for {year} to compare"),
@@ -204,6 +210,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "outcomes.scope": ("范围：{region}", "Scope: {region}"),
     "outcomes.mix": ("办理结果构成（各年占比）", "Outcome mix by year (shares)"),
     "outcomes.reasons": ("{year} 年各类理由构成", "Reasons within each category, {year}"),
+    "outcomes.mix_formula": (
+        "各办理结果件数 ÷ 办理结果总计，按范围内全部机关合计（类别未印总计时取其各项之和）",
+        "each outcome ÷ all outcomes, summed over the bodies in scope",
+    ),
+    "outcomes.reasons_formula": (
+        "各理由件数 ÷ 所属类别合计（不予公开 / 无法提供 / 不予处理），按范围内全部机关合计",
+        "each reason ÷ its category total, summed over the bodies in scope",
+    ),
     "outcomes.granted_partial": ("予以公开与部分公开", "granted and partially granted"),
     "quality.intro": (
         "发布机关差错：年报自身数字不符合勾稽关系（保留原数并标注）；"
@@ -246,6 +260,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "with datapackage.json.",
     ),
     "table.out_body_year": ("机关-年度宽表", "body-year mart"),
+    "table.out_region_rate": ("地区-年度比率（含分子分母）", "region-year rates"),
+    "table.out_ledger_body_year": ("台账·机关年度时效", "ledgers by body and year"),
+    "downloads.headers": (
+        "CSV 与 XLSX 第一行为中文列名，第二行为规范字段名；Parquet 保留原始字段名与类型。",
+        "CSV and XLSX: Chinese headers, canonical keys on the second row; Parquet keeps the "
+        "canonical names and types.",
+    ),
     "table.out_region_year": ("地区-年度宽表", "region-year mart"),
     "table.core_value": ("指标长表（含来源）", "long values with provenance"),
     "table.core_report": ("年报清单", "reports"),

@@ -139,8 +139,12 @@ def query(fn: Callable[..., T], *args: Any) -> T:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _table_bytes(path: str, file_stamp: tuple, table: str, fmt: str) -> bytes:
-    """A whole table encoded for download; cached because full tables are the slow case."""
-    return exports.encode(_cached(path, file_stamp, "table", (table,)), fmt)
+    """A whole table encoded for download; cached because full tables are the slow case.
+
+    CSV and XLSX carry the schema's Chinese column names over the canonical ones.
+    """
+    df = _cached(path, file_stamp, "table", (table,))
+    return exports.encode_view(df, exports.table_headers(table, df.columns), fmt)
 
 
 def table_bytes(table: str, fmt: str) -> bytes:

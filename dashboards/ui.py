@@ -238,7 +238,7 @@ def format_buttons(stem: str, key: str, rows: int, encode: Callable[[str], bytes
     """One download button per export format; XLSX only when ``rows`` fit in a worksheet."""
     cols = st.columns(len(exports.FORMATS))
     for col, (fmt, (name, mime)) in zip(cols, exports.FORMATS.items(), strict=True):
-        if fmt == "xlsx" and rows > exports.XLSX_MAX_ROWS:
+        if fmt == "xlsx" and rows + 1 > exports.XLSX_MAX_ROWS:  # + the row of canonical keys
             col.caption(t("downloads.too_big_xlsx"))
             continue
         col.download_button(
