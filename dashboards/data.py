@@ -57,6 +57,18 @@ def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None
     return rows[0][0] if rows else None
 
 
+def report_of(con: duckdb.DuckDBPyConnection, alias: str = "b") -> str:
+    """SQL for the report behind an ``out_body_year`` row: its ``report_id`` column where the
+    mart has it (every build since the scorecard), else the body-year's published report.
+    """
+    if "report_id" in columns(con, "out_body_year"):
+        return f"{alias}.report_id"
+    return (
+        f"(SELECT min(r.report_id) FROM core_report r WHERE r.body_id = {alias}.body_id "
+        f"AND r.year = {alias}.year AND r.status = 'published')"
+    )
+
+
 def columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     """Column names of ``table``, to offer only measures the mart really has."""
     if table not in (*EXPORT_TABLES, "meta_build"):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from dashboards.data import _IN_REGION
+from dashboards.data import _IN_REGION, report_of
 from warehouse.marts import REGION_RATES, _sum_of
 
 # Below 20 cases one case moves a rate by more than 5 points: too few to rank a region on.
@@ -83,7 +83,7 @@ def body_rates(
         f"""
         SELECT body_id, body_name, region_code, report_id, num AS numerator,
             den AS denominator, CASE WHEN den > 0 THEN num / den END AS value
-        FROM (SELECT b.body_id, b.body_name, b.region_code, b.report_id,
+        FROM (SELECT b.body_id, b.body_name, b.region_code, {report_of(con)} AS report_id,
                 ({_sum_of(num)})::DOUBLE AS num, ({_sum_of(den)})::DOUBLE AS den
               FROM out_body_year b WHERE b.year = $y AND {scope})
         ORDER BY value DESC NULLS LAST, body_name

@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from dashboards.data import q
+from dashboards.data import q, report_of
 from warehouse.marts import REGION_RATES
 
 CONTEXT_LINES = 3  # lines shown before and after a table row (a flattened row spans a few)
@@ -48,7 +48,7 @@ def region_bodies(
         df = body_rates(con, year, region, measure[5:])
         return df.select("body_id", "body_name", "report_id", "numerator", "denominator", "value")
     sql = f"""
-        SELECT b.body_id, b.body_name, b.report_id, b.{q(measure)} AS value
+        SELECT b.body_id, b.body_name, {report_of(con)} AS report_id, b.{q(measure)} AS value
         FROM out_body_year b
         WHERE b.year = $y AND b.region_code IN (
             SELECT region_code FROM dim_region WHERE region_code = $r OR city_code = $r
@@ -65,8 +65,9 @@ def report_values(
     df = con.sql(
         """
         SELECT v.key, v.value, v.cell_kind, v.method, v.provenance,
-            r.source, r.container, r.year, r.body_name, r.title
+            r.source, r.year, coalesce(b.name, r.body_id) AS body_name, r.title
         FROM core_value v JOIN core_report r USING (report_id)
+        LEFT JOIN dim_body b ON b.body_id = r.body_id
         WHERE v.report_id = $rid AND list_contains($keys, v.key)
         """,
         params={"rid": report_id, "keys": list(keys)},
@@ -80,8 +81,9 @@ def report_values(
 def report_header(con: duckdb.DuckDBPyConnection, report_id: str) -> dict[str, Any]:
     """The report's file, container, body, year and title (empty when unknown)."""
     df = con.sql(
-        "SELECT report_id, source, container, body_id, body_name, year, title, template "
-        "FROM core_report WHERE report_id = $rid",
+        "SELECT r.report_id, r.source, r.body_id, coalesce(b.name, r.body_id) AS body_name, "
+        "r.year, r.title, r.template FROM core_report r "
+        "LEFT JOIN dim_body b ON b.body_id = r.body_id WHERE r.report_id = $rid",
         params={"rid": report_id},
     ).pl()
     return df.row(0, named=True) if df.height else {}

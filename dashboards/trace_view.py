@@ -12,7 +12,7 @@ import html
 
 import streamlit as st
 
-from dashboards import store, trace, ui
+from dashboards import store, trace, ui, urlstate
 from dashboards.i18n import finding_message, rule_name, severity_name, t
 from dashboards.store import query
 
@@ -46,9 +46,12 @@ def region_bodies(region: str, name: str, year: int, measure: str) -> None:
         df, labels, ("value",) if rate else (), key=f"trace_bodies_{region}_{year}", on_select=True
     )
     rows = event.selection.rows if event is not None else []
+    reports = df["report_id"].to_list()
     if rows:
-        picked = df.row(rows[0], named=True)
-        value_panel(picked["report_id"], trace.measure_keys(measure))
+        urlstate.remember("report", reports[rows[0]])
+    report = urlstate.url_value("report", reports, str)
+    if report is not None:
+        value_panel(report, trace.measure_keys(measure))
 
 
 def _where(row: dict, prov: dict) -> str:

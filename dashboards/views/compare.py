@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import charts, data, rates, trace_view, ui
+from dashboards import charts, data, rates, trace_view, ui, urlstate
 from dashboards.i18n import level_name, t
 from dashboards.store import query
 
@@ -67,9 +67,14 @@ def render() -> None:
     ui.set_current_view(
         t("page.compare"), f"ranking-{level}-{year}-{measure}", df, labels, shown_rates
     )
+    # The selected region lives in the URL too (?region=), so a traced view can be shared.
     rows = event.selection.rows if event is not None else []
+    codes = df["region_code"].to_list()
     if rows:
-        picked = df.row(rows[0], named=True)
+        urlstate.remember("region", codes[rows[0]])
+    region = urlstate.url_value("region", codes, str)
+    if region is not None:
+        picked = df.row(codes.index(region), named=True)
         trace_view.region_bodies(picked["region_code"], picked["display_name"], year, measure)
 
 

@@ -144,9 +144,10 @@ def _findings(year: int | None, rules: list[str]) -> pl.DataFrame:
 def _quarantine() -> None:
     st.subheader(t("quality.quarantine"))
     quarantine = ui.labelled(query(data.quarantine), "rule", rule_name)
+    quarantine = ui.labelled(quarantine, "stage", lambda s: t(f"stage.{s}"))
     ui.show_table(
         quarantine,
-        {"item": t("col.item"), "stage": t("col.stage"), "rule_label": t("col.rule")}
+        {"item": t("col.item"), "stage_label": t("col.stage"), "rule_label": t("col.rule")}
         | {"reason": t("col.reason_q"), "detected_at": t("col.detected_at")},
     )
     st.markdown(f"**{t('quality.quarantined_reports')}**")
