@@ -58,8 +58,10 @@ def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None
 
 
 def report_of(con: duckdb.DuckDBPyConnection, alias: str = "b") -> str:
-    """SQL for the report behind an ``out_body_year`` row: its ``report_id`` column where the
-    mart has it (every build since the scorecard), else the body-year's published report.
+    """SQL for the report behind an ``out_body_year`` row.
+
+    Its ``report_id`` column where the mart has it (every build since the scorecard), else the
+    body-year's published report.
     """
     if "report_id" in columns(con, "out_body_year"):
         return f"{alias}.report_id"
