@@ -135,8 +135,10 @@ def measure_select(
     )
 
 
-def _column(label: str, dtype: pl.DataType, rate: bool) -> Any:
-    """Column config: one decimal for %, thousands separators for counts, 是/否 for flags."""
+def _column(label: str, dtype: pl.DataType, rate: bool, name: str = "") -> Any:
+    """Column config: one decimal for %, thousands separators for counts (not for years)."""
+    if name == "year" or name.isdigit():
+        return st.column_config.NumberColumn(label, format="%d")
     if rate:
         return st.column_config.NumberColumn(label, format="%.1f%%")
     if dtype.is_integer():
@@ -177,7 +179,7 @@ def show_table(
     With ``on_select`` a row can be clicked; the selection event is returned.
     """
     shown = shown_frame(df, labels, rates)
-    config = {c: _column(labels[c], shown.schema[c], c in rates) for c in shown.columns}
+    config = {c: _column(labels[c], shown.schema[c], c in rates, c) for c in shown.columns}
     if on_select:
         return st.dataframe(
             shown, column_config=config, hide_index=True, width="stretch", key=key,
