@@ -20,6 +20,7 @@ from dashboards import data, store
 from dashboards.i18n import LANG_NAMES, LANGS, t
 
 HERE = Path(__file__).resolve().parent
+FAVICON = HERE / "assets" / "favicon.png"
 # The page scripts live in views/, not pages/: a folder named pages/ beside the entry script puts
 # Streamlit into its legacy multipage mode, which runs a deep-linked page (/compare) on its own,
 # without this script, so the page loses the navigation, language toggle and demo badge.
@@ -78,9 +79,9 @@ def _header(meta: dict, path: Path) -> None:
 
 def main() -> None:
     """Draw the frame, then the chosen page (or a message when there is no warehouse)."""
-    st.set_page_config(
-        page_title=t("app.title"), page_icon=":material/account_balance:", layout="wide"
-    )
+    # A local favicon: a material icon as page_icon makes the browser fetch it from the
+    # internet, and the dashboard must work offline.
+    st.set_page_config(page_title=t("app.title"), page_icon=str(FAVICON), layout="wide")
     # `gongkai --lang en serve` passes its language on; the sidebar toggle wins afterwards.
     if "lang" not in st.session_state and os.environ.get("GONGKAI_LANG") in LANGS:
         st.session_state["lang"] = os.environ["GONGKAI_LANG"]

@@ -23,6 +23,8 @@ REASON_CATEGORIES = ("denied", "unable", "not_processed")
 EXPORT_TABLES = (
     "out_body_year",
     "out_region_year",
+    "out_region_rate",
+    "out_ledger_body_year",
     "core_value",
     "core_report",
     "core_finding",
@@ -53,6 +55,20 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None)
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> Any:
     rows = con.execute(sql, params or {}).fetchall()
     return rows[0][0] if rows else None
+
+
+def report_of(con: duckdb.DuckDBPyConnection, alias: str = "b") -> str:
+    """SQL for the report behind an ``out_body_year`` row.
+
+    Its ``report_id`` column where the mart has it (every build since the scorecard), else the
+    body-year's published report.
+    """
+    if "report_id" in columns(con, "out_body_year"):
+        return f"{alias}.report_id"
+    return (
+        f"(SELECT min(r.report_id) FROM core_report r WHERE r.body_id = {alias}.body_id "
+        f"AND r.year = {alias}.year AND r.status = 'published')"
+    )
 
 
 def columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
@@ -110,6 +126,11 @@ def kpis(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, Any]:
         {"y": year},
     ).fetchall()[0]
     findings = _scalar(con, "SELECT count(*) FROM core_finding WHERE year = $y", {"y": year})
+    expected = _scalar(
+        con,
+        "SELECT sum(bodies_expected) FROM out_region_year WHERE year = $y AND level = 'province'",
+        {"y": year},
+    )
     applications, granted, processed, rows = sums
     rate = granted / processed if processed else None
     return {
@@ -120,6 +141,7 @@ def kpis(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, Any]:
         "applications": applications,
         "disclosure_rate": rate,
         "findings": int(findings),
+        "bodies_expected": None if expected is None else int(expected),
         "has_data": bool(reports[0] or reports[2] or rows),
     }
 
@@ -144,9 +166,13 @@ def ranking(con: duckdb.DuckDBPyConnection, year: int, level: str, measure: str)
     """
     return _frame(
         con,
-        f"SELECT rank() OVER (ORDER BY {q(measure)} DESC NULLS LAST) AS rank, region_code, "
-        f"region_name, {q(measure)} AS value, reports, bodies, coverage FROM out_region_year "
-        "WHERE year = $y AND level = $level ORDER BY rank, region_code",
+        f"SELECT rank() OVER (ORDER BY o.{q(measure)} DESC NULLS LAST) AS rank, o.region_code, "
+        "o.region_name, CASE WHEN o.level = 'county' AND c.name IS NOT NULL "
+        "THEN c.name || '·' || o.region_name ELSE o.region_name END AS display_name, "
+        f"o.{q(measure)} AS value, o.reports, o.bodies, o.bodies_expected, o.coverage "
+        "FROM out_region_year o LEFT JOIN dim_region d USING (region_code) "
+        "LEFT JOIN dim_region c ON c.region_code = d.city_code "
+        "WHERE o.year = $y AND o.level = $level ORDER BY rank, o.region_code",
         {"y": year, "level": level},
     )
 
@@ -362,7 +388,11 @@ def scorecard_regions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 def scorecard_ranking(con: duckdb.DuckDBPyConnection, region: str, year: int) -> pl.DataFrame:
-    """Bodies of a region (and its sub-regions) in a year, ranked by score (best first)."""
+    """Bodies of a region (and its sub-regions) in a year, ranked by score; worst listed first.
+
+    Rank 1 is still the best score, but the list starts with the bodies that need fixing, so
+    they are on screen without scrolling.
+    """
     return _frame(
         con,
         f"""
@@ -371,7 +401,7 @@ def scorecard_ranking(con: duckdb.DuckDBPyConnection, region: str, year: int) ->
                problems_template, problems_consistency, problems_text_vs_table,
                problems_continuity, problems_catalogue
         FROM out_scorecard WHERE year = $year AND {_IN_REGION}
-        ORDER BY score DESC, body_name
+        ORDER BY score ASC, body_name
         """,
         {"region": region, "year": year},
     )

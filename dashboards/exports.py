@@ -62,3 +62,46 @@ def encode(df: pl.DataFrame, fmt: str) -> bytes:
     """Bytes of ``df`` in ``fmt`` (``csv``, ``parquet`` or ``xlsx``)."""
     writers = {"csv": to_csv, "parquet": to_parquet, "xlsx": to_xlsx}
     return writers[fmt](df)
+
+
+def with_header_rows(df: pl.DataFrame, headers: list[str]) -> pl.DataFrame:
+    """The frame as text under two header rows: Chinese labels, then the canonical keys.
+
+    A reader sees 地区, 分子 …; a script finds the column by its key on the second row. Values
+    become text (a CSV/XLSX cell shows them alike); Parquet keeps the typed frame instead.
+    """
+    flat = _flat(df)
+    body = flat.select(pl.col(c).cast(pl.Utf8) for c in flat.columns)
+    keys = pl.DataFrame([pl.Series(c, [c], dtype=pl.Utf8) for c in flat.columns])
+    out = pl.concat([keys, body], how="vertical")
+    return out.rename(dict(zip(flat.columns, _unique(headers), strict=True)))
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+        out.append(n if seen[n] == 1 else f"{n}（{seen[n]}）")
+    return out
+
+
+def table_headers(table: str, columns: list[str]) -> list[str]:
+    """Chinese names of a warehouse table's columns (``schemas.tables``), else the name."""
+    from schemas.tables import tables
+
+    spec = tables().get(table)
+    out = []
+    for c in columns:
+        try:
+            out.append(spec.column(c).zh if spec else c)
+        except KeyError:
+            out.append(c)
+    return out
+
+
+def encode_view(df: pl.DataFrame, headers: list[str], fmt: str) -> bytes:
+    """A view as shown: CSV/XLSX with Chinese headers over the canonical keys; Parquet as is."""
+    if fmt == "parquet":
+        return to_parquet(df)
+    return encode(with_header_rows(df, headers), fmt)

@@ -33,8 +33,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "`{path}` does not exist. Build the warehouse with the command below, then reload:",
     ),
     "missing.env": (
-        "也可以用环境变量 `GONGKAI_WAREHOUSE` 指向另一个已发布的 DuckDB 文件。",
-        "Or point the environment variable `GONGKAI_WAREHOUSE` at another published DuckDB file.",
+        "仪表板与命令行读取同一个 `GONGKAI_HOME`（默认 `./data`）；也可以用环境变量 "
+        "`GONGKAI_WAREHOUSE` 指向另一个已发布的 DuckDB 文件。",
+        "The dashboard reads the same `GONGKAI_HOME` as the CLI (default `./data`); or point "
+        "`GONGKAI_WAREHOUSE` at another published DuckDB file.",
     ),
     "broken.title": ("无法读取数据仓库", "The warehouse could not be read"),
     "broken.body": (
@@ -64,7 +66,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "regions.bodies_expected": ("应报告机关", "Bodies expected"),
     "regions.quarantined": ("被隔离年报", "Quarantined"),
     "regions.inconsistent_share": ("自相矛盾年报占比", "Share from inconsistent reports"),
-    "regions.bodies_at": ("{region} 本级发布机关", "Bodies at {region}"),
+    "regions.bodies_at": ("{region}（{code}）本级发布机关", "Bodies at {region} ({code})"),
     "regions.body": ("发布机关", "Body"),
     "regions.body_type": ("机关类型", "Body type"),
     "regions.template": ("模板", "Template"),
@@ -82,6 +84,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Score = 100 − the capped deductions of each check, weighted as in the weights file.",
     ),
     "scorecard.ranking": ("{region} {year} 年度评分排名", "Ranking of {region}, {year}"),
+    "scorecard.formula": (
+        "得分 = 100 − 各检查项扣分（按权重，每项封顶）；排名在所属市内（省级机关在省内）",
+        "score = 100 − capped weighted deductions; ranked within the city (province bodies: "
+        "the province)",
+    ),
     "scorecard.body": ("查看机关", "Body"),
     "scorecard.problems": ("{body} {year} 年度报告的问题", "Problems of {body}'s {year} report"),
     "scorecard.no_problems": ("该年报未发现问题。", "No problems found in this report."),
@@ -107,6 +114,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "severity.error": ("错误", "error"),
     "severity.warning": ("警告", "warning"),
     "severity.info": ("提示", "note"),
+    "stage.ledger": ("台账", "ledger"),
+    "stage.extract": ("抽取", "extraction"),
+    "stage.report": ("年报", "report"),
+    "stage.validate": ("校验", "validation"),
+    "stage.load": ("入库", "load"),
     "page.timeliness": ("答复时效", "Timeliness"),
     "timeliness.help": (
         "依据依申请公开台账：法定期限为收到申请次日起第 20 个工作日（按国务院节假日安排，含调休），"
@@ -159,6 +171,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "kpi.findings": ("勾稽问题", "Consistency findings"),
     "kpi.quarantined": ("隔离年报", "Quarantined reports"),
+    "kpi.full_coverage": ("{bodies} 个应报告机关全部报告", "all {bodies} bodies expected reported"),
     "kpi.pp": ("{value} 个百分点", "{value} pp"),
     "kpi.vs": ("与 {year} 年相比", "compared with {year}"),
     "kpi.no_prev": ("没有 {year} 年数据，无法比较", "no data for {year} to compare"),
@@ -199,6 +212,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "outcomes.scope": ("范围：{region}", "Scope: {region}"),
     "outcomes.mix": ("办理结果构成（各年占比）", "Outcome mix by year (shares)"),
     "outcomes.reasons": ("{year} 年各类理由构成", "Reasons within each category, {year}"),
+    "outcomes.mix_formula": (
+        "各办理结果件数 ÷ 办理结果总计，按范围内全部机关合计（类别未印总计时取其各项之和）",
+        "each outcome ÷ all outcomes, summed over the bodies in scope",
+    ),
+    "outcomes.reasons_formula": (
+        "各理由件数 ÷ 所属类别合计（不予公开 / 无法提供 / 不予处理），按范围内全部机关合计",
+        "each reason ÷ its category total, summed over the bodies in scope",
+    ),
     "outcomes.granted_partial": ("予以公开与部分公开", "granted and partially granted"),
     "quality.intro": (
         "发布机关差错：年报自身数字不符合勾稽关系（保留原数并标注）；"
@@ -241,6 +262,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "with datapackage.json.",
     ),
     "table.out_body_year": ("机关-年度宽表", "body-year mart"),
+    "table.out_region_rate": ("地区-年度比率（含分子分母）", "region-year rates"),
+    "table.out_ledger_body_year": ("台账·机关年度时效", "ledgers by body and year"),
+    "downloads.headers": (
+        "CSV 与 XLSX 第一行为中文列名，第二行为规范字段名；Parquet 保留原始字段名与类型。",
+        "CSV and XLSX: Chinese headers, canonical keys on the second row; Parquet keeps the "
+        "canonical names and types.",
+    ),
     "table.out_region_year": ("地区-年度宽表", "region-year mart"),
     "table.core_value": ("指标长表（含来源）", "long values with provenance"),
     "table.core_report": ("年报清单", "reports"),
@@ -249,6 +277,162 @@ STRINGS: dict[str, tuple[str, str]] = {
     "table.dim_region": ("行政区划", "regions"),
     "table.dim_body": ("机关", "bodies"),
     "table.dim_measure": ("指标字典", "data dictionary"),
+    # --- issue 14: rates, coverage, traceability, Chinese throughout -------------------
+    "w.yes": ("是", "yes"),
+    "w.none": ("（无）", "(none)"),
+    "note.chart": (
+        "定义：{formula}　来源：{source}　数据版本：{version}",
+        "Definition: {formula}   Source: {source}   Dataset: {version}",
+    ),
+    "note.coverage": ("覆盖 {bodies}/{expected}", "covers {bodies}/{expected}"),
+    "note.small": ("样本小", "small sample"),
+    "rate.disclosure": ("公开率", "Disclosure rate"),
+    "rate.denied": ("不予公开率", "Denial rate"),
+    "rate.unable": ("无法提供率", "Unable-to-provide rate"),
+    "rate.review_correction": ("行政复议纠错率", "Review correction rate"),
+    "rate.litigation_correction": ("行政诉讼纠错率", "Litigation correction rate"),
+    "formula.disclosure": (
+        "公开率 =（予以公开 + 部分公开）÷ 办理结果总计，分子分母分别按机关合计",
+        "(granted + partially granted) ÷ total processed, each summed over bodies",
+    ),
+    "formula.denied": (
+        "不予公开率 = 不予公开 ÷ 办理结果总计，分子分母分别按机关合计",
+        "denied ÷ total processed, each summed over bodies",
+    ),
+    "formula.unable": (
+        "无法提供率 = 无法提供 ÷ 办理结果总计，分子分母分别按机关合计",
+        "unable to provide ÷ total processed, each summed over bodies",
+    ),
+    "formula.review_correction": (
+        "行政复议纠错率 = 结果纠正 ÷（结果维持 + 结果纠正 + 其他结果），分子分母分别按机关合计",
+        "corrected ÷ (upheld + corrected + other) in review, each summed over bodies",
+    ),
+    "formula.litigation_correction": (
+        "行政诉讼纠错率 = 结果纠正 ÷（结果维持 + 结果纠正 + 其他结果），含直接起诉与复议后起诉，"
+        "分子分母分别按机关合计",
+        "corrected ÷ (upheld + corrected + other) in lawsuits, each summed over bodies",
+    ),
+    "formula.sum": ("{measure}，各机关年报数之和", "{measure}, summed over the bodies' reports"),
+    "formula.small": (
+        "分母小于 {n} 的比率标为「样本小」（浅色），一件之差即超过 5 个百分点",
+        "rates over a denominator below {n} are marked small sample (pale)",
+    ),
+    "col.numerator": ("分子", "Numerator"),
+    "col.denominator": ("分母", "Denominator"),
+    "col.reports_with_data": ("有数据年报", "Reports with data"),
+    "col.coverage_text": ("已报告/应报告机关", "Bodies reported/expected"),
+    "col.small_sample": ("样本小", "Small sample"),
+    "col.change": ("较上年变化", "Change on previous year"),
+    "col.level": ("行政级别", "Level"),
+    "col.body_type": ("机关类型", "Body type"),
+    "col.rule_name": ("规则", "Rule"),
+    "col.check_name": ("检查项", "Check"),
+    "col.problems": ("问题数", "Problems"),
+    "col.errors_n": ("错误数", "Errors"),
+    "col.first_message": ("说明", "Message"),
+    "col.location_text": ("位置", "Location"),
+    "col.source": ("文件", "File"),
+    "body_type.government": ("人民政府", "government"),
+    "body_type.office": ("政府办公室", "government office"),
+    "body_type.department": ("政府部门", "department"),
+    "body_type.special_zone": ("开发区管委会", "development zone"),
+    "rule.carry_balance": ("结转平衡", "carry balance"),
+    "rule.row_total": ("行合计", "row total"),
+    "rule.outcomes_sum": ("办理结果合计", "outcomes sum"),
+    "rule.category_sum": ("类别小计", "category subtotal"),
+    "rule.appeals_total": ("复议诉讼合计", "appeals total"),
+    "rule.non_negative": ("非负", "non-negative"),
+    "rule.text_vs_table": ("正文与表格一致", "text vs table"),
+    "rule.prose_figure": ("正文与表格一致", "text vs table"),
+    "rule.carry_over_years": ("跨年度结转衔接", "carry-over between years"),
+    "rule.in_force_continuity": ("现行有效件数衔接", "documents in force"),
+    "rule.yoy_jump": ("同比异常变化", "year-on-year jump"),
+    "rule.published_late": ("逾期发布", "published late"),
+    "rule.template_outdated": ("模板过时", "outdated template"),
+    "rule.outcome_sum": ("办理结果合计", "outcomes sum"),
+    "rule.no_text_layer": ("PDF 无文字层（扫描件）", "no text layer"),
+    "rule.scanned_pdf": ("PDF 无文字层（扫描件）", "scanned PDF"),
+    "rule.table_alignment": ("表格无法对齐", "table alignment"),
+    "rule.not_annual_report": ("不是年度报告", "not an annual report"),
+    "rule.empty_file": ("空文件", "empty file"),
+    "rule.not_text": ("不是文本", "not text"),
+    "rule.encrypted_pdf": ("PDF 已加密", "encrypted PDF"),
+    "rule.no_year": ("无法确定年度", "no year"),
+    "rule.no_values": ("未读出数字", "no values"),
+    "rule.unknown_body": ("无法确定机关", "unknown body"),
+    "rule.body_ambiguous": ("机关不明确", "ambiguous body"),
+    "rule.ledger_failed": ("台账无法读取", "ledger failed"),
+    "rule.invalid_bytes": ("含无效字节", "invalid bytes"),
+    "rule.section_missing": ("缺少部分", "section missing"),
+    "template.2021": ("2021 版模板", "2021 template"),
+    "template.2019": ("2019 版模板", "2019 template"),
+    "template.pre2019": ("2019 年以前格式", "before 2019"),
+    "compare.rate_title": (
+        "{year} 年 {level} 地区排名：{measure}（由合计计算）",
+        "{level} ranking {year}: {measure} (from sums)",
+    ),
+    "trends.table": ("各年数值、覆盖与变化", "Values, coverage and change by year"),
+    "trends.partial": (
+        "空心点与「覆盖 x/y」表示该年有应报告机关未报告，数值下降可能只是缺报。",
+        "Hollow points marked covers x/y: some bodies did not report that year; a drop may "
+        "only be missing reports.",
+    ),
+    "quality.bodies": ("需要整改的年报（问题多者在前）", "Reports to fix (most problems first)"),
+    "quality.bodies_help": (
+        "每行一份年报：规则名称与说明沿用年报评分的中文表述；点选一行可查看该年报的全部问题与原文。",
+        "One row per report, in the scorecard's words; select a row for all its problems and "
+        "the source text.",
+    ),
+    "quality.report_problems": ("{body} {year} 年度报告：全部问题", "{body} {year}: all problems"),
+    "timeliness.bodies": ("各机关答复时效（超期多者在前）", "Timeliness by body (late first)"),
+    "timeliness.overdue_share": ("超期比例", "Overdue share"),
+    "timeliness.replied": ("已答复件数", "Replied"),
+    "timeliness.ledger_coverage": (
+        "台账覆盖：{bodies} 个机关有台账，应报告机关 {expected} 个（{share}）",
+        "Ledger coverage: {bodies} bodies with a ledger of {expected} expected ({share})",
+    ),
+    "timeliness.small": (
+        "已答复件数少于 {n} 的机关标为「样本小」：一件超期即占很大比例。",
+        "Bodies with fewer than {n} replies are marked small sample.",
+    ),
+    "timeliness.formula": (
+        "超期比例 = 超期答复件数 ÷ 已答复件数（按法定期限，工作日）",
+        "overdue share = replied late ÷ replied (statutory deadline, working days)",
+    ),
+    "timeliness.download": ("下载机关台账汇总（out_ledger_body_year）", "Download by body"),
+    "trace.title": ("数值溯源", "Where a number comes from"),
+    "trace.pick": (
+        "点选表格中的一行，查看数值出处", "Select a row to see where the number comes from"
+    ),
+    "trace.measure": ("指标", "Measure"),
+    "trace.value": ("数值", "Value"),
+    "trace.report": ("来源年报", "Report"),
+    "trace.method": ("读取方式", "How it was read"),
+    "trace.method.table": ("表格单元格", "table cell"),
+    "trace.method.prose": ("正文语句", "sentence in the text"),
+    "trace.method.constraint": ("由勾稽关系推算", "derived from a rule"),
+    "trace.cell": ("表{table} · {row} · {column}", "table {table} · {row} · {column}"),
+    "trace.cell_kind.number": ("数字", "number"),
+    "trace.cell_kind.empty": ("空白单元格（按 0 计）", "blank cell (read as 0)"),
+    "trace.cell_kind.dash": ("横线单元格（按 0 计）", "dash (read as 0)"),
+    "trace.cell_kind.text": ("文字单元格（按 0 计）", "text cell (read as 0)"),
+    "trace.where": ("位置：{where}", "Where: {where}"),
+    "trace.line": ("第 {line} 行", "line {line}"),
+    "trace.page": ("PDF 第 {page} 页", "PDF page {page}"),
+    "trace.context": ("原文", "Source text"),
+    "trace.no_source": (
+        "收件箱中找不到原始文件（{sha}），无法显示原文。",
+        "The source document ({sha}) is not in the inbox; its text cannot be shown.",
+    ),
+    "trace.findings": ("该数值的勾稽问题", "Findings on this value"),
+    "trace.no_findings": ("该数值没有勾稽问题。", "No findings on this value."),
+    "trace.none": ("该年报未给出此项数值。", "The report does not give this figure."),
+    "trace.sum_of": (
+        "该数值由 {n} 份年报相加；点选下表中的机关查看每份年报的出处。",
+        "This figure adds up {n} reports; select a body below to see each one's source.",
+    ),
+    "trace.bodies": ("组成该数值的机关", "Bodies behind this figure"),
+    "regions.drill_into": ("查看某个{level}地区的下级", "Open a {level} region"),
 }
 
 
@@ -307,3 +491,59 @@ def blame_name(blame: str) -> str:
     """``publisher``/``reading`` in words."""
     key = f"blame.{blame}"
     return t(key) if key in STRINGS else str(blame)
+
+
+def _named(prefix: str, value: Any) -> str:
+    if value is None:
+        return "—"
+    key = f"{prefix}.{value}"
+    return t(key) if key in STRINGS else str(value)
+
+
+def body_type_name(value: str | None) -> str:
+    """``government`` → 人民政府."""
+    return _named("body_type", value)
+
+
+def severity_name(value: str | None) -> str:
+    """``error`` → 错误."""
+    return _named("severity", value)
+
+
+def rule_name(value: str | None) -> str:
+    """A rule id in words (``outcomes_sum`` → 办理结果合计); the checker's wording otherwise."""
+    key = f"rule.{value}"
+    if key in STRINGS:
+        return t(key)
+    from schemas.rules import RULES
+
+    for rule in RULES:
+        if rule["id"] == value:
+            return rule["zh"] if lang() == "zh" else rule["en"]
+    return "—" if value is None else str(value)
+
+
+def template_name(value: str | None) -> str:
+    """``2021`` → 2021 版模板."""
+    return _named("template", value)
+
+
+def check_name(value: str | None) -> str:
+    """A scorecard check id in words (``consistency`` → 勾稽关系)."""
+    return _named("check", value)
+
+
+def finding_message(message: str | None) -> str:
+    """A finding's message with canonical keys in words (the scorecard's wording).
+
+    ``applications.total_processed.total 印为 0`` → ``办理结果总计·总计 印为 0``; English
+    keeps the message as stored.
+    """
+    if message is None:
+        return "—"
+    if lang() != "zh":
+        return message
+    from pipelines.checker.consistency import _KEY
+    from pipelines.checker.locate import key_label
+
+    return _KEY.sub(lambda m: key_label(m.group(0)), message)

@@ -26,9 +26,8 @@ import duckdb
 import streamlit as st
 
 from dashboards import data, exports
+from pipelines.paths import default_paths
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_WAREHOUSE = Path("data/warehouse/gongkai.duckdb")
 T = TypeVar("T")
 
 
@@ -37,10 +36,22 @@ class WarehouseError(RuntimeError):
 
 
 def warehouse_path() -> Path:
-    """The published DuckDB file: ``$GONGKAI_WAREHOUSE``, else the repo's default location."""
+    """The published DuckDB file: ``$GONGKAI_WAREHOUSE``, else the one of ``$GONGKAI_HOME``.
+
+    The home is resolved exactly as the CLI resolves it (``pipelines.paths``), so ``gongkai
+    build`` and ``streamlit run dashboards/app.py`` started with the same environment always
+    mean the same file; a repo-relative default once served another home's warehouse silently.
+    """
     env = os.environ.get("GONGKAI_WAREHOUSE")
-    path = Path(env) if env else DEFAULT_WAREHOUSE
-    return path if path.is_absolute() else REPO_ROOT / path
+    return Path(env).resolve() if env else default_paths().warehouse
+
+
+def inbox_path(path: Path | None = None) -> Path:
+    """The inbox of the home the warehouse belongs to (``<home>/warehouse/gongkai.duckdb``).
+
+    The source documents a value is traced back to live there, content-addressed by sha256.
+    """
+    return (path or warehouse_path()).parent.parent / "inbox"
 
 
 def stamp(path: Path) -> tuple[int, int, int] | None:
@@ -128,8 +139,12 @@ def query(fn: Callable[..., T], *args: Any) -> T:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _table_bytes(path: str, file_stamp: tuple, table: str, fmt: str) -> bytes:
-    """A whole table encoded for download; cached because full tables are the slow case."""
-    return exports.encode(_cached(path, file_stamp, "table", (table,)), fmt)
+    """A whole table encoded for download; cached because full tables are the slow case.
+
+    CSV and XLSX carry the schema's Chinese column names over the canonical ones.
+    """
+    df = _cached(path, file_stamp, "table", (table,))
+    return exports.encode_view(df, exports.table_headers(table, df.columns), fmt)
 
 
 def table_bytes(table: str, fmt: str) -> bytes:

@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from dashboards import data, exports
+from dashboards import data, exports, rates, urlstate
 from dashboards.i18n import STRINGS, frozen, lang, level_name, t
 from dashboards.store import query
 from schemas import registry
@@ -21,7 +21,11 @@ from schemas import registry
 # Measures offered first; every other measure column of the mart follows in registry order.
 COMMON_MEASURES = (
     "applications.new_received.total",
-    "derived.disclosure_rate",
+    "rate.disclosure",
+    "rate.review_correction",
+    "rate.litigation_correction",
+    "rate.denied",
+    "rate.unable",
     "applications.total_processed.total",
     "applications.granted.total",
     "applications.partially_granted.total",
@@ -73,7 +77,11 @@ def labelled(df: pl.DataFrame, column: str, to_label: Callable[[str], str]) -> p
 
 def is_rate(key: str) -> bool:
     """Rates and shares are fractions (0-1) shown as percentages."""
-    return key == "coverage" or key.endswith("_rate") or key.startswith("derived.share.")
+    return (
+        key == "coverage"
+        or key.endswith("_rate")
+        or key.startswith(("derived.share.", rates.MEASURE_PREFIX))
+    )
 
 
 def fmt_number(value: Any, rate: bool = False) -> str:
@@ -87,50 +95,140 @@ def fmt_number(value: Any, rate: bool = False) -> str:
     return f"{value:,.2f}"
 
 
-def year_select(key: str, container: Any = st) -> int | None:
-    """A year picker defaulting to the latest report year; ``None`` when there are no years."""
+def year_select(key: str, container: Any = st, param: str = "year") -> int | None:
+    """A year picker defaulting to the latest report year, kept in the URL as ``?year=``."""
     years = query(data.years)
     if not years:
         return None
-    return container.selectbox(t("w.year"), years[::-1], key=key)
+    return urlstate.selectbox(container, t("w.year"), years[::-1], key, param, int)
 
 
-def level_select(key: str, container: Any = st) -> str | None:
-    """Region level picker (city/county/…), defaulting to city where there is one."""
+def level_select(key: str, container: Any = st, param: str = "level") -> str | None:
+    """Region level picker (city/county/…), defaulting to city; kept in the URL as ``?level=``."""
     levels = query(data.levels)
     if not levels:
         return None
     index = levels.index("city") if "city" in levels else 0
-    return container.selectbox(
-        t("w.level"), levels, index=index, format_func=frozen(level_name), key=key
+    return urlstate.selectbox(
+        container, t("w.level"), levels, key, param, str, index=index,
+        format_func=frozen(level_name),
     )
 
 
-def measure_select(key: str, container: Any = st) -> str:
-    """A measure of ``out_region_year``: common ones first, then every other measure column."""
-    present = query(data.columns, "out_region_year")
-    common = [m for m in COMMON_MEASURES if m in present]
+def measure_options(with_rates: bool = True) -> list[str]:
+    """Rates (from sums, ``out_region_rate``) and counts first, then every other measure."""
+    present = set(query(data.columns, "out_region_year"))
+    common = [m for m in COMMON_MEASURES if m in present or (with_rates and rates.rate_id(m))]
+    if not with_rates:
+        common.insert(1, "derived.disclosure_rate")
     rest = [m.key for m in registry.measures() if m.key in present and m.key not in common]
-    return container.selectbox(
-        t("w.measure"), common + rest, format_func=frozen(measure_label), key=key
+    return common + rest
+
+
+def measure_select(
+    key: str, container: Any = st, param: str = "measure", with_rates: bool = True
+) -> str:
+    """A measure picker: rates and common counts first; kept in the URL as ``?measure=``."""
+    return urlstate.selectbox(
+        container, t("w.measure"), measure_options(with_rates), key, param, str,
+        format_func=frozen(measure_label),
     )
 
 
-def show_table(df: pl.DataFrame, labels: dict[str, str], rates: tuple[str, ...] = ()) -> None:
-    """A read-only table with translated headers; rates shown as percentages."""
+def _column(label: str, dtype: pl.DataType, rate: bool, name: str = "") -> Any:
+    """Column config: one decimal for %, thousands separators for counts (not for years)."""
+    if name == "year" or name.isdigit():
+        return st.column_config.NumberColumn(label, format="%d")
+    if rate:
+        return st.column_config.NumberColumn(label, format="%.1f%%")
+    if dtype.is_integer():
+        return st.column_config.NumberColumn(label, format="localized")
+    if dtype.is_numeric():
+        return st.column_config.NumberColumn(label, format="localized")
+    return st.column_config.Column(label)
+
+
+def shown_frame(
+    df: pl.DataFrame, labels: dict[str, str], rates: tuple[str, ...] = ()
+) -> pl.DataFrame:
+    """The columns of ``labels`` as they are displayed: rates ×100, flags and nulls in words.
+
+    Pure shaping, shared by the table on screen and the "current view" download, so the file
+    holds exactly what the screen shows.
+    """
     shown = df.select([c for c in labels if c in df.columns])
-    config = {
-        c: st.column_config.NumberColumn(labels[c], format="percent" if c in rates else None)
-        if shown.schema[c].is_numeric()
-        else st.column_config.Column(labels[c])
-        for c in shown.columns
+    return shown.with_columns(
+        [(pl.col(c) * 100).round(1) for c in shown.columns if c in rates]
+        + [
+            pl.when(pl.col(c)).then(pl.lit(t("w.yes"))).otherwise(pl.lit("")).alias(c)
+            for c, dtype in shown.schema.items()
+            if dtype == pl.Boolean
+        ]
+    )
+
+
+def show_table(
+    df: pl.DataFrame,
+    labels: dict[str, str],
+    rates: tuple[str, ...] = (),
+    key: str | None = None,
+    on_select: bool = False,
+) -> Any:
+    """A read-only table with translated headers; rates as percentages with one decimal.
+
+    With ``on_select`` a row can be clicked; the selection event is returned.
+    """
+    shown = shown_frame(df, labels, rates)
+    config = {c: _column(labels[c], shown.schema[c], c in rates, c) for c in shown.columns}
+    if on_select:
+        return st.dataframe(
+            shown, column_config=config, hide_index=True, width="stretch", key=key,
+            on_select="rerun", selection_mode="single-row",
+        )
+    st.dataframe(shown, column_config=config, hide_index=True, width="stretch", key=key)
+    return None
+
+
+def chart_note(formula: str, source: str) -> None:
+    """The line under a chart: what the number is, which table it comes from, which build."""
+    version = query(data.meta).get("dataset_version") or "—"
+    st.caption(t("note.chart", formula=formula, source=source, version=version))
+
+
+def coverage_note(bodies: Any, expected: Any) -> str:
+    """``覆盖 23/25`` when some expected bodies did not report, else empty."""
+    if bodies is None or expected is None or not expected or bodies >= expected:
+        return ""
+    return t("note.coverage", bodies=int(bodies), expected=int(expected))
+
+
+def with_coverage_notes(df: pl.DataFrame) -> pl.DataFrame:
+    """Add ``note`` (coverage under 100 %) and ``coverage_text`` (reported/expected) columns."""
+    notes = [coverage_note(b, e) for b, e in zip(df["bodies"], df["bodies_expected"], strict=True)]
+    texts = [
+        "—" if b is None or e is None else f"{int(b):,}/{int(e):,}"
+        for b, e in zip(df["bodies"], df["bodies_expected"], strict=True)
+    ]
+    return df.with_columns(
+        pl.Series("note", notes, dtype=pl.Utf8), pl.Series("coverage_text", texts, dtype=pl.Utf8)
+    )
+
+
+def set_current_view(
+    page: str, name: str, df: pl.DataFrame, labels: dict[str, str] | None = None,
+    rates: tuple[str, ...] = (),
+) -> None:
+    """Remember what a page shows, so the downloads page can offer exactly that.
+
+    With ``labels`` the view is the table as displayed (its columns, order and formatting) and
+    the download gets Chinese headers with the canonical column names in a second header row.
+    """
+    frame = shown_frame(df, labels, rates) if labels else df
+    keys = list(frame.columns)
+    headers = [labels[c] for c in keys] if labels else keys
+    st.session_state["current_view"] = {
+        "page": page, "name": name, "frame": frame, "headers": headers, "keys": keys,
     }
-    st.dataframe(shown, column_config=config, hide_index=True, width="stretch")
-
-
-def set_current_view(page: str, name: str, df: pl.DataFrame) -> None:
-    """Remember what a page shows, so the downloads page can offer exactly that."""
-    st.session_state["current_view"] = {"page": page, "name": name, "frame": df}
 
 
 def download_buttons(df: pl.DataFrame, stem: str, key: str) -> None:
@@ -142,7 +240,7 @@ def format_buttons(stem: str, key: str, rows: int, encode: Callable[[str], bytes
     """One download button per export format; XLSX only when ``rows`` fit in a worksheet."""
     cols = st.columns(len(exports.FORMATS))
     for col, (fmt, (name, mime)) in zip(cols, exports.FORMATS.items(), strict=True):
-        if fmt == "xlsx" and rows > exports.XLSX_MAX_ROWS:
+        if fmt == "xlsx" and rows + 1 > exports.XLSX_MAX_ROWS:  # + the row of canonical keys
             col.caption(t("downloads.too_big_xlsx"))
             continue
         col.download_button(

@@ -396,6 +396,7 @@ def tables() -> dict[str, Table]:
             ("region_code", "year"),
         ),
         _government_year_table(level),
+        _region_rate_table(level),
         *_scorecard_tables(level),
         Table(
             "meta_build",
@@ -509,6 +510,42 @@ def _government_year_table(level: Column) -> Table:
             ),
         ),
         ("region_code", "year"),
+    )
+
+
+RATES = ("disclosure", "denied", "unable", "review_correction", "litigation_correction")
+
+
+def _region_rate_table(level: Column) -> Table:
+    """``out_region_rate``: a region's rates from sums, numerator and denominator beside each."""
+    count = {"ge": 0}
+    return Table(
+        "out_region_rate",
+        "地区·年度比率（由合计计算，含分子、分母与覆盖率）",
+        "region × year rates from sums, with numerator, denominator and coverage",
+        (
+            replace(REGION_CODE, nullable=False),
+            _c("region_name", "VARCHAR", "地区名称", "region name"),
+            level,
+            _c("city_name", "VARCHAR", "所属市（县级地区）", "city of a county"),
+            replace(YEAR, nullable=False),
+            _c("rate", "VARCHAR", "比率", "rate", nullable=False, isin=RATES),
+            _c("numerator", "DOUBLE", "分子（各机关合计）", "numerator, summed over bodies",
+               ge=0.0),
+            _c("denominator", "DOUBLE", "分母（各机关合计）", "denominator, summed over bodies",
+               ge=0.0),
+            # No upper bound: a report printing a 总计 below its parts (a publisher error)
+            # yields a rate above 1, and printed numbers are never rewritten.
+            _c("value", "DOUBLE", "比率 = 分子 / 分母", "rate = numerator / denominator",
+               ge=0.0, unit="ratio"),
+            _c("reports_with_data", "INTEGER", "分母大于 0 的报告数",
+               "reports with a denominator above 0", **count),
+            _c("reports", "INTEGER", "已发布报告数", "published reports", **count),
+            _c("bodies", "INTEGER", "报告机关数", "bodies that reported", **count),
+            _c("bodies_expected", "INTEGER", "应报告机关数", "bodies expected", **count),
+            _c("coverage", "DOUBLE", "覆盖率", "coverage = bodies / expected", ge=0.0, le=1.0),
+        ),
+        ("region_code", "year", "rate"),
     )
 
 

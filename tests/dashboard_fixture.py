@@ -373,6 +373,16 @@ def _insert_ledgers(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
+def _insert_region_rates(con: duckdb.DuckDBPyConnection) -> None:
+    """``out_region_rate`` by the warehouse's own SQL over the fixture's body and region marts."""
+    from warehouse.marts import region_rate_sql
+
+    # Every fixture code is in force: its current code is itself (as the build writes it).
+    con.execute("ALTER TABLE dim_region ADD COLUMN current_code VARCHAR")
+    con.execute("UPDATE dim_region SET current_code = region_code")
+    con.execute(region_rate_sql())
+
+
 def make_fixture_warehouse(path: str | Path) -> Path:
     """Write the fixture warehouse to ``path`` (overwriting it) and return the path."""
     path = Path(path)
@@ -397,6 +407,7 @@ def make_fixture_warehouse(path: str | Path) -> Path:
         _insert_body_years(con)
         _insert_reports(con)
         _insert_region_years(con)
+        _insert_region_rates(con)
         _insert_scorecard(con)
         _insert_ledgers(con)
     finally:

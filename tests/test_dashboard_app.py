@@ -85,7 +85,7 @@ def test_compare_ranks_cities_by_applications(app: AppTest) -> None:
     _goto(app, "compare")
     assert app.subheader[0].value == "2023 年 市级 地区排名：本年新收政府信息公开申请数量｜总计"
     df = app.dataframe[0].value
-    assert df["region_name"].tolist() == ["乙市", "甲市"]
+    assert df["display_name"].tolist() == ["乙市", "甲市"]
     assert df["value"].tolist() == [380, 160]
     assert df["rank"].tolist() == [1, 2]
     assert app.get("vega_lite_chart")
@@ -95,26 +95,33 @@ def test_compare_counties_keep_missing_value_last(app: AppTest) -> None:
     _goto(app, "compare")
     app.selectbox(key="compare_level").set_value("county").run()
     df = app.dataframe[0].value
-    assert df["region_name"].tolist() == ["乙市西县", "甲市东县", "乙市南县"]
+    # counties are named 市·县, so two counties of the same name in two cities stay apart
+    assert df["display_name"].tolist() == ["乙市·乙市西县", "甲市·甲市东县", "乙市·乙市南县"]
     assert df["value"].tolist()[:2] == [80, 40]
     assert df["value"].isna().tolist()[2]
 
 
 def test_compare_by_disclosure_rate(app: AppTest) -> None:
     _goto(app, "compare")
-    app.selectbox(key="compare_measure").set_value("derived.disclosure_rate").run()
+    app.selectbox(key="compare_measure").set_value("rate.disclosure").run()
     df = app.dataframe[0].value
-    assert df["region_name"].tolist() == ["甲市", "乙市"]
-    assert df["value"].round(4).tolist() == [0.6875, 0.6842]
+    assert df["display_name"].tolist() == ["甲市", "乙市"]
+    # shown in percent with one decimal: 110/160 and 260/380, from sums
+    assert df["value"].tolist() == [round(110 / 160 * 100, 1), round(260 / 380 * 100, 1)]
+    assert df["numerator"].tolist() == [110, 260]
+    assert df["denominator"].tolist() == [160, 380]
 
 
 def test_trends_lines_for_top_regions(app: AppTest) -> None:
     _goto(app, "trends")
     assert app.multiselect[0].value == ["990200", "990100"]
-    df = app.dataframe[0].value.set_index("region_name")
-    assert df.loc["甲市", "2022"] == 130
-    assert df.loc["甲市", "2023"] == 160
-    assert df.loc["乙市", "2022"] == 380
+    df = app.dataframe[0].value.set_index(["region_name", "year"])
+    assert df.loc[("甲市", 2022), "value"] == 130
+    assert df.loc[("甲市", 2023), "value"] == 160
+    assert df.loc[("乙市", 2022), "value"] == 380
+    assert df.loc[("甲市", 2023), "change"] == round((160 / 130 - 1) * 100, 1)  # percent
+    # 乙市 2023: B5's report is quarantined, so 2 of 3 bodies reported; the table says so
+    assert df.loc[("乙市", 2023), "coverage_text"] == "2/3"
     assert app.get("vega_lite_chart")
 
 
@@ -123,30 +130,35 @@ def test_outcomes_reasons_and_shares(app: AppTest) -> None:
     df = app.dataframe[0].value.set_index("reason_label")
     assert df.loc["不予公开·保护第三方合法权益", "value"] == 35
     assert df.loc["无法提供·本机关不掌握相关政府信息", "value"] == 81
-    assert round(df.loc["不予公开·属于国家秘密", "share"], 4) == round(5 / 52, 4)
+    assert df.loc["不予公开·属于国家秘密", "share"] == round(5 / 52 * 100, 1)  # percent
     assert len(app.get("vega_lite_chart")) == 2
     app.selectbox(key="outcomes_region_city").set_value("990200").run()
     df = app.dataframe[0].value.set_index("reason_label")
     assert df.loc["不予公开·保护第三方合法权益", "value"] == 30
-    assert df.loc["不予公开·保护第三方合法权益", "share"] == 0.75
+    assert df.loc["不予公开·保护第三方合法权益", "share"] == 75.0
     assert "范围：乙市" in _texts(app)
 
 
 def test_quality_rules_blame_and_quarantine(app: AppTest) -> None:
     _goto(app, "quality")
+    app.selectbox(key="quality_year").set_value(0).run()  # all years
     assert _metrics(app) == {
         "发布机关差错": ("3", ""),
         "识读差错": ("1", ""),
         "隔离年报": ("1", ""),
     }
-    findings, quarantine, reports = (d.value for d in app.dataframe)
-    assert set(findings["rule"]) == {"outcome_sum", "carry_over_years", "row_total"}
+    inconsistent, findings, quarantine, reports = (d.value for d in app.dataframe)
+    # rules in words (outcome_sum, carry_over_years, row_total)
+    assert set(findings["rule_label"]) == {"办理结果合计", "跨年度结转衔接", "行合计"}
+    # reports to fix, errors first: B1 2023 (outcomes_sum), B3 2023, B2 2022, then B4's warning
+    assert inconsistent["body_name"].tolist()[-1] == "乙市西县人民政府"
+    assert inconsistent["errors"].tolist() == [1, 1, 1, 0]
     assert quarantine["item"].tolist() == ["r-B5-2023", "scan-0001.pdf"]
     assert "PDF 没有文本层（扫描件）" in quarantine["reason"].tolist()
     assert reports["body"].tolist() == ["乙市南县人民政府"]
     app.selectbox(key="quality_blame").set_value("reading").run()
-    findings = app.dataframe[0].value
-    assert findings["rule"].tolist() == ["row_total"]
+    findings = app.dataframe[1].value
+    assert findings["rule_label"].tolist() == ["行合计"]
     assert findings["blame_label"].tolist() == ["识读差错"]
 
 

@@ -97,8 +97,8 @@ def test_parquet_and_xlsx_round_trip(con) -> None:
     assert pl.read_parquet(io.BytesIO(exports.to_parquet(df))).equals(df)
     sheet = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(df))).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:4] == ("rank", "region_code", "region_name", "value")
-    assert rows[1][2:4] == ("乙市", 380)
+    assert rows[0][:5] == ("rank", "region_code", "region_name", "display_name", "value")
+    assert rows[1][2:5] == ("乙市", "乙市", 380)
 
 
 def test_stamp_changes_on_atomic_publish(tmp_path: Path) -> None:

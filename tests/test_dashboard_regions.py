@@ -58,7 +58,7 @@ def test_regions_drill_to_city_body_and_cross_year_findings(page: AppTest) -> No
     text = "\n".join(str(m.value) for m in page.markdown)
     assert "跨年度检查问题：1 条" in text
     findings = _frames(page)[-1]
-    assert list(findings["rule"]) == ["carry_over_years"]
+    assert list(findings["rule_label"]) == ["跨年度结转衔接"]  # carry_over_years, in words
 
 
 def test_drill_queries_are_pure(warehouse: Path) -> None:

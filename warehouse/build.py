@@ -30,6 +30,7 @@ from warehouse.marts import (
     body_year_sql,
     cross_year_findings_sql,
     government_year_sql,
+    region_rate_sql,
     region_year_sql,
     yoy_findings_sql,
 )
@@ -265,6 +266,7 @@ def _build(path: Path, core: CoreTables, regions: pl.DataFrame, plan, *, is_demo
         con.execute(yoy_findings_sql())
         _load_mart(con, "out_region_year", region_year_sql())
         _load_mart(con, "out_government_year", government_year_sql())
+        _load_mart(con, "out_region_rate", region_rate_sql())
         checks = core.out_report_check
         if isinstance(checks, TableFiles):
             checks = (pl.read_parquet(list(checks.files)) if checks.files

@@ -8,7 +8,7 @@ are separate, labelled columns: a printed number is never replaced by a computed
 from __future__ import annotations
 
 from schemas.registry import measures
-from schemas.tables import ROLLUP_MEASURES, SHARE_ROWS, YOY_KEYS
+from schemas.tables import RATES, ROLLUP_MEASURES, SHARE_ROWS, YOY_KEYS
 
 
 def q(name: str) -> str:
@@ -344,4 +344,87 @@ JOIN (
     FROM spread
 ) t USING (key)
 WHERE greatest(p.cur_v, p.prev_v) >= {YOY_MIN_COUNT} AND abs(p.r - t.m) > t.limit_
+"""
+
+
+# The rates analysts compare between regions: id → (numerator keys, denominator keys). A
+# region's rate is the sum of its bodies' numerators over the sum of their denominators (never a
+# mean of the bodies' rates, which would let a body with 2 applications weigh like one with
+# 2,000); a body counts only where its denominator is above 0, as its own rate in
+# ``out_body_year`` does. Category totals fall back to their sub-rows (2021 prints only those).
+_CORRECTION = ("upheld", "corrected", "other")
+_LITIGATION = ("litigation_direct", "litigation_after_review")
+REGION_RATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "disclosure": (
+        ("applications.granted.total", "applications.partially_granted.total"),
+        ("applications.total_processed.total",),
+    ),
+    "denied": (("applications.denied.total",), ("applications.total_processed.total",)),
+    "unable": (("applications.unable.total",), ("applications.total_processed.total",)),
+    "review_correction": (
+        ("appeals.review.corrected",),
+        tuple(f"appeals.review.{r}" for r in _CORRECTION),
+    ),
+    "litigation_correction": (
+        tuple(f"appeals.{g}.corrected" for g in _LITIGATION),
+        tuple(f"appeals.{g}.{r}" for g in _LITIGATION for r in _CORRECTION),
+    ),
+}
+
+
+assert tuple(REGION_RATES) == RATES  # the mart's rate ids are the schema's
+
+
+def _sum_of(keys: tuple[str, ...]) -> str:
+    """SQL adding up ``keys`` of one ``out_body_year`` row (aliased ``b``), missing as 0."""
+    return " + ".join(f"coalesce({_category_or_subrows(k)}, 0)" for k in keys)
+
+
+def region_rate_sql() -> str:
+    """``out_region_rate``: one row per region, year and rate, with numerator and denominator.
+
+    Long and small (regions × years × 5 rates), so a ranking of 3,000 counties by any rate reads
+    a few thousand rows instead of the 300-column body mart. Reports, bodies and coverage come
+    from ``out_region_year`` so the rate and its coverage always describe the same bodies;
+    ``city_name`` lets a county be shown as 市·县.
+    """
+    parts = []
+    for rate, (num, den) in REGION_RATES.items():
+        parts.append(f"SELECT '{rate}' AS rate, ({_sum_of(num)}) AS num, ({_sum_of(den)}) AS den")
+    rates = " UNION ALL ".join(parts)
+    return f"""
+CREATE TABLE out_region_rate AS
+WITH placed AS (
+    SELECT b.body_id, b.year, x.rollup_code, x.rollup_level, t.rate, t.num, t.den
+    FROM out_body_year b
+    JOIN dim_region d0 ON d0.region_code = b.region_code
+    JOIN dim_region d ON d.region_code = coalesce(d0.current_code, d0.region_code)
+    CROSS JOIN LATERAL (
+        SELECT * FROM (VALUES
+            (d.province_code, 'province'),
+            (d.city_code, 'city'),
+            ({_COUNTY_OF_D}, 'county')
+        ) t(rollup_code, rollup_level)
+    ) x
+    CROSS JOIN LATERAL ({rates}) t
+    WHERE x.rollup_code IS NOT NULL
+)
+SELECT p.rollup_code AS region_code, any_value(r.region_name) AS region_name,
+    p.rollup_level AS level, any_value(c.name) AS city_name, p.year, p.rate,
+    sum(p.num) FILTER (WHERE p.den > 0)::DOUBLE AS numerator,
+    sum(p.den) FILTER (WHERE p.den > 0)::DOUBLE AS denominator,
+    CASE WHEN sum(p.den) FILTER (WHERE p.den > 0) > 0
+        THEN sum(p.num) FILTER (WHERE p.den > 0) / sum(p.den) FILTER (WHERE p.den > 0) END
+        AS value,
+    count(*) FILTER (WHERE p.den > 0)::INTEGER AS reports_with_data,
+    any_value(r.reports)::INTEGER AS reports,
+    any_value(r.bodies)::INTEGER AS bodies,
+    any_value(r.bodies_expected)::INTEGER AS bodies_expected,
+    any_value(r.coverage) AS coverage
+FROM placed p
+JOIN out_region_year r ON r.region_code = p.rollup_code AND r.year = p.year
+LEFT JOIN dim_region rd ON rd.region_code = p.rollup_code
+LEFT JOIN dim_region c ON c.region_code = rd.city_code AND p.rollup_level = 'county'
+GROUP BY p.rollup_code, p.rollup_level, p.year, p.rate
+ORDER BY p.rollup_level, p.rollup_code, p.year, p.rate
 """

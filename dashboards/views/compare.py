@@ -1,12 +1,33 @@
-"""地区比较 Compare regions: a ranking of one level's regions by one measure in one year."""
+"""地区比较 Compare regions: a ranking of one level's regions by one measure in one year.
+
+Rates come from ``out_region_rate`` (sums over bodies, numerator and denominator beside them,
+small samples pale); counts from ``out_region_year``. Coverage under 100 % is written on the
+bar itself. Selecting a row shows the bodies behind the figure, each traceable to its report.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import charts, data, ui
+from dashboards import charts, data, rates, trace_view, ui, urlstate
 from dashboards.i18n import level_name, t
 from dashboards.store import query
+
+
+def _labels(label: str) -> dict[str, str]:
+    return {
+        "rank": t("col.rank"),
+        "display_name": t("col.region"),
+        "value": label,
+        "numerator": t("col.numerator"),
+        "denominator": t("col.denominator"),
+        "small_sample": t("col.small_sample"),
+        "reports_with_data": t("col.reports_with_data"),
+        "reports": t("col.reports"),
+        "coverage_text": t("col.coverage_text"),
+        "coverage": t("col.coverage"),
+        "region_code": t("col.region_code"),
+    }
 
 
 def render() -> None:
@@ -19,28 +40,42 @@ def render() -> None:
         st.info(t("nodata"))
         return
     measure = ui.measure_select("compare_measure", c3)
-    label, rate = ui.measure_label(measure), ui.is_rate(measure)
-    df = query(data.ranking, year, level, measure)
-    st.subheader(t("compare.title", year=year, level=level_name(level), measure=label))
+    label, is_rate = ui.measure_label(measure), ui.is_rate(measure)
+    rate = rates.rate_id(measure)
+    if rate:
+        df = query(rates.region_rates, year, level, rate)
+        title = t("compare.rate_title", year=year, level=level_name(level), measure=label)
+        formula = t(f"formula.{rate}") + "；" + t("formula.small", n=rates.SMALL_SAMPLE)
+        source = "out_region_rate"
+    else:
+        df = query(data.ranking, year, level, measure)
+        title = t("compare.title", year=year, level=level_name(level), measure=label)
+        formula, source = t("formula.sum", measure=label), "out_region_year"
+    st.subheader(title)
     if df.height == 0:
         st.info(t("nodata"))
         return
+    df = ui.with_coverage_notes(df)
     left, right = st.columns([3, 2])
-    left.altair_chart(charts.ranking_bar(df, label, rate), width="stretch")
+    with left:
+        st.altair_chart(charts.ranking_bar(df, label, is_rate), width="stretch")
+        ui.chart_note(formula, source)
+    labels = _labels(label)
+    shown_rates = ("coverage", "value") if is_rate else ("coverage",)
     with right:
-        ui.show_table(
-            df,
-            {
-                "rank": t("col.rank"),
-                "region_name": t("col.region"),
-                "value": label,
-                "reports": t("col.reports"),
-                "coverage": t("col.coverage"),
-                "region_code": t("col.region_code"),
-            },
-            rates=("coverage", "value") if rate else ("coverage",),
-        )
-    ui.set_current_view(t("page.compare"), f"ranking-{level}-{year}-{measure}", df)
+        event = ui.show_table(df, labels, shown_rates, key="compare_table", on_select=True)
+    ui.set_current_view(
+        t("page.compare"), f"ranking-{level}-{year}-{measure}", df, labels, shown_rates
+    )
+    # The selected region lives in the URL too (?region=), so a traced view can be shared.
+    rows = event.selection.rows if event is not None else []
+    codes = df["region_code"].to_list()
+    if rows:
+        urlstate.remember("region", codes[rows[0]])
+    region = urlstate.url_value("region", codes, str)
+    if region is not None:
+        picked = df.row(codes.index(region), named=True)
+        trace_view.region_bodies(picked["region_code"], picked["display_name"], year, measure)
 
 
 render()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import data, store, ui
+from dashboards import data, exports, store, ui
 from dashboards.i18n import frozen, t
 from dashboards.store import query
 
@@ -22,9 +22,21 @@ def _current_view() -> None:
         st.info(t("downloads.current_none"))
         return
     df = view["frame"]
+    headers = view.get("headers") or list(df.columns)
     st.caption(t("downloads.current_name", page=view["page"], name=view["name"], rows=df.height))
-    st.dataframe(df.head(200), hide_index=True, width="stretch")
-    ui.download_buttons(df, view["name"], key="dl-current")
+    st.caption(t("downloads.headers"))
+    st.dataframe(
+        df.head(200),
+        column_config={
+            c: st.column_config.Column(h) for c, h in zip(df.columns, headers, strict=True)
+        },
+        hide_index=True,
+        width="stretch",
+    )
+    ui.format_buttons(
+        view["name"], "dl-current", df.height,
+        lambda fmt: exports.encode_view(df, headers, fmt),
+    )
 
 
 def _full_dataset() -> None:
@@ -33,7 +45,7 @@ def _full_dataset() -> None:
     name = st.selectbox(
         t("w.table"),
         data.EXPORT_TABLES,
-        format_func=frozen(lambda n: f"{t('table.' + n)} · {n}"),
+        format_func=frozen(lambda n: t("table." + n)),
         key="downloads_table",
     )
     cols = query(data.columns, name)

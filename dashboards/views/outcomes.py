@@ -10,8 +10,8 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboards import charts, data, ui
-from dashboards.i18n import level_name, t
+from dashboards import charts, data, ui, urlstate
+from dashboards.i18n import frozen, level_name, t
 from dashboards.store import query
 
 
@@ -24,11 +24,9 @@ def _scope() -> tuple[int | None, str | None, str]:
     if level is not None:
         regions = query(data.regions, level)
         names |= dict(zip(regions["region_code"], regions["region_name"], strict=True))
-    code = c3.selectbox(
-        t("w.region"),
-        list(names),
-        format_func=names.__getitem__,
-        key=f"outcomes_region_{level}",
+    code = urlstate.selectbox(
+        c3, t("w.region"), list(names), f"outcomes_region_{level}", "region", str,
+        format_func=frozen(names.__getitem__),
         help=level_name(level) if level else None,
     )
     return year, code or None, names[code]
@@ -48,9 +46,11 @@ def _mix(region: str | None) -> None:
             t("col.year"),
             t("col.outcome"),
             order=[ui.row_label(r) for r in data.OUTCOME_ROWS],
+            colors=charts.reason_colors([(r, r) for r in data.OUTCOME_ROWS]),
         ),
         width="stretch",
     )
+    ui.chart_note(t("outcomes.mix_formula"), "out_body_year")
 
 
 def _reasons(year: int, region: str | None, scope: str) -> pl.DataFrame:
@@ -70,19 +70,19 @@ def _reasons(year: int, region: str | None, scope: str) -> pl.DataFrame:
             t("col.reason"),
             order=[ui.row_label(r) for r in df["reason"].to_list()],
             horizontal=True,
+            colors=charts.reason_colors(list(zip(df["category"], df["reason"], strict=True))),
         ),
         width="stretch",
     )
-    ui.show_table(
-        df.filter(pl.col("value") > 0),
-        {
-            "category_label": t("w.category"),
-            "reason_label": t("col.reason"),
-            "value": t("col.count"),
-            "share": t("col.share"),
-        },
-        rates=("share",),
-    )
+    ui.chart_note(t("outcomes.reasons_formula"), "out_body_year")
+    labels = {
+        "category_label": t("w.category"),
+        "reason_label": t("col.reason"),
+        "value": t("col.count"),
+        "share": t("col.share"),
+    }
+    ui.show_table(df.filter(pl.col("value") > 0), labels, rates=("share",))
+    st.session_state["_outcomes_view"] = (df.filter(pl.col("value") > 0), labels)
     return df
 
 
@@ -94,9 +94,13 @@ def render() -> None:
         st.info(t("nodata"))
         return
     _mix(region)
-    df = _reasons(year, region, scope)
-    view = df.select("category", "reason", "value", "share", "category_label", "reason_label")
-    ui.set_current_view(t("page.outcomes"), f"reasons-{year}-{region or 'all'}", view)
+    st.session_state.pop("_outcomes_view", None)
+    _reasons(year, region, scope)
+    if shown := st.session_state.get("_outcomes_view"):
+        ui.set_current_view(
+            t("page.outcomes"), f"reasons-{year}-{region or 'all'}", shown[0], shown[1],
+            ("share",),
+        )
 
 
 render()

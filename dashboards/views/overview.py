@@ -60,9 +60,17 @@ def _by_city(year: int) -> None:
         if df.height:
             col.subheader(t(title))
             col.altair_chart(
-                charts.ranking_bar(df, ui.measure_label(measure), ui.is_rate(measure)),
+                charts.ranking_bar(
+                    ui.with_coverage_notes(df), ui.measure_label(measure), ui.is_rate(measure)
+                ),
                 width="stretch",
             )
+            with col:
+                formula = (
+                    t("formula.disclosure") if ui.is_rate(measure)
+                    else t("formula.sum", measure=ui.measure_label(measure))
+                )
+                ui.chart_note(formula, "out_region_year")
 
 
 def render() -> None:
@@ -74,7 +82,10 @@ def render() -> None:
         return
     cur, prev = query(data.kpis, year), query(data.kpis, year - 1)
     _metrics(cur, prev)
-    st.caption(t("kpi.quarantined") + f"：{cur['quarantined']}")
+    coverage = ui.coverage_note(cur["bodies"], cur["bodies_expected"]) or (
+        t("kpi.full_coverage", bodies=cur["bodies"]) if cur["bodies_expected"] else ""
+    )
+    st.caption(t("kpi.quarantined") + f"：{cur['quarantined']}　{coverage}")
     _by_city(year)
     view = pl.DataFrame(
         {
@@ -84,7 +95,10 @@ def render() -> None:
         },
         strict=False,
     )
-    ui.set_current_view(t("page.overview"), f"kpi-{year}", view)
+    ui.set_current_view(
+        t("page.overview"), f"kpi-{year}", view,
+        {"kpi": t("w.measure"), str(year): str(year), str(year - 1): str(year - 1)},
+    )
 
 
 render()

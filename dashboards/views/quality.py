@@ -10,24 +10,94 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboards import charts, data, ui
-from dashboards.i18n import blame_name, frozen, t
+from dashboards import charts, data, quality_data, trace_view, ui, urlstate
+from dashboards.i18n import (
+    blame_name,
+    check_name,
+    finding_message,
+    frozen,
+    lang,
+    rule_name,
+    severity_name,
+    t,
+)
 from dashboards.store import query
 
-FINDING_COLUMNS = (
-    "report_id",
-    "body",
-    "year",
-    "rule",
-    "severity",
-    "blame_label",
-    "keys",
-    "message",
-)
+FINDING_COLUMNS = {  # column → label key, 说明 early so it is on screen without scrolling
+    "body": "col.body",
+    "year": "col.year",
+    "rule_label": "col.rule",
+    "message_label": "col.message",
+    "severity_label": "col.severity",
+    "blame_label": "col.blame",
+    "report_id": "col.source",
+}
+
+
+def _inconsistent(year: int | None) -> pl.DataFrame:
+    """Reports whose own numbers disagree, worst first; a selected row opens its problems."""
+    st.subheader(t("quality.bodies"))
+    st.caption(t("quality.bodies_help"))
+    df = query(quality_data.inconsistent_reports, year)
+    if df.height == 0:
+        st.info(t("nodata"))
+        return df
+    message = "first_message_en" if lang() == "en" else "first_message"
+    df = df.with_columns(
+        pl.col("rules").list.eval(pl.element()).alias("rules"),
+    )
+    names = {r: rule_name(r) for r in set(df["rules"].explode().drop_nulls().to_list())}
+    df = df.with_columns(
+        pl.col("rules")
+        .list.eval(pl.element().replace_strict(names, default=pl.element()))
+        .list.join("、")
+        .alias("rules_label")
+    )
+    labels = {
+        "body_name": t("col.body"),
+        "region_name": t("col.region"),
+        "year": t("col.year"),
+        message: t("col.first_message"),
+        "rules_label": t("col.rule"),
+        "errors": t("col.errors_n"),
+        "problems": t("col.problems"),
+        "location_text": t("col.location_text"),
+    }
+    event = ui.show_table(df, labels, key="quality_reports", on_select=True)
+    ui.set_current_view(t("page.quality"), f"inconsistent-{year or 'all'}", df, labels)
+    rows = event.selection.rows if event is not None else []
+    if rows:
+        picked = df.row(rows[0], named=True)
+        _report(picked)
+    return df
+
+
+def _report(picked: dict) -> None:
+    """All problems of one report, then the source of the first problem's cells."""
+    st.markdown("#### " + t("quality.report_problems", body=picked["body_name"],
+                             year=picked["year"]))
+    problems = query(quality_data.report_problems, picked["report_id"])
+    message = "message_en" if lang() == "en" else "message_zh"
+    shown = ui.labelled(ui.labelled(problems, "rule", rule_name), "severity", severity_name)
+    shown = ui.labelled(shown, "check", check_name)
+    ui.show_table(
+        shown,
+        {
+            "severity_label": t("col.severity"),
+            "check_label": t("col.check"),
+            "rule_label": t("col.rule"),
+            "location_text": t("col.location"),
+            message: t("col.message"),
+        },
+    )
+    keys = tuple(k for k in (picked["first_keys"] or "").split(",") if k)[:3]
+    if keys:
+        trace_view.value_panel(picked["report_id"], keys)
 
 
 def _summary(year: int | None) -> pl.DataFrame:
     summary = ui.labelled(query(data.finding_summary, year), "blame", blame_name)
+    summary = ui.labelled(summary, "rule", rule_name)
     by_blame = {
         b: int(summary.filter(pl.col("blame") == b)["findings"].sum())
         for b in ("publisher", "reading")
@@ -39,9 +109,13 @@ def _summary(year: int | None) -> pl.DataFrame:
     st.subheader(t("quality.by_rule"))
     if summary.height:
         st.altair_chart(
-            charts.findings_by_rule(summary, t("col.rule"), t("col.findings"), t("col.blame")),
+            charts.findings_by_rule(
+                summary.with_columns(pl.col("rule_label").alias("rule")),
+                t("col.rule"), t("col.findings"), t("col.blame"),
+            ),
             width="stretch",
         )
+        ui.chart_note(t("quality.intro"), "core_finding")
     return summary
 
 
@@ -49,7 +123,10 @@ def _findings(year: int | None, rules: list[str]) -> pl.DataFrame:
     st.subheader(t("quality.findings"))
     c1, c2 = st.columns(2)
     rule = c1.selectbox(
-        t("w.rule"), ["", *rules], format_func=frozen(lambda r: r or t("w.all")), key="quality_rule"
+        t("w.rule"),
+        ["", *rules],
+        format_func=frozen(lambda r: rule_name(r) if r else t("w.all")),
+        key="quality_rule",
     )
     blame = c2.selectbox(
         t("w.blame"),
@@ -58,19 +135,19 @@ def _findings(year: int | None, rules: list[str]) -> pl.DataFrame:
         key="quality_blame",
     )
     df = ui.labelled(query(data.findings, year, rule or None, blame or None), "blame", blame_name)
-    ui.show_table(
-        df,
-        {c: t(f"col.{c}") for c in FINDING_COLUMNS}
-        | {"report_id": t("col.report"), "blame_label": t("col.blame")},
-    )
+    df = ui.labelled(ui.labelled(df, "rule", rule_name), "severity", severity_name)
+    df = ui.labelled(df, "message", finding_message)
+    ui.show_table(df, {c: t(k) for c, k in FINDING_COLUMNS.items()})
     return df
 
 
 def _quarantine() -> None:
     st.subheader(t("quality.quarantine"))
+    quarantine = ui.labelled(query(data.quarantine), "rule", rule_name)
+    quarantine = ui.labelled(quarantine, "stage", lambda s: t(f"stage.{s}"))
     ui.show_table(
-        query(data.quarantine),
-        {c: t(f"col.{c}") for c in ("item", "stage", "rule")}
+        quarantine,
+        {"item": t("col.item"), "stage_label": t("col.stage"), "rule_label": t("col.rule")}
         | {"reason": t("col.reason_q"), "detected_at": t("col.detected_at")},
     )
     st.markdown(f"**{t('quality.quarantined_reports')}**")
@@ -90,16 +167,15 @@ def render() -> None:
     st.title(t("page.quality"))
     st.caption(t("quality.intro"))
     years = query(data.years)
-    year = st.selectbox(
-        t("w.year"),
-        [None, *years[::-1]],
-        format_func=frozen(lambda y: t("w.all") if y is None else str(y)),
-        key="quality_year",
-    )
+    # 0 stands for every year (a URL can say ?year=0; a None option cannot be set by AppTest)
+    year = urlstate.selectbox(
+        st, t("w.year"), [0, *years[::-1]], "quality_year", "year", int,
+        format_func=frozen(lambda y: str(y) if y else t("w.all")),
+    ) or None
     summary = _summary(year)
-    df = _findings(year, sorted(summary["rule"].unique().to_list()))
+    _inconsistent(year)
+    _findings(year, sorted(summary["rule"].unique().to_list()))
     _quarantine()
-    ui.set_current_view(t("page.quality"), f"findings-{year or 'all'}", df.drop("blame_label"))
 
 
 render()

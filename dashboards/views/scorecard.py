@@ -11,7 +11,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from dashboards import data, ui
+from dashboards import data, ui, urlstate
 from dashboards.i18n import frozen, lang, t
 from dashboards.store import query
 
@@ -27,9 +27,9 @@ def _pickers() -> tuple[str, int] | None:
         return None
     names = dict(zip(regions["region_code"], regions["name"], strict=True))
     c1, c2 = st.columns(2)
-    year = c1.selectbox(t("w.year"), years[::-1], key="scorecard_year")
-    region = c2.selectbox(t("w.region"), list(names), format_func=frozen(names.__getitem__),
-                          key="scorecard_region")
+    year = urlstate.selectbox(c1, t("w.year"), years[::-1], "scorecard_year", "year", int)
+    region = urlstate.selectbox(c2, t("w.region"), list(names), "scorecard_region", "region", str,
+                                format_func=frozen(names.__getitem__))
     return region, year
 
 
@@ -40,6 +40,7 @@ def _ranking(region: str, name: str, year: int) -> pl.DataFrame:
               "errors": t("col.errors"), "warnings": t("col.warnings"), "infos": t("col.infos")}
     labels |= {f"problems_{c}": t(f"check.{c}") for c in CHECK_COLUMNS}
     ui.show_table(df, labels)
+    st.session_state["_scorecard_labels"] = labels
     st.download_button(
         t("scorecard.download"),
         # Written when clicked: a province's list of fixes is thousands of rows of XLSX.
@@ -79,11 +80,14 @@ def _body(df: pl.DataFrame, year: int) -> None:
     chart = (
         alt.Chart(trend.to_pandas())
         .mark_line(point=True)
-        .encode(x=alt.X("year:O", title=t("col.year")),
+        .encode(x=alt.X("year:O", title=t("col.year"), axis=alt.Axis(labelAngle=0)),
                 y=alt.Y("score:Q", title=t("col.score"), scale=alt.Scale(domain=[0, 100])),
-                tooltip=["year", "score", "rank", "rank_of"])
+                tooltip=[alt.Tooltip("year:O", title=t("col.year")),
+                         alt.Tooltip("score:Q", title=t("col.score")),
+                         alt.Tooltip("rank:Q", title=t("col.rank"))])
     )
     st.altair_chart(chart, width="stretch")
+    ui.chart_note(t("scorecard.formula"), "out_scorecard")
 
 
 def render() -> None:
@@ -100,7 +104,8 @@ def render() -> None:
     if not df.height:
         st.info(t("nodata"))
         return
-    ui.set_current_view(t("page.scorecard"), f"scorecard-{region}-{year}", df)
+    ui.set_current_view(t("page.scorecard"), f"scorecard-{region}-{year}", df,
+                        st.session_state.get("_scorecard_labels"))
     _body(df, year)
 
 

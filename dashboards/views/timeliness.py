@@ -10,9 +10,61 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboards import data, ui
-from dashboards.i18n import t
+from dashboards import data, store, timeliness_data, ui, urlstate
+from dashboards.i18n import frozen, t
 from dashboards.store import query
+
+
+def _bodies() -> None:
+    """Late bodies first: overdue count and share, median days, sample size, coverage."""
+    years = query(timeliness_data.ledger_years)
+    if not years:
+        return
+    st.subheader(t("timeliness.bodies"))
+    c1, c2 = st.columns([1, 3])
+    year = urlstate.selectbox(c1, t("w.year"), years[::-1], "timeliness_year", "year", int)
+    cities = query(data.regions, "city")
+    names = {"": t("w.all_regions")} | dict(
+        zip(cities["region_code"], cities["region_name"], strict=True)
+    )
+    region = urlstate.selectbox(
+        c2, t("w.region"), list(names), "timeliness_region", "region", str,
+        format_func=frozen(names.__getitem__),
+    ) or None
+    cover = query(timeliness_data.ledger_coverage, year, region)
+    m1, m2, m3 = st.columns(3)
+    m1.metric(t("timeliness.overdue_share"), ui.fmt_number(cover["overdue_share"], rate=True),
+              border=True, help=t("timeliness.formula"))
+    m2.metric(t("timeliness.overdue"), f"{cover['overdue']:,}", border=True)
+    share = cover["bodies"] / cover["expected"] if cover["expected"] else None
+    m3.metric(t("col.coverage_text"), f"{cover['bodies']:,}/{cover['expected']:,}", border=True)
+    st.caption(
+        t("timeliness.ledger_coverage", bodies=cover["bodies"], expected=cover["expected"],
+          share=ui.fmt_number(share, rate=True))
+        + "　" + t("timeliness.small", n=timeliness_data.SMALL_SAMPLE)
+    )
+    df = query(timeliness_data.late_bodies, year, region)
+    labels = {
+        "body_name": t("col.body"),
+        "region_name": t("col.region"),
+        "overdue_share": t("timeliness.overdue_share"),
+        "overdue": t("timeliness.overdue"),
+        "replied": t("timeliness.replied"),
+        "small_sample": t("col.small_sample"),
+        "median_working_days": t("timeliness.median"),
+        "on_time_share": t("timeliness.on_time"),
+        "applications": t("timeliness.applications"),
+    }
+    shown_rates = ("overdue_share", "on_time_share")
+    ui.show_table(df, labels, shown_rates, key="timeliness_bodies")
+    ui.chart_note(t("timeliness.formula"), "out_ledger_body_year")
+    ui.set_current_view(
+        t("page.timeliness"), f"timeliness-{region or 'all'}-{year}", df, labels, shown_rates
+    )
+    ui.format_buttons(
+        "out_ledger_body_year", "dl-ledger", query(data.row_count, "out_ledger_body_year"),
+        lambda fmt: store.table_bytes("out_ledger_body_year", fmt),
+    )
 
 
 def _regions() -> None:
@@ -34,7 +86,6 @@ def _regions() -> None:
         },
         rates=("on_time_share", "disclosed_share", "denied_share"),
     )
-    ui.set_current_view(t("page.timeliness"), "ledger-timeliness", df)
 
 
 def _reconciliation() -> None:
@@ -51,9 +102,9 @@ def _reconciliation() -> None:
     st.caption(
         " · ".join(f"{t('rec.' + s)}: {n}" for s, n in counts.iter_rows())
     )
-    shown = df.filter(pl.col("status") != "match").with_columns(
-        pl.col("status").map_elements(lambda s: t("rec." + s), return_dtype=pl.Utf8),
-        pl.col("key").map_elements(ui.measure_label, return_dtype=pl.Utf8).alias("label"),
+    shown = ui.labelled(df.filter(pl.col("status") != "match"), "status", lambda s: t("rec." + s))
+    shown = ui.labelled(shown, "key", ui.measure_label).with_columns(
+        pl.col("status_label").alias("status"), pl.col("key_label").alias("label")
     )
     if shown.height == 0:
         st.success(t("timeliness.all_match"))
@@ -75,6 +126,7 @@ def render() -> None:
     """Draw the page."""
     st.title(t("page.timeliness"))
     st.caption(t("timeliness.help"))
+    _bodies()
     _regions()
     _reconciliation()
 

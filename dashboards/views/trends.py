@@ -1,11 +1,17 @@
-"""年度趋势 Trends: one measure across report years for the regions a user picks."""
+"""年度趋势 Trends: one measure across report years for the regions a user picks.
+
+Every point carries its coverage (bodies reported / expected): a year under 100 % is a hollow
+point labelled 覆盖 x/y on the chart, so a year with missing reports is not read as a real
+drop. The table beside gives each year's value, coverage and change on the previous year (in
+percentage points for rates).
+"""
 
 from __future__ import annotations
 
 import polars as pl
 import streamlit as st
 
-from dashboards import charts, data, ui
+from dashboards import charts, data, rates, trends_data, ui, urlstate
 from dashboards.i18n import t
 from dashboards.store import query
 
@@ -15,8 +21,12 @@ def _default_regions(level: str, measure: str) -> list[str]:
     years = query(data.years)
     if not years:
         return []
-    top = query(data.ranking, years[-1], level, measure).filter(pl.col("value").is_not_null())
-    return top["region_code"].head(5).to_list()
+    rate = rates.rate_id(measure)
+    if rate:
+        top = query(rates.region_rates, years[-1], level, rate)
+    else:
+        top = query(data.ranking, years[-1], level, measure)
+    return top.filter(pl.col("value").is_not_null())["region_code"].head(5).to_list()
 
 
 def render() -> None:
@@ -30,27 +40,47 @@ def render() -> None:
     measure = ui.measure_select("trends_measure", c2)
     regions = query(data.regions, level)
     names = dict(zip(regions["region_code"], regions["region_name"], strict=True))
-    chosen = st.multiselect(
+    chosen = urlstate.multiselect(
+        st,
         t("w.regions"),
         list(names),
-        default=_default_regions(level, measure),
+        _default_regions(level, measure),
+        f"trends_regions_{level}",
+        "regions",
         format_func=names.__getitem__,
         help=t("trends.help"),
-        key=f"trends_regions_{level}",
     )
-    df = query(data.trend, tuple(chosen), measure)
+    rate = rates.rate_id(measure)
+    if rate:
+        df = query(rates.rate_trend, tuple(chosen), rate)
+    else:
+        df = query(trends_data.trend, tuple(chosen), measure)
     if df.filter(pl.col("value").is_not_null()).height == 0:
         st.info(t("nodata"))
         return
-    label, rate = ui.measure_label(measure), ui.is_rate(measure)
-    st.altair_chart(charts.trend_lines(df, label, t("col.year"), rate), width="stretch")
-    wide = df.pivot(on="year", index="region_name", values="value", sort_columns=True)
-    ui.show_table(
-        wide,
-        {"region_name": t("col.region"), **{c: c for c in wide.columns if c != "region_name"}},
-        rates=tuple(c for c in wide.columns if c != "region_name") if rate else (),
-    )
-    ui.set_current_view(t("page.trends"), f"trend-{level}-{measure}", df)
+    label, is_rate = ui.measure_label(measure), ui.is_rate(measure)
+    df = trends_data.with_change(ui.with_coverage_notes(df), is_rate)
+    st.altair_chart(charts.trend_lines(df, label, t("col.year"), is_rate), width="stretch")
+    formula = t(f"formula.{rate}") if rate else t("formula.sum", measure=label)
+    ui.chart_note(formula, "out_region_rate" if rate else "out_region_year")
+    if df["note"].str.len_chars().max():
+        st.caption(t("trends.partial"))
+    st.subheader(t("trends.table"))
+    labels = {
+        "region_name": t("col.region"),
+        "year": t("col.year"),
+        "value": label,
+        "change": t("col.change"),
+        "numerator": t("col.numerator"),
+        "denominator": t("col.denominator"),
+        "coverage_text": t("col.coverage_text"),
+        "coverage": t("col.coverage"),
+    }
+    shown_rates = ("value", "coverage") if is_rate else ("coverage",)
+    if not is_rate:
+        shown_rates += ("change",)
+    ui.show_table(df, labels, shown_rates, key="trends_table")
+    ui.set_current_view(t("page.trends"), f"trend-{level}-{measure}", df, labels, shown_rates)
 
 
 render()

@@ -28,6 +28,7 @@ GE_TABLES = (
     "out_body_year",
     "out_region_year",
     "out_government_year",
+    "out_region_rate",
     "core_application",
     "out_ledger_body_year",
     "out_reconciliation",

@@ -298,7 +298,8 @@ def _pdf_page_lines(content: PageContent, carried: Columns | None = None
 
 
 def read_pdf_lines(data: bytes, table_rows: set[int] | None = None, source: str = "",
-                   limits: Limits | None = None) -> list[Line]:
+                   limits: Limits | None = None,
+                   line_pages: list[int] | None = None) -> list[Line]:
     """PDF text layer via PDFium: ruled tables as cell rows, other text as lines, top-down.
 
     A PDF of more pages than :attr:`Limits.pdf_pages` is refused before any page is laid out;
@@ -333,6 +334,8 @@ def read_pdf_lines(data: bytes, table_rows: set[int] | None = None, source: str 
             for _, cells, is_row in items:
                 if is_row and table_rows is not None:
                     table_rows.add(len(lines))
+                if line_pages is not None:  # the page of each line (1-based), for citing it
+                    line_pages.append(index + 1)
                 lines.append(cells)
                 chars += sum(map(len, cells))
             if chars > limits.text_chars:
