@@ -58,6 +58,22 @@ def _incremental(home: Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _exported_values(home: Path) -> dict[str, tuple[int, int]]:
+    """The exported fact table's Parquet files: path → (inode, rows)."""
+    import json
+
+    import polars as pl
+
+    folder = next((home / "export").glob("gongkai-*"))
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    out = {}
+    for r in package["resources"]:
+        if r.get("partition", {}).get("table") == "core_value" and r["format"] == "parquet":
+            path = folder / r["path"]
+            out[r["path"]] = (path.stat().st_ino, pl.read_parquet(path).height)
+    return out
+
+
 def _rows(warehouse: Path) -> dict[str, list[tuple]]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
@@ -86,10 +102,19 @@ def test_incremental_builds_equal_a_clean_build(tmp_path: Path) -> None:
     _build(grown)
     assert _incremental(grown)["incremental"] is False  # nothing to start from
 
+    before = _exported_values(grown)
     Inbox(grown / "inbox").ingest([later])
     _build(grown)
     step = _incremental(grown)
     assert step["incremental"] is True and step["parts_added"] >= 1
+    after = _exported_values(grown)
+    # The fact table goes out one file per segment and year: the segments the first export
+    # wrote are linked (same inode), the new ones written, and together they hold every value.
+    kept = before.keys() & after.keys()
+    assert kept and all(after[k][0] == before[k][0] for k in kept)
+    assert len(after) > len(kept)
+    assert sum(n for _, n in after.values()) == len(_rows(
+        grown / "warehouse" / "gongkai.duckdb")["core_value"])
 
     victim = next(e for e in Inbox(grown / "inbox").entries()
                   if e.kind == "report" and e.file_name.endswith(".html"))

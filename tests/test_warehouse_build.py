@@ -269,3 +269,44 @@ def test_export_streams_the_fact_table_by_year_and_says_what_xlsx_leaves_out(
     assert sheets == workbook["sheets"] == [n for n in export.XLSX_TABLES if n not in too_big]
     sums = (folder / "SHA256SUMS").read_text().splitlines()
     assert len(sums) == sum(1 for p in folder.rglob("*") if p.is_file()) - 1
+
+
+def test_tables_too_large_for_a_sheet_go_out_by_province_and_are_reused(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over the cell budget a table gets one workbook per province; an unchanged one is linked.
+
+    The budget is lowered so that the tiny build's tables are over it.
+    """
+    import openpyxl
+
+    from warehouse import export
+
+    monkeypatch.setattr(export, "XLSX_MAX_CELLS", 10)
+    out = tmp_path / "export"
+    first = export_dataset(built, out)
+    package = json.loads((first / "datapackage.json").read_text(encoding="utf-8"))
+    assert "out_body_year" in package["xlsx_by_province"]
+    books = [r for r in package["resources"] if r.get("partition", {}).get("province")]
+    con = duckdb.connect(str(built), read_only=True)
+    provinces = {p for (p,) in con.execute(
+        "SELECT DISTINCT coalesce(left(region_code, 2) || '0000', 'unknown') FROM out_body_year"
+    ).fetchall()}
+    rows = con.execute("SELECT count(*) FROM out_body_year").fetchone()[0]
+    con.close()
+    mine = [r for r in books if r["partition"]["table"] == "out_body_year"]
+    assert {r["partition"]["province"] for r in mine} == provinces
+    seen = 0
+    for r in mine:
+        sheet = openpyxl.load_workbook(first / r["path"], read_only=True)["out_body_year"]
+        seen += sheet.max_row - 1  # the header
+    assert seen == rows
+    inodes = {r["path"]: (first / r["path"]).stat().st_ino for r in books}
+
+    again = export_dataset(built, out)  # same warehouse: every province workbook is reused
+    package = json.loads((again / "datapackage.json").read_text(encoding="utf-8"))
+    books = [r for r in package["resources"] if r.get("partition", {}).get("province")]
+    assert {r["path"]: (again / r["path"]).stat().st_ino for r in books} == inodes
+    sums = (again / "SHA256SUMS").read_text().splitlines()
+    assert all(any(line.endswith(r["path"]) and line.startswith(r["hash"][7:]) for line in sums)
+               for r in books)

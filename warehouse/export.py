@@ -286,8 +286,9 @@ def _workbook(
     counts = {name: stream_out.row_count(con, name) for name in XLSX_TABLES}
     widths = {name: len(stream_out.table_columns(con, name)) for name in XLSX_TABLES}
     fits = [n for n in XLSX_TABLES if counts[n] <= XLSX_MAX_ROWS]
-    sheets = [n for n in fits if counts[n] * widths[n] <= XLSX_MAX_CELLS]
-    by_province = [n for n in fits if n not in sheets]
+    placed = {n for n in XLSX_TABLES if "region_code" in tables()[n].column_names}
+    by_province = [n for n in fits if counts[n] * widths[n] > XLSX_MAX_CELLS and n in placed]
+    sheets = [n for n in fits if n not in by_province]
     omitted = [xlsx_omitted_note(n, counts[n]) for n in XLSX_TABLES if n not in fits]
     xlsx = staging / "data" / "gongkai.xlsx"
     stream_out.write_xlsx(con, xlsx, sheets)
