@@ -41,19 +41,24 @@ def _literal(value: object) -> str:
 
 
 def column_constraints(c: Column) -> list[Constraint]:
-    """The constraints of one column (each a ``count(*) FILTER`` expression)."""
+    """The constraints of one column (each a ``count_if`` expression).
+
+    ``count_if(cond)``, not ``count(*) FILTER (WHERE cond)``: the same count (a NULL condition
+    counts as not broken in both), but DuckDB evaluates three hundred FILTER aggregates one
+    selection at a time — 11 s on a national body-year table against 0.35 s.
+    """
     col = _q(c.name)
     out = []
     if not c.nullable:
-        out.append(Constraint(c.name, "not_null", f"count(*) FILTER (WHERE {col} IS NULL)"))
+        out.append(Constraint(c.name, "not_null", f"count_if({col} IS NULL)"))
     if c.isin:
         values = ", ".join(_literal(v) for v in c.isin)
         out.append(Constraint(c.name, "in_set",
-                              f"count(*) FILTER (WHERE {col} NOT IN ({values}))"))
+                              f"count_if({col} NOT IN ({values}))"))
     if c.ge is not None:
-        out.append(Constraint(c.name, "at_least", f"count(*) FILTER (WHERE {col} < {c.ge})"))
+        out.append(Constraint(c.name, "at_least", f"count_if({col} < {c.ge})"))
     if c.le is not None:
-        out.append(Constraint(c.name, "at_most", f"count(*) FILTER (WHERE {col} > {c.le})"))
+        out.append(Constraint(c.name, "at_most", f"count_if({col} > {c.le})"))
     return out
 
 
