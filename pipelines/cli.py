@@ -251,6 +251,22 @@ def _locked_build(lang: str, workers: int, force: bool = False) -> int:
         click.echo(t("build.unchanged", lang, path=paths.warehouse))
         return BuildExit.OK
     build_inputs.forget(paths)
+    from warehouse.delta import discard_prefetch, prefetch
+
+    # The copy an incremental warehouse starts from, made while documents are extracted.
+    copying = prefetch(paths.warehouse, paths.builds)
+    try:
+        return _build_job(lang, workers, paths)
+    finally:
+        if copying is not None:
+            copying.join()
+        discard_prefetch(paths.builds)
+
+
+def _build_job(lang: str, workers: int, paths) -> int:
+    """Extract new documents, run the build job and report its outcome (lock held)."""
+    from pipelines import build_inputs
+
     n = _warm_cache(lang, workers or os.cpu_count() or 1)
     if n == 0:
         err.print(f"[red]{t('build.empty', lang)}[/red]")

@@ -41,6 +41,7 @@ def _incremental(home: Path) -> dict:
     """The metadata the last run's staging step recorded."""
     code = (
         "import json\nfrom pipelines.cli import _instance\n"
+        "KEYS = ('incremental', 'parts_added', 'base_prefetched')\n"
         "with _instance() as inst:\n"
         "    run = inst.get_runs(limit=1)[0]\n"
         "    for e in inst.all_logs(run.run_id):\n"
@@ -48,7 +49,7 @@ def _incremental(home: Path) -> dict:
         "'ASSET_MATERIALIZATION' and e.dagster_event.materialization\n"
         "        if m and m.asset_key.path == ['out_warehouse_staging']:\n"
         "            print(json.dumps({k: v.value for k, v in m.metadata.items()\n"
-        "                              if k in ('incremental', 'parts_added')}))\n")
+        "                              if k in KEYS}))\n")
     env = {**os.environ, "GONGKAI_HOME": str(home)}
     env.pop("DAGSTER_HOME", None)
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
@@ -107,6 +108,8 @@ def test_incremental_builds_equal_a_clean_build(tmp_path: Path) -> None:
     _build(grown)
     step = _incremental(grown)
     assert step["incremental"] is True and step["parts_added"] >= 1
+    assert step["base_prefetched"] is True  # gongkai build copied the base while extracting
+    assert not (grown / "build" / ".prefetch").exists()
     after = _exported_values(grown)
     # The fact table goes out one file per segment and year: the segments the first export
     # wrote are linked (same inode), the new ones written, and together they hold every value.

@@ -231,8 +231,7 @@ def _build(path: Path, core: CoreTables, regions: pl.DataFrame, plan, *, is_demo
         path.unlink()
     (path.parent / deltas.DELTA_FILE).unlink(missing_ok=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if plan is not None:
-        deltas.start_from(plan, path)
+    prefetched = deltas.start_from(plan, path) if plan is not None else False
     con = duckdb.connect(str(path), config=duckdb_config(path.parent))
     try:
         years = core.core_report["year"].drop_nulls().to_list()
@@ -295,7 +294,7 @@ def _build(path: Path, core: CoreTables, regions: pl.DataFrame, plan, *, is_demo
     finally:
         con.close()
     if plan is not None:
-        deltas.record(path, plan)
+        deltas.record(path, plan, prefetched)
     return counts
 
 

@@ -76,6 +76,7 @@ def out_warehouse_staging(
         **{f"rows.{k}": v for k, v in counts.items()},
         "incremental": delta is not None,
         "parts_added": len(delta["added"]) if delta else len(core_value.files),
+        "base_prefetched": bool(delta and delta.get("prefetched")),
     })
     return str(staging)
 
