@@ -22,6 +22,7 @@ import itertools
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pipelines.extract.clauses import Clause, Quantity, quantities, split
 from pipelines.extract.lexicon import Token, scan, trie_pattern
@@ -103,11 +104,22 @@ def compact_with_offsets(text: str) -> tuple[str, list[int]]:
     Lets a caller that keeps positions in the uncompacted text (the checker's locations) place
     what the reader found.
     """
-    kept = [i for i, ch in enumerate(text) if ch != "\n"]
-    flat = "".join(text[i] for i in kept)
-    gone = {j for m in _SPACES.finditer(flat) for j in range(m.start(), m.end())}
-    offsets = [kept[j] for j in range(len(flat)) if j not in gone]
-    return "".join(flat[j] for j in range(len(flat)) if j not in gone), offsets
+    kept: list[int] = []  # the offset in ``text`` of each character of ``flat``
+    pos = 0
+    for line in text.split("\n"):
+        kept += range(pos, pos + len(line))
+        pos += len(line) + 1
+    flat = text.replace("\n", "")
+    pieces: list[str] = []
+    offsets: list[int] = []
+    last = 0
+    for m in _SPACES.finditer(flat):  # runs copied by slices: per character this was slow
+        pieces.append(flat[last:m.start()])
+        offsets += kept[last:m.start()]
+        last = m.end()
+    pieces.append(flat[last:])
+    offsets += kept[last:]
+    return "".join(pieces), offsets
 
 
 def compact(text: str) -> str:
@@ -741,6 +753,10 @@ _TOPIC_LIST = re.compile(r"^[^，,；;。]{0,4}等(?:内容|方面|工作|领域
 _AFTER_STOP = re.compile(r"[、，,；;：:。(（]")
 
 
+# The last reading is kept: a build reads a document without table rows twice with the same
+# text (its figures, then the checker's facts, pipelines.checker.facts). Callers never change a
+# reading, so the two may share it.
+@lru_cache(maxsize=1)
 def read_prose(text: str) -> ProseReading:
     """Read every figure the prose states; place or classify every number near its wording.
 
