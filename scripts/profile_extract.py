@@ -9,8 +9,9 @@ write of :func:`pipelines.batch.map_cached`), split into phases timed by CPU tim
 * ``read``: bytes → lines of cells (:func:`pipelines.extract.readers.read_bytes`);
 * ``extract``: the engine (:func:`pipelines.extract.engine.extract_document`) and ``to_json``;
 * ``facts``: the checker's text facts (:func:`pipelines.checker.facts.document_facts`);
-* ``ipc``: pickling the result to the parent and back (what the pool's pipe does);
-* ``cache``: the parent's JSON encoding and the file write.
+* ``ipc``: the worker's encoding of the cache entry (:func:`pipelines.batch.encode_entry`) and
+  its pickling to the parent and back (what the pool's pipe does);
+* ``cache``: the parent's file write.
 
 The sample is drawn from a generated national demo (its ``MANIFEST.tsv``), stratified by
 container in the national proportions, so the overall rate is the national one.
@@ -71,12 +72,10 @@ def _warm() -> None:
 def one(path: Path, cache: Path, clock: dict[str, float]) -> str:
     """Run one document through the build path, adding each phase's CPU time to ``clock``.
 
-    The same calls, in the same order, as ``read_and_extract_file`` → ``_extract_one`` →
+    The same calls, in the same order, as ``read_and_extract_file`` → ``_extract_entry`` →
     ``map_cached.keep``; returns the container.
     """
-    import json
-
-    from pipelines.batch import FACTS_KEY, _limited
+    from pipelines.batch import FACTS_KEY, _limited, encode_entry
     from pipelines.checker.facts import document_facts
     from pipelines.extract.engine import _refused, _unreadable, extract_document
     from pipelines.extract.limits import check_file_size, current_limits
@@ -114,11 +113,11 @@ def one(path: Path, cache: Path, clock: dict[str, float]) -> str:
     d = _limited(d)
     t4 = time.process_time()
     clock["facts"] += t4 - t3
-    d = pickle.loads(pickle.dumps(("ok", d)))[1]
+    entry = pickle.loads(pickle.dumps(("ok", encode_entry(d))))[1]
     t5 = time.process_time()
     clock["ipc"] += t5 - t4
     tmp = cache / f".{sha}.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
+    tmp.write_bytes(entry)
     os.replace(tmp, cache / f"{sha}.json")
     clock["cache"] += time.process_time() - t5
     return ex.container or "none"

@@ -4,7 +4,8 @@ A speed change to the extraction path must not change one reading. This runs exa
 build's extraction worker runs per document (:func:`pipelines.batch._extract_one`: reading,
 extraction, the checker's text facts, the cache entry) over a list of documents and writes one
 line per document: its path and the cache entry as ``json.dumps(entry, ensure_ascii=False)``
-(key order included). ``compare`` reads such a dump, reads every document again with the
+(key order included), after checking that the bytes a build stores decode to the same
+entry. ``compare`` reads such a dump, reads every document again with the
 current code and lists each document whose entry differs, byte for byte.
 
     .venv/bin/python scripts/readings.py dump OUT.tsv --national DIR --sample 5000 \
@@ -36,12 +37,17 @@ CHUNK = 32
 
 def entry_of(path: str) -> str:
     """The cache entry a build stores for ``path``, as the text the comparison holds."""
-    from pipelines.batch import _extract_one
+    import orjson
+
+    from pipelines.batch import _extract_one, encode_entry
 
     data = Path(path).read_bytes()
     sha = hashlib.sha256(data).hexdigest()
     d = _extract_one((path, Path(path).name, sha))
-    return json.dumps(d, ensure_ascii=False)
+    text = json.dumps(d, ensure_ascii=False)
+    if orjson.loads(encode_entry(d)) != json.loads(text):  # tuples are lists in both
+        raise AssertionError(f"{path}: the stored bytes do not decode to the entry")
+    return text
 
 
 def _entries(paths: list[str]) -> list[tuple[str, str]]:
