@@ -200,49 +200,55 @@ def _chars(pdfium_c, tp, frame: _Frame) -> list[Char]:
 
 
 def _edges(pdfium_c, page_raw, frame: _Frame) -> list[Edge]:
-    """Edges of every path on the page, form XObjects included (pdfminer renders those too)."""
-    lines: list[Edge] = []
-    rects: list[Edge] = []
-    curves: list[Edge] = []
+    """Edges of every path on the page, form XObjects included (pdfminer renders those too).
+
+    The PDFium functions and the ``byref`` arguments are looked up once: a ruled page has
+    hundreds of paths of a few segments each, and the lookups were most of the walk.
+    """
+    found: dict[str, list[Edge]] = {"line": [], "rect": [], "curve": []}
     matrix = pdfium_c.FS_MATRIX()
     fx, fy = ctypes.c_float(), ctypes.c_float()
+    matrix_p, fx_p, fy_p = ctypes.byref(matrix), ctypes.byref(fx), ctypes.byref(fy)
+    get_type, get_matrix = pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDFPageObj_GetMatrix
+    count_segments, get_segment = pdfium_c.FPDFPath_CountSegments, pdfium_c.FPDFPath_GetPathSegment
+    get_point, segment_type = pdfium_c.FPDFPathSegment_GetPoint, pdfium_c.FPDFPathSegment_GetType
+    get_close = pdfium_c.FPDFPathSegment_GetClose
+    path_kind, form_kind = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
+    point = frame.point
 
     def walk(count: int, get, parent, outer: tuple[float, ...], depth: int) -> None:
         for i in range(count):
             obj = get(parent, i)
             if not obj:
                 continue
-            kind = pdfium_c.FPDFPageObj_GetType(obj)
-            if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
+            kind = get_type(obj)
+            if kind not in (path_kind, form_kind):
                 continue
-            if not pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix)):
+            if not get_matrix(obj, matrix_p):
                 continue
             m = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
-            if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            if kind == form_kind:
                 if depth < MAX_FORM_DEPTH - 1:
                     walk(pdfium_c.FPDFFormObj_CountObjects(obj), pdfium_c.FPDFFormObj_GetObject,
                          obj, m, depth + 1)
                 continue
+            a, b, c, d, e, f = m
             segments = []
-            for k in range(pdfium_c.FPDFPath_CountSegments(obj)):
-                seg = pdfium_c.FPDFPath_GetPathSegment(obj, k)
-                if not seg or not pdfium_c.FPDFPathSegment_GetPoint(
-                        seg, ctypes.byref(fx), ctypes.byref(fy)):
+            for k in range(count_segments(obj)):
+                seg = get_segment(obj, k)
+                if not seg or not get_point(seg, fx_p, fy_p):
                     continue
-                a, b, c, d, e, f = m
                 x, y = fx.value, fy.value
-                segments.append((pdfium_c.FPDFPathSegment_GetType(seg),
-                                 frame.point(a * x + c * y + e, b * x + d * y + f),
-                                 bool(pdfium_c.FPDFPathSegment_GetClose(seg))))
+                segments.append((segment_type(seg), point(a * x + c * y + e, b * x + d * y + f),
+                                 bool(get_close(seg))))
             for shape, pts in _subpaths(segments):
                 kind_edges = path_edges(shape, pts)
                 if kind_edges is not None:
-                    target = {"line": lines, "rect": rects, "curve": curves}[kind_edges[0]]
-                    target.extend(kind_edges[1])
+                    found[kind_edges[0]].extend(kind_edges[1])
 
     walk(pdfium_c.FPDFPage_CountObjects(page_raw), pdfium_c.FPDFPage_GetObject, page_raw,
          (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), 0)
-    return lines + rects + curves  # pdfplumber's page.edges order
+    return found["line"] + found["rect"] + found["curve"]  # pdfplumber's page.edges order
 
 
 def _compose(inner: tuple[float, ...], outer: tuple[float, ...]) -> tuple[float, ...]:
