@@ -39,6 +39,7 @@ _HEADING = re.compile(
     re.M,
 )
 _SECTION_RE = {sid: re.compile(pat) for sid, _, _, pat in SECTIONS}
+_SPACE_RUN = re.compile(r"\s+")
 
 _DATE_FIELD = re.compile(
     r"(发布时间|发布日期|公开日期|发文日期)\s*[:：]\s*((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]"
@@ -108,7 +109,7 @@ def find_headings(text: str) -> list[Heading]:
     """Every numbered heading that names one of the six sections, in text order."""
     out = []
     for m in _HEADING.finditer(text):
-        window = re.sub(r"\s+", "", text[m.end():m.end() + 48])
+        window = _SPACE_RUN.sub("", text[m.end():m.end() + 48])
         level = "top" if (m.group(1) or m.group(2)) else "sub"
         for sid, pattern in _SECTION_RE.items():
             hit = pattern.match(window)
