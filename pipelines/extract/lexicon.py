@@ -73,5 +73,10 @@ def scan(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """
     pattern, senses = _lexicon()
     end = len(text) if end is None else end
-    return [Token(m.start(), m.end(), m.group(), senses[m.group()])
-            for m in pattern.finditer(text, start, end) if m.end() > m.start()]
+    out = []
+    for m in pattern.finditer(text, start, end):
+        s, e = m.span()
+        if e > s:
+            word = m.group()
+            out.append(Token(s, e, word, senses[word]))
+    return out

@@ -147,7 +147,8 @@ def _chars(pdfium_c, tp, frame: _Frame) -> list[Char]:
     get_unicode, is_generated = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_IsGenerated
     loose_box, get_matrix = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetMatrix
     get_origin, get_size = pdfium_c.FPDFText_GetCharOrigin, pdfium_c.FPDFText_GetFontSize
-    ra, rb, rc, rd = frame.ctm[:4]
+    ra, rb, rc, rd, re_, rf = frame.ctm
+    height = frame.height
     out: list[Char] = []
     pending_high = 0
     for i in range(count):
@@ -183,10 +184,14 @@ def _chars(pdfium_c, tp, frame: _Frame) -> list[Char]:
             # vertical writing (Identity-V): PDFium's origin is already moved to the glyph's
             # lower left, and pdfminer's box is one font size square from there
             width, lo, hi = size, 0.0, size
-        corners = [frame.point(x + ma * u + mc * v, y + mb * u + md * v)
-                   for u in (0.0, width) for v in (lo, hi)]
-        x0, x1 = min(p[0] for p in corners), max(p[0] for p in corners)
-        top, bottom = min(p[1] for p in corners), max(p[1] for p in corners)
+        # the four corners through _Frame.point, written out (this loop runs per glyph)
+        xs, ys = [], []
+        for u in (0.0, width):
+            for v in (lo, hi):
+                px, py = x + ma * u + mc * v, y + mb * u + md * v
+                xs.append(ra * px + rc * py + re_)
+                ys.append(height - (rb * px + rd * py + rf))
+        x0, x1, top, bottom = min(xs), max(xs), min(ys), max(ys)
         # pdfminer's test on the text rendering matrix (turned with the page)
         a, b = ma * ra + mb * rc, ma * rb + mb * rd
         c, d = mc * ra + md * rc, mc * rb + md * rd
@@ -195,49 +200,55 @@ def _chars(pdfium_c, tp, frame: _Frame) -> list[Char]:
 
 
 def _edges(pdfium_c, page_raw, frame: _Frame) -> list[Edge]:
-    """Edges of every path on the page, form XObjects included (pdfminer renders those too)."""
-    lines: list[Edge] = []
-    rects: list[Edge] = []
-    curves: list[Edge] = []
+    """Edges of every path on the page, form XObjects included (pdfminer renders those too).
+
+    The PDFium functions and the ``byref`` arguments are looked up once: a ruled page has
+    hundreds of paths of a few segments each, and the lookups were most of the walk.
+    """
+    found: dict[str, list[Edge]] = {"line": [], "rect": [], "curve": []}
     matrix = pdfium_c.FS_MATRIX()
     fx, fy = ctypes.c_float(), ctypes.c_float()
+    matrix_p, fx_p, fy_p = ctypes.byref(matrix), ctypes.byref(fx), ctypes.byref(fy)
+    get_type, get_matrix = pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDFPageObj_GetMatrix
+    count_segments, get_segment = pdfium_c.FPDFPath_CountSegments, pdfium_c.FPDFPath_GetPathSegment
+    get_point, segment_type = pdfium_c.FPDFPathSegment_GetPoint, pdfium_c.FPDFPathSegment_GetType
+    get_close = pdfium_c.FPDFPathSegment_GetClose
+    path_kind, form_kind = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
+    point = frame.point
 
     def walk(count: int, get, parent, outer: tuple[float, ...], depth: int) -> None:
         for i in range(count):
             obj = get(parent, i)
             if not obj:
                 continue
-            kind = pdfium_c.FPDFPageObj_GetType(obj)
-            if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
+            kind = get_type(obj)
+            if kind not in (path_kind, form_kind):
                 continue
-            if not pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix)):
+            if not get_matrix(obj, matrix_p):
                 continue
             m = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
-            if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            if kind == form_kind:
                 if depth < MAX_FORM_DEPTH - 1:
                     walk(pdfium_c.FPDFFormObj_CountObjects(obj), pdfium_c.FPDFFormObj_GetObject,
                          obj, m, depth + 1)
                 continue
+            a, b, c, d, e, f = m
             segments = []
-            for k in range(pdfium_c.FPDFPath_CountSegments(obj)):
-                seg = pdfium_c.FPDFPath_GetPathSegment(obj, k)
-                if not seg or not pdfium_c.FPDFPathSegment_GetPoint(
-                        seg, ctypes.byref(fx), ctypes.byref(fy)):
+            for k in range(count_segments(obj)):
+                seg = get_segment(obj, k)
+                if not seg or not get_point(seg, fx_p, fy_p):
                     continue
-                a, b, c, d, e, f = m
                 x, y = fx.value, fy.value
-                segments.append((pdfium_c.FPDFPathSegment_GetType(seg),
-                                 frame.point(a * x + c * y + e, b * x + d * y + f),
-                                 bool(pdfium_c.FPDFPathSegment_GetClose(seg))))
+                segments.append((segment_type(seg), point(a * x + c * y + e, b * x + d * y + f),
+                                 bool(get_close(seg))))
             for shape, pts in _subpaths(segments):
                 kind_edges = path_edges(shape, pts)
                 if kind_edges is not None:
-                    target = {"line": lines, "rect": rects, "curve": curves}[kind_edges[0]]
-                    target.extend(kind_edges[1])
+                    found[kind_edges[0]].extend(kind_edges[1])
 
     walk(pdfium_c.FPDFPage_CountObjects(page_raw), pdfium_c.FPDFPage_GetObject, page_raw,
          (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), 0)
-    return lines + rects + curves  # pdfplumber's page.edges order
+    return found["line"] + found["rect"] + found["curve"]  # pdfplumber's page.edges order
 
 
 def _compose(inner: tuple[float, ...], outer: tuple[float, ...]) -> tuple[float, ...]:
@@ -352,7 +363,7 @@ def find_tables(edges: Iterable[Edge]) -> list[Table]:
     merged = filter_edges(merged, min_length=EDGE_MIN_LENGTH)
     intersections = pt.edges_to_intersections(merged, INTERSECTION_TOLERANCE,
                                               INTERSECTION_TOLERANCE)
-    cells = pt.intersections_to_cells(intersections)
+    cells = intersections_to_cells(intersections)
     out = []
     for group in pt.cells_to_tables(cells):
         table = pt.Table(None, group)  # rows and bbox use no page
@@ -360,29 +371,87 @@ def find_tables(edges: Iterable[Edge]) -> list[Table]:
     return out
 
 
-def _centre_in(c: Char, bbox: BBox) -> bool:
-    """Whether the glyph's centre is inside (right and bottom open), as ``char_in_bbox``."""
-    hx, vy = (c.x0 + c.x1) / 2, (c.top + c.bottom) / 2
-    return bbox[0] <= hx < bbox[2] and bbox[1] <= vy < bbox[3]
+def intersections_to_cells(intersections: dict[Point, dict[str, list[dict]]]) -> list[BBox]:
+    """The cells of pdfplumber's ``table.intersections_to_cells``, in its order, found faster.
+
+    pdfplumber scans every later point for those below and right of each point and builds the
+    sets of edge boxes anew for every pair it tests (a third of a PDF's table finding); here
+    the points are grouped by column and row once, and each point's edge boxes made once.
+    A NaN coordinate (equal to nothing, which grouping would not reproduce) is left to
+    pdfplumber.
+    """
+    from pdfplumber import table as pt
+
+    points = sorted(intersections)
+    if any(x != x or y != y for x, y in points):
+        return pt.intersections_to_cells(intersections)
+
+    def boxes(edges: list[dict]) -> set[BBox]:
+        return {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in edges}
+
+    v = {p: boxes(intersections[p]["v"]) for p in points}
+    h = {p: boxes(intersections[p]["h"]) for p in points}
+
+    def connects(p1: Point, p2: Point) -> bool:
+        return ((p1[0] == p2[0] and not v[p1].isdisjoint(v[p2]))
+                or (p1[1] == p2[1] and not h[p1].isdisjoint(h[p2])))
+
+    column: dict[float, list[Point]] = {}  # points of one x, top-down (sorted order)
+    row: dict[float, list[Point]] = {}  # points of one y, left to right
+    place: list[tuple[int, int]] = []  # each point's index in its column and in its row
+    for p in points:
+        col, line = column.setdefault(p[0], []), row.setdefault(p[1], [])
+        place.append((len(col), len(line)))
+        col.append(p)
+        line.append(p)
+    cells: list[BBox] = []
+    for pt_, (ci, ri) in zip(points, place, strict=True):
+        below, right = column[pt_[0]][ci + 1:], row[pt_[1]][ri + 1:]
+        cell = _smallest_cell(pt_, below, right, intersections, connects)
+        if cell is not None:
+            cells.append(cell)
+    return cells
+
+
+def _smallest_cell(pt_: Point, below: list[Point], right: list[Point], intersections: dict,
+                   connects) -> BBox | None:
+    """The first cell with ``pt_`` as its top-left corner, as pdfplumber's search finds it."""
+    for below_pt in below:
+        if not connects(pt_, below_pt):
+            continue
+        for right_pt in right:
+            if not connects(pt_, right_pt):
+                continue
+            bottom_right = (right_pt[0], below_pt[1])
+            if (bottom_right in intersections and connects(bottom_right, right_pt)
+                    and connects(bottom_right, below_pt)):
+                return (pt_[0], pt_[1], bottom_right[0], bottom_right[1])
+    return None
 
 
 def table_text(table: Table, chars: Sequence[Char]) -> list[list[str | None]]:
     """Each row's cell texts as ``Table.extract()`` gives them ('' blank, None spanned).
 
-    The glyphs are sorted by their vertical centre once, so each row looks only at its band.
+    A glyph is in a cell when its centre is (right and bottom open), as ``char_in_bbox``.
+    The centres are computed once and the glyphs sorted by their vertical centre, so each row
+    looks only at its band and each cell only at its row's glyphs.
     """
-    order = sorted(range(len(chars)), key=lambda i: (chars[i].top + chars[i].bottom) / 2)
-    mids = [(chars[i].top + chars[i].bottom) / 2 for i in order]
+    centres = [((c.x0 + c.x1) / 2, (c.top + c.bottom) / 2) for c in chars]
+    order = sorted(range(len(chars)), key=lambda i: centres[i][1])
+    mids = [centres[i][1] for i in order]
     out: list[list[str | None]] = []
     for bbox, cells in table.rows:
-        band = sorted(order[bisect_left(mids, bbox[1]):bisect_left(mids, bbox[3])])
-        row_chars = [chars[i] for i in band if _centre_in(chars[i], bbox)]
+        x0, top, x1, bottom = bbox
+        band = sorted(order[bisect_left(mids, top):bisect_left(mids, bottom)])
+        row = [(chars[i], *centres[i]) for i in band
+               if x0 <= centres[i][0] < x1 and top <= centres[i][1] < bottom]
         texts: list[str | None] = []
         for cell in cells:
             if cell is None:
                 texts.append(None)
                 continue
-            inside = [c for c in row_chars if _centre_in(c, cell)]
+            cx0, ctop, cx1, cbottom = cell
+            inside = [c for c, hx, vy in row if cx0 <= hx < cx1 and ctop <= vy < cbottom]
             texts.append(chars_text(inside) if inside else "")
         out.append(texts)
     return out
