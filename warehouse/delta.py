@@ -38,6 +38,7 @@ DELTA_TABLE = "core_value"
 PART_TABLE = "meta_part"
 DELTA_FILE = "delta.json"
 PREFETCH = ".prefetch"  # in the builds folder: the copy gongkai build starts early
+PREFETCHED = "base.duckdb"  # not named like a staging warehouse: it is not one yet
 # More new parts than this share of the table: a clean load is as fast and compacts the file.
 MAX_NEW_SHARE = 0.5
 
@@ -136,7 +137,7 @@ def prefetch(base: Path, builds: Path) -> threading.Thread | None:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             key = _stat_key(base)
-            shutil.copyfile(base, folder / base.name)
+            shutil.copyfile(base, folder / PREFETCHED)
             if _stat_key(base) == key:  # not switched while we copied
                 (folder / "base.json").write_text(json.dumps({"base": str(base), "key": key}),
                                                   encoding="utf-8")
@@ -155,7 +156,7 @@ def _take_prefetched(base: Path, staging: Path) -> bool:
         done = json.loads((folder / "base.json").read_text(encoding="utf-8"))
         if done["base"] != str(base) or done["key"] != _stat_key(base):
             return False
-        os.replace(folder / base.name, staging)
+        os.replace(folder / PREFETCHED, staging)
     except (OSError, ValueError, KeyError):
         return False
     finally:
