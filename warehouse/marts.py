@@ -136,6 +136,24 @@ def _share_sql(alias: str, key: str) -> str:
     )
 
 
+def _rollups(body: str) -> str:
+    """Joins giving each body-year row of alias ``body`` one row per region it rolls up into.
+
+    ``x.rollup_code`` and ``x.rollup_level``: the province, the city and the county (null where
+    the body sits higher). A retired code (洪泽县 320829) rolls up with its successor in force
+    (洪泽区 320813).
+    """
+    return f"""JOIN dim_region d0 ON d0.region_code = {body}.region_code
+    JOIN dim_region d ON d.region_code = coalesce(d0.current_code, d0.region_code)
+    CROSS JOIN LATERAL (
+        SELECT * FROM (VALUES
+            (d.province_code, 'province'),
+            (d.city_code, 'city'),
+            ({_COUNTY_OF_D}, 'county')
+        ) t(rollup_code, rollup_level)
+    ) x"""
+
+
 def region_year_sql() -> str:
     """``out_region_year``: county → city → province sums with coverage beside them."""
     sums = ",\n    ".join(
@@ -154,16 +172,7 @@ placed AS (
     SELECT o.*, x.rollup_code, x.rollup_level,
         o.report_id IN (SELECT report_id FROM flagged) AS inconsistent
     FROM out_body_year o
-    JOIN dim_region d0 ON d0.region_code = o.region_code
-    -- a retired code (洪泽县 320829) rolls up with its successor in force (洪泽区 320813)
-    JOIN dim_region d ON d.region_code = coalesce(d0.current_code, d0.region_code)
-    CROSS JOIN LATERAL (
-        SELECT * FROM (VALUES
-            (d.province_code, 'province'),
-            (d.city_code, 'city'),
-            ({_COUNTY_OF_D}, 'county')
-        ) t(rollup_code, rollup_level)
-    ) x
+    {_rollups("o")}
     WHERE x.rollup_code IS NOT NULL
 ),
 expected AS (
@@ -397,15 +406,7 @@ CREATE TABLE out_region_rate AS
 WITH placed AS (
     SELECT b.body_id, b.year, x.rollup_code, x.rollup_level, t.rate, t.num, t.den
     FROM out_body_year b
-    JOIN dim_region d0 ON d0.region_code = b.region_code
-    JOIN dim_region d ON d.region_code = coalesce(d0.current_code, d0.region_code)
-    CROSS JOIN LATERAL (
-        SELECT * FROM (VALUES
-            (d.province_code, 'province'),
-            (d.city_code, 'city'),
-            ({_COUNTY_OF_D}, 'county')
-        ) t(rollup_code, rollup_level)
-    ) x
+    {_rollups("b")}
     CROSS JOIN LATERAL ({rates}) t
     WHERE x.rollup_code IS NOT NULL
 )
