@@ -214,7 +214,8 @@ def test_inconsistent_reports_and_why(served, browser, sql) -> None:
     expected = sql.execute(
         """WITH p AS (
                SELECT *, row_number() OVER (PARTITION BY report_id ORDER BY
-                   CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, rule) AS n
+                   CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, rule,
+                   location_text, message_zh) AS n
                FROM out_report_check
                WHERE "check" IN ('consistency', 'text_vs_table', 'continuity'))
            SELECT any_value(b.name) AS body, p.year,
@@ -222,7 +223,7 @@ def test_inconsistent_reports_and_why(served, browser, sql) -> None:
                count(*) FILTER (WHERE severity = 'error') AS errors, count(*) AS problems
            FROM p JOIN dim_body b USING (body_id)
            GROUP BY p.report_id, p.year
-           ORDER BY errors DESC, problems DESC, p.year DESC, body LIMIT 3"""
+           ORDER BY errors DESC, problems DESC, p.year DESC, body, p.report_id LIMIT 3"""
     ).fetchall()
     assert expected, "the demo has inconsistent reports"
     _open(browser, f"{served}/quality", "c-quality", "需要整改的年报", expected[0][0])
