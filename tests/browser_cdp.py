@@ -65,7 +65,8 @@ class Browser:
             start_new_session=True,
         )
         self._ids = itertools.count(1)
-        self.ws = connect(self._page_socket(), max_size=None, open_timeout=30)
+        self._socket = connect(self._page_socket(), max_size=None, open_timeout=30)
+        self.ws = self._socket.__enter__()  # closed in close(), like leaving a with-block
         self.send("Emulation.setDeviceMetricsOverride", width=width, height=height,
                   deviceScaleFactor=1, mobile=False)
 
@@ -170,7 +171,7 @@ class Browser:
     def close(self) -> None:
         """Stop Chromium and remove its profile."""
         try:
-            self.ws.close()
+            self._socket.__exit__(None, None, None)
         finally:
             self.proc.terminate()
             try:
