@@ -7,6 +7,7 @@ The language lives in ``st.session_state["lang"]``, set by the sidebar toggle in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -242,7 +243,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "downloads.full": ("完整数据集", "Full dataset"),
     "downloads.full_help": (
-        "CSV 为带 BOM 的 UTF-8（Excel 可直接打开），另有 Parquet 与 XLSX。",
+        "CSV 为带 BOM 的 UTF-8（电子表格软件可直接打开），另有 Parquet 与 XLSX。",
         "CSV is UTF-8 with BOM (opens in Excel), plus Parquet and XLSX.",
     ),
     "downloads.rows": ("{rows} 行 × {cols} 列", "{rows} rows × {cols} columns"),
@@ -280,6 +281,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # --- issue 14: rates, coverage, traceability, Chinese throughout -------------------
     "w.yes": ("是", "yes"),
     "w.none": ("（无）", "(none)"),
+    "w.choose": ("请选择", "Choose"),
     "note.chart": (
         "定义：{formula}　来源：{source}　数据版本：{version}",
         "Definition: {formula}   Source: {source}   Dataset: {version}",
@@ -363,6 +365,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rule.body_ambiguous": ("机关不明确", "ambiguous body"),
     "rule.ledger_failed": ("台账无法读取", "ledger failed"),
     "rule.invalid_bytes": ("含无效字节", "invalid bytes"),
+    "rule.unreadable": ("无法读取", "unreadable"),
+    "rule.unplaced_figure": ("正文数字未归入表格", "figure not placed"),
+    "reason.library_error": ("读取程序报错，原文见英文界面", "reader error"),
     "rule.section_missing": ("缺少部分", "section missing"),
     "template.2021": ("2021 版模板", "2021 template"),
     "template.2019": ("2019 版模板", "2019 template"),
@@ -372,6 +377,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{level} ranking {year}: {measure} (from sums)",
     ),
     "trends.table": ("各年数值、覆盖与变化", "Values, coverage and change by year"),
+    "trends.span": (
+        "**{region}**：{first_year} 年 {first} → {last_year} 年 {last}，变化 {change}",
+        "**{region}**: {first} in {first_year} → {last} in {last_year}, change {change}",
+    ),
+    "trends.points": ("{points} 个百分点", "{points} points"),
+    "trends.partial_year": ("{year} 年未全部报送", "{year} not fully reported"),
     "trends.partial": (
         "空心点与「覆盖 x/y」表示该年有应报告机关未报告，数值下降可能只是缺报。",
         "Hollow points marked covers x/y: some bodies did not report that year; a drop may "
@@ -543,7 +554,53 @@ def finding_message(message: str | None) -> str:
         return "—"
     if lang() != "zh":
         return message
-    from pipelines.checker.consistency import _KEY
+    from pipelines.checker.consistency import _KEY, carry_balance_zh
     from pipelines.checker.locate import key_label
 
-    return _KEY.sub(lambda m: key_label(m.group(0)), message)
+    message = chinese_half(message)
+    # "total: 0 + 1 ≠ 5 + 0" (carry balance) names its figures in words, as the scorecard does.
+    text = carry_balance_zh(message) or _KEY.sub(lambda m: key_label(m.group(0)), message)
+    return _COLUMN_IN_BRACKETS.sub(lambda m: f"（{_column_labels()[m.group(1)]}）", text)
+
+
+# A table-三 column key in full-width brackets: "2023年上年结转 3 件（natural_person）".
+_COLUMN_IN_BRACKETS = re.compile(
+    r"（(natural_person|commercial|research|social_org|legal_service|other_org|total)）"
+)
+# A reader library's exception inside a message: "无法读取（PdfiumError: Failed to …）".
+_LIBRARY_ERROR = re.compile(r"（[A-Za-z]+(?:Error|Exception)\b[^（）]*(?:\([^()]*\)[^（）]*)*）")
+
+
+def _column_labels() -> dict[str, str]:
+    from schemas.registry import APPLICANT_COLUMNS
+
+    return {key: zh for key, zh, _ in APPLICANT_COLUMNS}
+
+
+def chinese_half(text: str) -> str:
+    """``空文件 / empty file (0 bytes)`` → ``空文件``, the Chinese half of a bilingual text.
+
+    The pipeline writes some texts in both languages; a Chinese page shows the Chinese half
+    (the English one is for ``--lang en``).
+    """
+    head, sep, tail = text.partition("/ ")
+    head = head.rstrip()
+    if sep and re.search(r"[\u4e00-\u9fff]", head) and not re.search(r"[\u4e00-\u9fff]", tail):
+        return head
+    return text
+
+
+def reason_text(reason: str | None) -> str:
+    """A quarantine reason for the page's language.
+
+    In Chinese: without the leading rule id (the rule has its own column), the Chinese half of
+    a bilingual text, and a reader library's English exception replaced by a note (the English
+    interface shows it).
+    """
+    if reason is None:
+        return "—"
+    if lang() != "zh":
+        return reason
+    text = re.sub(r"^[a-z_]+: ", "", reason)  # a rule id: snake case, unlike a file name
+    text = chinese_half(text)
+    return _LIBRARY_ERROR.sub(f"（{t('reason.library_error')}）", text)

@@ -23,35 +23,37 @@ def inconsistent_reports(
     problem (the one to fix first), ``first_keys`` its keys (for tracing the cell).
     """
     checks = ", ".join(f"'{c}'" for c in NUMBER_CHECKS)
+    # One aggregation pass, no window over every problem: the most severe problem is the
+    # arg_min of a sort key (severity, rule, location, message — the last two break ties, so the
+    # first message is the same on every run). Names are joined to the reports only.
     return con.sql(
         f"""
         WITH p AS (
-            SELECT c.*, row_number() OVER (
-                PARTITION BY c.report_id
-                ORDER BY CASE c.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
-                    c.rule) AS n
-            FROM out_report_check c
-            WHERE c."check" IN ({checks}) AND ($y IS NULL OR c.year = $y)
+            SELECT report_id, body_id, year,
+                count(*) FILTER (WHERE severity = 'error')::INTEGER AS errors,
+                count(*)::INTEGER AS problems,
+                list_sort(list_distinct(list(rule))) AS rules,
+                arg_min({{'m': message_zh, 'e': message_en, 'l': location_text, 'k': keys}},
+                    concat_ws(chr(1), CASE severity WHEN 'error' THEN '0'
+                        WHEN 'warning' THEN '1' ELSE '2' END, rule,
+                        coalesce(location_text, ''), coalesce(message_zh, ''))) AS first
+            FROM out_report_check
+            WHERE "check" IN ({checks}) AND ($y IS NULL OR year = $y)
+            GROUP BY report_id, body_id, year
         )
-        SELECT p.report_id, p.body_id, any_value(b.name) AS body_name,
-            any_value(CASE WHEN rg.level IN ('county', 'township') AND ci.name IS NOT NULL
-                THEN ci.name || '·' || rg.name ELSE rg.name END) AS region_name,
-            p.year,
-            count(*) FILTER (WHERE p.severity = 'error')::INTEGER AS errors,
-            count(*)::INTEGER AS problems,
-            list_sort(list_distinct(list(p.rule))) AS rules,
-            any_value(p.message_zh) FILTER (WHERE p.n = 1) AS first_message,
-            any_value(p.message_en) FILTER (WHERE p.n = 1) AS first_message_en,
-            any_value(p.location_text) FILTER (WHERE p.n = 1) AS location_text,
-            any_value(p.keys) FILTER (WHERE p.n = 1) AS first_keys
+        SELECT p.report_id, p.body_id, b.name AS body_name,
+            CASE WHEN rg.level IN ('county', 'township') AND ci.name IS NOT NULL
+                THEN ci.name || '·' || rg.name ELSE rg.name END AS region_name,
+            p.year, p.errors, p.problems, p.rules,
+            p.first.m AS first_message, p.first.e AS first_message_en,
+            p.first.l AS location_text, p.first.k AS first_keys
         FROM p
         LEFT JOIN dim_body b ON b.body_id = p.body_id
         LEFT JOIN dim_region rg ON rg.region_code = b.region_code
         LEFT JOIN dim_region ci ON ci.region_code = rg.city_code
         WHERE $region IS NULL OR rg.region_code = $region OR rg.city_code = $region
             OR rg.province_code = $region OR rg.parent_code = $region
-        GROUP BY p.report_id, p.body_id, p.year
-        ORDER BY errors DESC, problems DESC, p.year DESC, body_name
+        ORDER BY p.errors DESC, p.problems DESC, p.year DESC, body_name, p.report_id
         """,
         params={"y": year, "region": region},
     ).pl()

@@ -140,12 +140,42 @@ def _clean(cells: list[str]) -> str:
     return " ".join(c if c != EMPTY_MARK else "□" for c in cells)
 
 
+def needs_document(provenance: dict) -> bool:
+    """Whether the provenance points into the text (a line or a sentence) at all.
+
+    A value read without a line number (e.g. a PDF table cell placed by template order) has no
+    text to show, so the document need not be read for it.
+    """
+    return isinstance(provenance.get("line"), int) or bool(provenance.get("sentence"))
+
+
+@dataclass
+class DocumentText:
+    """A document as the engine read it: cleaned lines and, for a PDF, each line's page."""
+
+    lines: list[str]
+    pages: list[int] | None
+
+
+def document_text(data: bytes, source: str) -> DocumentText:
+    """Read a document once; every value of the same report is then located in this text."""
+    lines, pages = _read(data, source)
+    return DocumentText([_clean(cells) for cells in lines], pages)
+
+
 def source_context(data: bytes, source: str, provenance: dict) -> SourceContext:
     """The lines around a table value's row, or the sentence a prose value was read from.
 
     For a PDF the lines shown are those of the value's page only, and the page is named.
     """
-    lines, pages = _read(data, source)
+    if not needs_document(provenance):
+        return SourceContext()
+    return context_in(document_text(data, source), provenance)
+
+
+def context_in(doc: DocumentText, provenance: dict) -> SourceContext:
+    """``source_context`` over an already read document (see ``document_text``)."""
+    lines, pages = doc.lines, doc.pages
     line = provenance.get("line")
     if isinstance(line, int) and 0 <= line < len(lines):
         page = pages[line] if pages else None
@@ -155,11 +185,11 @@ def source_context(data: bytes, source: str, provenance: dict) -> SourceContext:
                 lo += 1
             while hi > line + 1 and pages[hi - 1] != page:
                 hi -= 1
-        shown = [(i + 1, _clean(lines[i]), i == line) for i in range(lo, hi)]
+        shown = [(i + 1, lines[i], i == line) for i in range(lo, hi)]
         return SourceContext(lines=shown, page=page, found=True)
     sentence = provenance.get("sentence")
     if sentence:
-        text = "\n".join(_clean(cells) for cells in lines)
+        text = "\n".join(lines)
         at = text.find(sentence)
         if at < 0:
             return SourceContext(sentence=sentence)

@@ -46,3 +46,29 @@ def with_change(df: pl.DataFrame, is_rate: bool) -> pl.DataFrame:
     return df.with_columns(
         pl.when(consecutive).then(change).otherwise(None).cast(pl.Float64).alias("change")
     )
+
+
+def span_change(df: pl.DataFrame, is_rate: bool) -> pl.DataFrame:
+    """Each region's first and last year with a value, and the change between them.
+
+    ``region_name, first_year, first, last_year, last, change``: the answer to "how did it
+    change 2019→2024" in one line, with the same units as ``with_change`` (points for rates, a
+    fraction for counts; none when the first value is 0).
+    """
+    known = df.filter(pl.col("value").is_not_null()).sort("region_code", "year")
+    spans = known.group_by("region_code", maintain_order=True).agg(
+        pl.col("region_name").first(),
+        pl.col("year").first().alias("first_year"),
+        pl.col("value").first().alias("first"),
+        pl.col("year").last().alias("last_year"),
+        pl.col("value").last().alias("last"),
+        pl.col("coverage").first().alias("first_coverage"),
+        pl.col("coverage").last().alias("last_coverage"),
+    )
+    if is_rate:
+        change = ((pl.col("last") - pl.col("first")) * 100).round(1)
+    else:
+        change = pl.when(pl.col("first") > 0).then(pl.col("last") / pl.col("first") - 1)
+    return spans.filter(pl.col("last_year") > pl.col("first_year")).with_columns(
+        change.cast(pl.Float64).alias("change")
+    )

@@ -84,10 +84,13 @@ def is_rate(key: str) -> bool:
     )
 
 
+MISSING = "—"  # a value the report does not give: never 0, never "None"
+
+
 def fmt_number(value: Any, rate: bool = False) -> str:
     """``1,234`` for counts, ``68.5%`` for rates, ``—`` for a missing value (never 0)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
+        return MISSING
     if rate:
         return f"{value * 100:.1f}%"
     if float(value).is_integer():
@@ -135,17 +138,17 @@ def measure_select(
     )
 
 
-def _column(label: str, dtype: pl.DataType, rate: bool, name: str = "") -> Any:
+def _column(
+    label: str, dtype: pl.DataType, rate: bool, name: str = "", width: int | None = None
+) -> Any:
     """Column config: one decimal for %, thousands separators for counts (not for years)."""
     if name == "year" or name.isdigit():
-        return st.column_config.NumberColumn(label, format="%d")
+        return st.column_config.NumberColumn(label, format="%d", width=width)
     if rate:
-        return st.column_config.NumberColumn(label, format="%.1f%%")
-    if dtype.is_integer():
-        return st.column_config.NumberColumn(label, format="localized")
+        return st.column_config.NumberColumn(label, format="%.1f%%", width=width)
     if dtype.is_numeric():
-        return st.column_config.NumberColumn(label, format="localized")
-    return st.column_config.Column(label)
+        return st.column_config.NumberColumn(label, format="localized", width=width)
+    return st.column_config.Column(label, width=width)
 
 
 def shown_frame(
@@ -173,19 +176,24 @@ def show_table(
     rates: tuple[str, ...] = (),
     key: str | None = None,
     on_select: bool = False,
+    widths: dict[str, int] | None = None,
 ) -> Any:
     """A read-only table with translated headers; rates as percentages with one decimal.
 
-    With ``on_select`` a row can be clicked; the selection event is returned.
+    With ``on_select`` a row can be clicked; the selection event is returned. ``widths`` fixes
+    columns' widths in pixels, so the figures a reader compares fit beside each other.
     """
     shown = shown_frame(df, labels, rates)
-    config = {c: _column(labels[c], shown.schema[c], c in rates, c) for c in shown.columns}
+    config = {
+        c: _column(labels[c], shown.schema[c], c in rates, c, (widths or {}).get(c))
+        for c in shown.columns
+    }
+    # A missing value is a dash, as in fmt_number: Streamlit's own placeholder is "None".
+    common = {"column_config": config, "hide_index": True, "width": "stretch", "key": key,
+              "placeholder": MISSING}
     if on_select:
-        return st.dataframe(
-            shown, column_config=config, hide_index=True, width="stretch", key=key,
-            on_select="rerun", selection_mode="single-row",
-        )
-    st.dataframe(shown, column_config=config, hide_index=True, width="stretch", key=key)
+        return st.dataframe(shown, on_select="rerun", selection_mode="single-row", **common)
+    st.dataframe(shown, **common)
     return None
 
 

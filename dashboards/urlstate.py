@@ -16,6 +16,8 @@ from typing import Any
 
 import streamlit as st
 
+from dashboards.i18n import t
+
 
 def parse_param(raw: str | None, options: Sequence[Any], cast: Callable[[str], Any]) -> Any:
     """``raw`` as one of ``options`` (through ``cast``), or ``None`` when it is not one."""
@@ -59,6 +61,7 @@ def selectbox(
     wanted = url_value(param, options, cast)
     if wanted is not None:
         index = options.index(wanted)
+    kwargs.setdefault("placeholder", t("w.choose"))
     value = container.selectbox(label, options, index=index, key=key, **kwargs)
     remember(param, value)
     return value
@@ -78,6 +81,7 @@ def multiselect(
     if raw is not None:
         wanted = [v for v in raw.split(",") if v in options]
         default = wanted or default
+    kwargs.setdefault("placeholder", t("w.choose"))  # Streamlit's own says "Choose an option"
     value = container.multiselect(label, list(options), default=list(default), key=key, **kwargs)
     remember(param, value)
     return value

@@ -481,15 +481,13 @@ def export(ctx: click.Context, out_dir: Path) -> None:
     click.echo(t("export.ok", lang, path=folder))
 
 
-def _serve(lang: str, host: str, port: int) -> None:
-    wh = default_paths().warehouse
-    if not wh.exists():
-        err.print(f"[red]{t('serve.missing', lang, path=wh)}[/red]")
-        sys.exit(1)
-    env = {**os.environ, "GONGKAI_WAREHOUSE": str(wh), "GONGKAI_LANG": lang}
-    url = f"http://{host}:{port}"
-    click.echo(t("serve.url", lang, url=url))
-    cmd = [
+def serve_command(host: str, port: int) -> list[str]:
+    """The Streamlit command line of ``gongkai serve`` (the browser tests start the same one).
+
+    ``--client.toolbarMode minimal`` leaves out Streamlit's own main menu (Print, Settings,
+    Record a screencast, About), whose items are English only and cannot be translated.
+    """
+    return [
         sys.executable,
         "-m",
         "streamlit",
@@ -504,9 +502,19 @@ def _serve(lang: str, host: str, port: int) -> None:
         "--browser.gatherUsageStats",
         "false",
         "--client.toolbarMode",
-        "viewer",
+        "minimal",
     ]
-    _run_foreground(cmd, env)
+
+
+def _serve(lang: str, host: str, port: int) -> None:
+    wh = default_paths().warehouse
+    if not wh.exists():
+        err.print(f"[red]{t('serve.missing', lang, path=wh)}[/red]")
+        sys.exit(1)
+    env = {**os.environ, "GONGKAI_WAREHOUSE": str(wh), "GONGKAI_LANG": lang}
+    url = f"http://{host}:{port}"
+    click.echo(t("serve.url", lang, url=url))
+    _run_foreground(serve_command(host, port), env)
 
 
 def _run_foreground(cmd: list[str], env: dict[str, str]) -> None:

@@ -35,7 +35,15 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
-from dashboards import data, drill  # noqa: E402
+from dashboards import (  # noqa: E402
+    data,
+    drill,
+    quality_data,
+    rates,
+    timeliness_data,
+    trace,
+    trends_data,
+)
 from dashboards.ui import COMMON_MEASURES  # noqa: E402
 
 Call = tuple[str, Callable, tuple]
@@ -77,6 +85,7 @@ def page_calls(con: duckdb.DuckDBPyConnection) -> Iterator[Call]:
     yield from _drill(con, years, levels, measures, bodies)
     yield from _scorecard(con, bodies)
     yield from _timeliness(con)
+    yield from _analyst(con, years, levels)
 
 
 def _downloads() -> Iterator[Call]:
@@ -162,6 +171,41 @@ def _timeliness(con) -> Iterator[Call]:
     yield "ledger_bodies", data.ledger_bodies, ()
     for body in ledger_bodies["body_id"].head(3).to_list() if ledger_bodies.height else []:
         yield "reconciliation", data.reconciliation, (body,)
+
+
+def _analyst(con, years: list[int], levels: list[str]) -> Iterator[Call]:
+    """Issue 14's queries: rates, trends with coverage, inconsistent reports, late bodies, trace."""
+    latest = years[-1]
+    for level in levels:
+        for rate in rates.RATE_IDS:
+            yield "region_rates", rates.region_rates, (latest, level, rate)
+        top = rates.region_rates(con, latest, level, "disclosure")["region_code"].head(5)
+        yield "rate_trend", rates.rate_trend, (tuple(top.to_list()), "review_correction")
+        yield "trend (coverage)", trends_data.trend, (
+            tuple(top.to_list()), "applications.new_received.total")
+    cities = data.regions(con, "city")["region_code"].to_list() if "city" in levels else []
+    for region in [None, *_sample(cities, 3)]:
+        yield "body_rates", rates.body_rates, (latest, region, "disclosure")
+        yield "inconsistent_reports", quality_data.inconsistent_reports, (None, region)
+    for year in _sample(years, 2):
+        yield "inconsistent_reports", quality_data.inconsistent_reports, (year,)
+    ledger_years = timeliness_data.ledger_years(con)
+    yield "ledger_years", timeliness_data.ledger_years, ()
+    for year in ledger_years[-2:]:
+        for region in [None, *_sample(cities, 2)]:
+            yield "late_bodies", timeliness_data.late_bodies, (year, region)
+            yield "ledger_coverage", timeliness_data.ledger_coverage, (year, region)
+    for region in _sample(cities, 3):
+        for measure in ("rate.disclosure", "applications.new_received.total"):
+            yield "region_bodies", trace.region_bodies, (latest, region, measure)
+    reports = con.sql(
+        "SELECT report_id FROM core_report WHERE status = 'published' ORDER BY report_id"
+    ).pl()["report_id"].to_list()
+    keys = trace.measure_keys("rate.review_correction")
+    for report in _sample(reports, 6):
+        yield "report_values", trace.report_values, (report, keys)
+        yield "report_header", trace.report_header, (report,)
+        yield "findings_on", trace.findings_on, (report, keys)
 
 
 def _opener(path: Path, shared: bool) -> Callable[[], duckdb.DuckDBPyConnection]:

@@ -13,18 +13,25 @@ from dashboards import charts, data, rates, trace_view, ui, urlstate
 from dashboards.i18n import level_name, t
 from dashboards.store import query
 
+# Pixel widths of the table's columns: the rate, its numerator and denominator, the reports and
+# the coverage fit beside the region's name on a laptop screen, without horizontal scrolling.
+WIDTHS = {"rank": 56, "display_name": 150, "value": 120, "numerator": 64, "denominator": 64,
+          "reports": 72, "coverage_text": 140, "small_sample": 64, "reports_with_data": 96,
+          "coverage": 96, "region_code": 90}
+
 
 def _labels(label: str) -> dict[str, str]:
+    """Columns in reading order: what is compared first, the bookkeeping behind it after."""
     return {
         "rank": t("col.rank"),
         "display_name": t("col.region"),
         "value": label,
         "numerator": t("col.numerator"),
         "denominator": t("col.denominator"),
-        "small_sample": t("col.small_sample"),
-        "reports_with_data": t("col.reports_with_data"),
         "reports": t("col.reports"),
         "coverage_text": t("col.coverage_text"),
+        "small_sample": t("col.small_sample"),
+        "reports_with_data": t("col.reports_with_data"),
         "coverage": t("col.coverage"),
         "region_code": t("col.region_code"),
     }
@@ -56,14 +63,15 @@ def render() -> None:
         st.info(t("nodata"))
         return
     df = ui.with_coverage_notes(df)
-    left, right = st.columns([3, 2])
-    with left:
-        st.altair_chart(charts.ranking_bar(df, label, is_rate), width="stretch")
-        ui.chart_note(formula, source)
     labels = _labels(label)
     shown_rates = ("coverage", "value") if is_rate else ("coverage",)
-    with right:
-        event = ui.show_table(df, labels, shown_rates, key="compare_table", on_select=True)
+    # The table across the page, above the chart: the rate with its numerator, denominator,
+    # reports and coverage is the answer, and a half-width column hid all but the rate.
+    event = ui.show_table(
+        df, labels, shown_rates, key="compare_table", on_select=True, widths=WIDTHS
+    )
+    st.altair_chart(charts.ranking_bar(df, label, is_rate), width="stretch")
+    ui.chart_note(formula, source)
     ui.set_current_view(
         t("page.compare"), f"ranking-{level}-{year}-{measure}", df, labels, shown_rates
     )

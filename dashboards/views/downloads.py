@@ -32,6 +32,7 @@ def _current_view() -> None:
         },
         hide_index=True,
         width="stretch",
+        placeholder=ui.MISSING,
     )
     ui.format_buttons(
         view["name"], "dl-current", df.height,
@@ -65,7 +66,7 @@ def _export_package() -> None:
     )
     if package["title"]:
         st.caption(package["title"])
-    st.dataframe(package["resources"], hide_index=True, width="stretch")
+    st.dataframe(package["resources"], hide_index=True, width="stretch", placeholder=ui.MISSING)
 
 
 def render() -> None:

@@ -17,6 +17,7 @@ from dashboards.i18n import (
     finding_message,
     frozen,
     lang,
+    reason_text,
     rule_name,
     severity_name,
     t,
@@ -42,10 +43,10 @@ def _inconsistent(year: int | None) -> pl.DataFrame:
     if df.height == 0:
         st.info(t("nodata"))
         return df
-    message = "first_message_en" if lang() == "en" else "first_message"
-    df = df.with_columns(
-        pl.col("rules").list.eval(pl.element()).alias("rules"),
-    )
+    # The checker's Chinese wording, through finding_message so a warehouse built before the
+    # carry-balance rewording shows it in words too.
+    df = ui.labelled(df, "first_message", finding_message)
+    message = "first_message_en" if lang() == "en" else "first_message_label"
     names = {r: rule_name(r) for r in set(df["rules"].explode().drop_nulls().to_list())}
     df = df.with_columns(
         pl.col("rules")
@@ -77,8 +78,9 @@ def _report(picked: dict) -> None:
     st.markdown("#### " + t("quality.report_problems", body=picked["body_name"],
                              year=picked["year"]))
     problems = query(quality_data.report_problems, picked["report_id"])
-    message = "message_en" if lang() == "en" else "message_zh"
+    message = "message_en" if lang() == "en" else "message_zh_label"
     shown = ui.labelled(ui.labelled(problems, "rule", rule_name), "severity", severity_name)
+    shown = ui.labelled(shown, "message_zh", finding_message)
     shown = ui.labelled(shown, "check", check_name)
     ui.show_table(
         shown,
@@ -144,6 +146,9 @@ def _findings(year: int | None, rules: list[str]) -> pl.DataFrame:
 def _quarantine() -> None:
     st.subheader(t("quality.quarantine"))
     quarantine = ui.labelled(query(data.quarantine), "rule", rule_name)
+    quarantine = quarantine.with_columns(
+        pl.Series("reason", [reason_text(r) for r in quarantine["reason"]], dtype=pl.Utf8)
+    )
     quarantine = ui.labelled(quarantine, "stage", lambda s: t(f"stage.{s}"))
     ui.show_table(
         quarantine,
@@ -151,8 +156,13 @@ def _quarantine() -> None:
         | {"reason": t("col.reason_q"), "detected_at": t("col.detected_at")},
     )
     st.markdown(f"**{t('quality.quarantined_reports')}**")
+    reports = query(data.quarantined_reports)
+    reports = reports.with_columns(
+        pl.Series("quarantine_reason", [reason_text(r) for r in reports["quarantine_reason"]],
+                  dtype=pl.Utf8)
+    )
     ui.show_table(
-        query(data.quarantined_reports),
+        reports,
         {
             "report_id": t("col.report"),
             "body": t("col.body"),

@@ -29,6 +29,28 @@ def _default_regions(level: str, measure: str) -> list[str]:
     return top.filter(pl.col("value").is_not_null())["region_code"].head(5).to_list()
 
 
+def _spans(df: pl.DataFrame, is_rate: bool) -> None:
+    """One line per region: first year → last year and the change, coverage named if partial."""
+    for row in trends_data.span_change(df, is_rate).iter_rows(named=True):
+        if row["change"] is None:
+            change = ui.MISSING
+        elif is_rate:
+            change = t("trends.points", points=f"{row['change']:+.1f}")
+        else:
+            change = f"{row['change'] * 100:+.1f}%"
+        partial = [
+            t("trends.partial_year", year=y)
+            for y, c in ((row["first_year"], row["first_coverage"]),
+                         (row["last_year"], row["last_coverage"]))
+            if c is not None and c < 1
+        ]
+        st.markdown(t(
+            "trends.span", region=row["region_name"], first_year=row["first_year"],
+            first=ui.fmt_number(row["first"], is_rate), last_year=row["last_year"],
+            last=ui.fmt_number(row["last"], is_rate), change=change,
+        ) + ("（" + "、".join(partial) + "）" if partial else ""))
+
+
 def render() -> None:
     """Draw the page."""
     st.title(t("page.trends"))
@@ -65,6 +87,7 @@ def render() -> None:
     ui.chart_note(formula, "out_region_rate" if rate else "out_region_year")
     if df["note"].str.len_chars().max():
         st.caption(t("trends.partial"))
+    _spans(df, is_rate)
     st.subheader(t("trends.table"))
     labels = {
         "region_name": t("col.region"),

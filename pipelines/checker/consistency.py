@@ -14,17 +14,37 @@ from pipelines.checker.facts import ProseFigure
 from pipelines.checker.locate import cell_location, key_label, number_text
 from pipelines.checker.model import Problem
 from pipelines.extract.model import Finding
-from schemas.rules import PARTS, RULES, SUBROWS
+from schemas.rules import COLUMNS, PARTS, RULES, SUBROWS
 
 CONSISTENCY_RULES = ("carry_balance", "row_total", "outcomes_sum", "category_sum",
                      "appeals_total", "non_negative")
 _RULE_TEXT = {r["id"]: (r["zh"], r["en"]) for r in RULES}
 _KEY = re.compile(r"(?:applications|appeals|proactive|headline)\.[a-z_.]+[a-z]")
+CARRY_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
+# The rule engine's carry-balance message: "<column>: new + carried over ≠ processed + forward".
+_CARRY = re.compile(r"^([a-z_]+): (-?[\d.]+) \+ (-?[\d.]+) ≠ (-?[\d.]+) \+ (-?[\d.]+)")
+
+
+def carry_balance_zh(message: str) -> str | None:
+    """The engine's ``total: 0 + 1 ≠ 5 + 0`` with each figure named by its table-三 cell.
+
+    The engine keeps its message short and language-neutral; readers of the scorecard and the
+    dashboard need to know which cells the figures are, in the labels the scorecard uses
+    (``本年新收政府信息公开申请数量·总计 0 + 上年结转…·总计 1 ≠ …``). ``None`` when the
+    message is not a carry-balance one.
+    """
+    m = _CARRY.match(message)
+    if m is None or m.group(1) not in COLUMNS:
+        return None
+    names = [key_label(f"applications.{row}.{m.group(1)}") for row in CARRY_ROWS]
+    a, b, t, f = m.group(2, 3, 4, 5)
+    return (f"{names[0]} {a} + {names[1]} {b} ≠ {names[2]} {t} + {names[3]} {f}"
+            + message[m.end():])
 
 
 def _zh_message(f: Finding) -> str:
     """The finding's message with canonical keys replaced by their Chinese labels."""
-    text = _KEY.sub(lambda m: key_label(m.group(0)), f.message)
+    text = carry_balance_zh(f.message) or _KEY.sub(lambda m: key_label(m.group(0)), f.message)
     return f"{text}。规则：{_RULE_TEXT.get(f.rule, ('', ''))[0]}"
 
 
