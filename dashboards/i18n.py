@@ -431,6 +431,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "trace.line": ("第 {line} 行", "line {line}"),
     "trace.page": ("PDF 第 {page} 页", "PDF page {page}"),
     "trace.context": ("原文", "Source text"),
+    "trace.blank_mark": ("□ 表示表格中有这一格但未填写（空白单元格）",
+                         "□ marks a table cell that is there but left blank"),
     "trace.no_source": (
         "收件箱中找不到原始文件（{sha}），无法显示原文。",
         "The source document ({sha}) is not in the inbox; its text cannot be shown.",

@@ -105,6 +105,8 @@ def _show_context(ctx: trace.SourceContext | None, report_id: str) -> None:
         f"border-left:3px solid #b71c1c;padding-left:8px'>{body}</div>",
         unsafe_allow_html=True,
     )
+    if ctx.lines and any("□" in text for _, text, _ in ctx.lines):
+        st.caption(t("trace.blank_mark"))
 
 
 def value_panel(report_id: str, keys: tuple[str, ...]) -> None:
