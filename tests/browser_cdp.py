@@ -16,8 +16,10 @@ import base64
 import itertools
 import json
 import shutil
+import socket
 import subprocess
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -180,3 +182,26 @@ class Browser:
                 self.proc.kill()
                 self.proc.wait()
             shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def free_port() -> int:
+    """A TCP port free on the loopback right now (for a Streamlit server under test)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(base: str, proc: subprocess.Popen, timeout: float = 90) -> None:
+    """Wait until the Streamlit server at ``base`` answers its health check."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError("streamlit did not become healthy")

@@ -10,15 +10,12 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from browser_cdp import Browser
+from browser_cdp import Browser, free_port, wait_healthy
 from browser_setup import ensure_chromium
 from dashboard_fixture import make_fixture_warehouse
 from PIL import Image
@@ -30,25 +27,6 @@ APP = REPO / "dashboards" / "app.py"
 BAR_RGB = (0x1F, 0x77, 0xB4)  # dashboards.charts ranking bars
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(base: str, proc: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                if r.read().strip() == b"ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise TimeoutError("streamlit did not become healthy")
 
 
 def _bar_pixels(png: Path) -> int:
@@ -65,7 +43,7 @@ def _bar_pixels(png: Path) -> int:
 def served(tmp_path: Path):
     """The dashboard served on a free port against the fixture, in its own process group."""
     warehouse = make_fixture_warehouse(tmp_path / "gongkai.duckdb")
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = (tmp_path / "streamlit.log").open("wb")
     proc = subprocess.Popen(
@@ -91,7 +69,7 @@ def served(tmp_path: Path):
         start_new_session=True,
     )
     try:
-        _wait_healthy(base, proc)
+        wait_healthy(base, proc)
         yield base
     finally:
         os.killpg(proc.pid, signal.SIGTERM)

@@ -15,16 +15,13 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
-from browser_cdp import Browser
+from browser_cdp import Browser, free_port, wait_healthy
 from browser_setup import ensure_chromium
 
 from pipelines.cli import serve_command
@@ -67,31 +64,12 @@ VISIBLE_TEXT_JS = r"""(() => {
 })()"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(base: str, proc: subprocess.Popen, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                if r.read().strip() == b"ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise TimeoutError("streamlit did not become healthy")
 
 
 @pytest.fixture(scope="module")
 def served(built_home: BuiltHome, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``gongkai serve``'s command on a free port, against the demo build, default language."""
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     log_path = tmp_path_factory.mktemp("serve") / "streamlit.log"
     env = {**os.environ, "GONGKAI_HOME": str(built_home.home),
@@ -100,7 +78,7 @@ def served(built_home: BuiltHome, tmp_path_factory: pytest.TempPathFactory) -> I
         proc = subprocess.Popen(serve_command("127.0.0.1", port), cwd=REPO, env=env,
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         try:
-            _wait_healthy(base, proc)
+            wait_healthy(base, proc)
             yield base
         finally:
             os.killpg(proc.pid, signal.SIGTERM)
