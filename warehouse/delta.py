@@ -79,11 +79,16 @@ def part_name(file: str) -> str:
 
 
 def part_rows(files: TableFiles, basis: str) -> list[tuple[str, str, int, str]]:
-    """``meta_part`` rows for a table loaded from ``files`` (rows per file from Parquet)."""
+    """``meta_part`` rows for a table loaded from ``files``.
+
+    Rows per file as counted when the files were gathered, from the Parquet footers otherwise.
+    """
     import polars as pl
 
-    return [(files.table, part_name(f), pl.scan_parquet(f).select(pl.len()).collect().item(),
-             basis) for f in files.files]
+    counts = files.file_rows if len(files.file_rows) == len(files.files) else tuple(
+        pl.scan_parquet(f).select(pl.len()).collect().item() for f in files.files)
+    return [(files.table, part_name(f), n, basis)
+            for f, n in zip(files.files, counts, strict=True)]
 
 
 def plan(base: Path, files: TableFiles, basis: str) -> Delta | None:
@@ -193,31 +198,25 @@ def start_from(delta: Delta, staging: Path) -> bool:
     return taken
 
 
-def apply(con: duckdb.DuckDBPyConnection, delta: Delta, files: TableFiles) -> int:
-    """Bring the copied ``core_value`` to exactly ``files``' rows; return the rows inserted.
+def apply(con: duckdb.DuckDBPyConnection, delta: Delta, files: TableFiles) -> None:
+    """Bring the copied ``core_value`` to exactly ``files``' rows.
 
     Needs the new ``core_report`` loaded. Raises :class:`DeltaMismatch` when the result does
     not add up (the caller then builds clean).
     """
-    cols = ", ".join('"' + c + '"' for c in tables()[DELTA_TABLE].column_names)
+    from warehouse.loading import insert_files
+
     added = list(delta.added)
     gone = "report_id NOT IN (SELECT report_id FROM core_report WHERE status = 'published')"
     if added:
         gone += (" OR report_id IN (SELECT DISTINCT report_id FROM "
                  "read_parquet($files, union_by_name = true))")
-        con.execute(f"DELETE FROM {DELTA_TABLE} WHERE {gone}", {"files": added})
-        con.execute(f"INSERT INTO {DELTA_TABLE} SELECT {cols} FROM "
-                    "read_parquet($files, union_by_name = true)", {"files": added})
-        inserted = con.execute("SELECT count(*) FROM read_parquet($files)",
-                               {"files": added}).fetchall()[0][0]
-    else:
-        con.execute(f"DELETE FROM {DELTA_TABLE} WHERE {gone}")
-        inserted = 0
+    con.execute(f"DELETE FROM {DELTA_TABLE} WHERE {gone}", {"files": added} if added else None)
+    insert_files(con, DELTA_TABLE, added)
     have = con.execute(f"SELECT count(*) FROM {DELTA_TABLE}").fetchall()[0][0]
     if have != files.rows:
         raise DeltaMismatch(f"{DELTA_TABLE}: {have} rows after the delta, segments hold "
                             f"{files.rows}")
-    return int(inserted)
 
 
 def record(staging: Path, delta: Delta, prefetched: bool = False) -> None:

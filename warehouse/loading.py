@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -36,9 +37,14 @@ def load_table(
             con.execute(f"INSERT INTO {name} SELECT * FROM {view}")
             con.unregister(view)
         return
-    if data.files:
-        cols = ", ".join(_quoted(c) for c in table.column_names)
+    insert_files(con, name, data.files)
+
+
+def insert_files(con: duckdb.DuckDBPyConnection, name: str, files: Sequence[str]) -> None:
+    """Append the rows of Parquet ``files`` to table ``name``, in the contract's column order."""
+    if files:
+        cols = ", ".join(_quoted(c) for c in tables()[name].column_names)
         con.execute(
             f"INSERT INTO {name} SELECT {cols} FROM read_parquet($files, union_by_name = true)",
-            {"files": list(data.files)},
+            {"files": list(files)},
         )

@@ -59,6 +59,8 @@ class TableFiles:
     personal_data: dict[str, int] = field(default_factory=dict)
     # core_value only: the segments' values pivoted per report (``report_wide.parquet``)
     wide: tuple[str, ...] = ()
+    # rows of each file, aligned with ``files`` (empty when not counted)
+    file_rows: tuple[int, ...] = ()
 
 
 def shard_of(sha256: str) -> str:

@@ -142,9 +142,9 @@ def core_tables_asset(context: dg.AssetExecutionContext, gongkai: GongkaiHome,
 
     def table_files(name: str, extra_files: tuple[str, ...] = ()) -> TableFiles:
         fs = (*files[name], *extra_files)
-        rows = sum(pl.scan_parquet(f).select(pl.len()).collect().item() for f in fs)
+        rows = tuple(pl.scan_parquet(f).select(pl.len()).collect().item() for f in fs)
         mine = {k.split(".", 1)[1]: n for k, n in found.items() if k.startswith(f"{name}.")}
-        return TableFiles(name, fs, rows, mine)
+        return TableFiles(name, fs, sum(rows), mine, file_rows=rows)
 
     yield dg.Output(validate("raw_document", frames.raw_document_frame(entries)),
                     "raw_document", metadata={"rows": len(entries)})
