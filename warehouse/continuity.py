@@ -42,7 +42,7 @@ class _Provenance(dict):
 
 def continuity_frame(
     reports: pl.DataFrame, value_files: Sequence[str], weights: Weights,
-    wide_files: Sequence[str] = (),
+    wide_files: Sequence[str],
 ) -> pl.DataFrame:
     """``out_report_check`` rows of the continuity rules for every published report.
 
@@ -55,10 +55,7 @@ def continuity_frame(
         "report_id", "body_id", "year")
     if not published.height or not value_files:
         return report_check_frame([], reports)
-    if wide_files:
-        values, where = _wide_values(published, wide_files, value_files)
-    else:
-        values, where = _long_values(published, value_files), {}
+    values, where = _wide_values(published, wide_files, value_files)
     # The same body's report of each year; with two, the first by report id (deterministic).
     by_body_year: dict[tuple[str, int], str] = {}
     for rid, body, year in published.sort("report_id").iter_rows():
@@ -72,7 +69,7 @@ def continuity_frame(
     found = [(rid, year, prev) for rid, year, prev in pairs
              if check_continuity(year, values.get(rid, {}), no_provenance,
                                  values.get(prev, {}), year - 1)]
-    provenance = _provenance({rid for rid, _, _ in found}, value_files, where)
+    provenance = _provenance({rid for rid, _, _ in found}, where)
     out: list[dict] = []
     for rid, year, prev in found:
         problems = check_continuity(year, values.get(rid, {}), provenance.get(rid, no_provenance),
@@ -100,41 +97,24 @@ def _wide_values(
     return values, where
 
 
-def _long_values(published: pl.DataFrame, value_files: Sequence[str]
-                 ) -> dict[str, dict[str, float]]:
-    """The keys' values per published report, searched in the long value files."""
-    rows = _key_rows(value_files, published.select("report_id"), "value")
-    values: dict[str, dict[str, float]] = {}
-    for rid, key, value in rows:
-        values.setdefault(rid, {})[key] = value
-    return values
-
-
-def _key_rows(files: Sequence[str], reports: pl.DataFrame, column: str) -> list[tuple]:
-    """``(report_id, key, column)`` of the continuity keys of ``reports`` in ``files``."""
-    con = duckdb.connect()
-    try:
-        con.register("wanted", reports)
-        return con.execute(
-            f"""
-            SELECT v.report_id, v.key, v.{column}
-            FROM read_parquet($files) v SEMI JOIN wanted p USING (report_id)
-            WHERE v.key IN (SELECT unnest($keys))
-            """,
-            {"files": list(files), "keys": list(KEYS)},
-        ).fetchall()
-    finally:
-        con.close()
-
-
-def _provenance(rids: set[str], value_files: Sequence[str], where: dict[str, str]
-                ) -> dict[str, _Provenance]:
+def _provenance(rids: set[str], where: dict[str, str]) -> dict[str, _Provenance]:
     """The provenance of the keys of ``rids``, read from the files that hold them only."""
     if not rids:
         return {}
-    files = sorted({where[r] for r in rids if r in where}) or list(value_files)
+    con = duckdb.connect()
+    try:
+        con.register("wanted", pl.DataFrame({"report_id": sorted(rids)}))
+        rows = con.execute(
+            """
+            SELECT v.report_id, v.key, v.provenance
+            FROM read_parquet($files) v SEMI JOIN wanted p USING (report_id)
+            WHERE v.key IN (SELECT unnest($keys))
+            """,
+            {"files": sorted({where[r] for r in rids}), "keys": list(KEYS)},
+        ).fetchall()
+    finally:
+        con.close()
     out: dict[str, _Provenance] = {}
-    for rid, key, prov in _key_rows(files, pl.DataFrame({"report_id": sorted(rids)}),
-                                    "provenance"):
+    for rid, key, prov in rows:
         out.setdefault(rid, _Provenance())[key] = prov
     return out
