@@ -6,10 +6,13 @@ registry as the warehouse), sha256 checksums, the dataset version and the build 
 
 Tables are streamed from DuckDB to their files (:mod:`warehouse.stream_out`), never held in
 memory, so a national warehouse (40 million values) exports in constant memory. The long fact
-table is written one file per year (``data/core_value/year=2023/part.parquet`` and
-``part.csv``); the others one file each (``data/out_body_year.csv``). The XLSX workbook has a
-sheet for every table that fits a worksheet (1,048,576 rows); ``datapackage.json`` names the
-tables left out and why.
+table is written one folder per year and one file per data segment
+(``data/core_value/year=2023/<segment>.parquet`` and ``.csv``; ``part.*`` for a warehouse whose
+segments are not at hand), the others one file each (``data/out_body_year.csv``). The XLSX
+workbook has a sheet for every table that fits a worksheet (1,048,576 rows) and 5 million
+cells; a larger one gets a workbook per province, a longer one none, and ``datapackage.json``
+says which and why. Files unchanged since the previous export are linked from it
+(:mod:`warehouse.export_reuse`).
 CSV gets a BOM because Excel as used in China opens BOM-less UTF-8 as GBK and garbles it. Text
 cells that a spreadsheet would run as a formula (a title starting with ``=``, ``+``, ``-``, ``@``,
 a tab or CR) get a leading ``'`` in CSV and XLSX (``warehouse.safe_cells``); Parquet keeps exact
@@ -167,15 +170,22 @@ def _table_files(
         stream_out.copy_parquet(con, name, files["parquet"])  # exact values: never run
         stream_out.copy_csv(con, name, files["csv"])
         return [("", files)]
-    out = []
-    for year in stream_out.years(con, name):
-        folder = data / name / f"year={'unknown' if year is None else year}"
-        files = {"parquet": folder / "part.parquet", "csv": folder / "part.csv"}
-        where = stream_out.year_filter(year)
-        stream_out.copy_parquet(con, name, files["parquet"], where)
-        stream_out.copy_csv(con, name, files["csv"], where)
-        out.append((year, files))
-    return out
+    return [(year, _year_files(con, name, data, "part", year))
+            for year in stream_out.years(con, name)]
+
+
+def _year_files(con: duckdb.DuckDBPyConnection, name: str, data: Path, stem: str,
+                year: int | None, source: str | None = None) -> dict[str, Path]:
+    """Write ``data/<table>/year=<year>/<stem>.parquet|.csv``; the files by format.
+
+    The rows are the table's of that year, or ``source``'s (a segment file) when given.
+    """
+    folder = data / name / f"year={'unknown' if year is None else year}"
+    files = {"parquet": folder / f"{stem}.parquet", "csv": folder / f"{stem}.csv"}
+    where = stream_out.year_filter(year)
+    stream_out.copy_parquet(con, name, files["parquet"], where, source)
+    stream_out.copy_csv(con, name, files["csv"], where, source)
+    return files
 
 
 def _segment_files(con: duckdb.DuckDBPyConnection, name: str, parts: Path | None
@@ -224,11 +234,7 @@ def _table_resources(
         found = con.execute(f"SELECT DISTINCT year FROM {source} ORDER BY 1 NULLS LAST"
                             ).fetchall()
         for (year,) in found:
-            folder = root / "data" / name / f"year={'unknown' if year is None else year}"
-            files = {"parquet": folder / f"{stem}.parquet", "csv": folder / f"{stem}.csv"}
-            where = stream_out.year_filter(year)
-            stream_out.copy_parquet(con, name, files["parquet"], where, source)
-            stream_out.copy_csv(con, name, files["csv"], where, source)
+            files = _year_files(con, name, root / "data", stem, year, source)
             out += resource_descriptor(table, files, root, digests, year,
                                        {"stem": stem, "content_key": key, "part": part})
     return out
