@@ -61,11 +61,7 @@ def region_bodies(region: str, name: str, year: int, measure: str) -> None:
     event = ui.show_table(
         df, labels, ("value",) if rate else (), key=f"trace_bodies_{region}_{year}", on_select=True
     )
-    rows = event.selection.rows if event is not None else []
-    reports = df["report_id"].to_list()
-    if rows:
-        urlstate.remember("report", reports[rows[0]])
-    report = urlstate.url_value("report", reports, str)
+    report = urlstate.picked_row(event, "report", df["report_id"].to_list())
     if report is not None:
         value_panel(report, trace.measure_keys(measure))
 

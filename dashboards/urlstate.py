@@ -46,6 +46,19 @@ def remember(param: str, value: Any) -> None:
         st.query_params[param] = text
 
 
+def picked_row(event: Any, param: str, values: Sequence[Any]) -> Any:
+    """The value of the table row a person selected, kept in the URL as ``param``.
+
+    ``event`` is the table's selection event; ``values`` holds one value per row. A selection
+    is written to the URL, so the view can be shared; without one, the URL's value is used
+    while it is still among ``values``.
+    """
+    rows = event.selection.rows if event is not None else []
+    if rows:
+        remember(param, values[rows[0]])
+    return url_value(param, values, str)
+
+
 def selectbox(
     container: Any,
     label: str,

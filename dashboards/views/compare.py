@@ -76,11 +76,8 @@ def render() -> None:
         t("page.compare"), f"ranking-{level}-{year}-{measure}", df, labels, shown_rates
     )
     # The selected region lives in the URL too (?region=), so a traced view can be shared.
-    rows = event.selection.rows if event is not None else []
     codes = df["region_code"].to_list()
-    if rows:
-        urlstate.remember("region", codes[rows[0]])
-    region = urlstate.url_value("region", codes, str)
+    region = urlstate.picked_row(event, "region", codes)
     if region is not None:
         picked = df.row(codes.index(region), named=True)
         trace_view.region_bodies(picked["region_code"], picked["display_name"], year, measure)
