@@ -15,7 +15,9 @@ from __future__ import annotations
 import base64
 import itertools
 import json
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -205,3 +207,13 @@ def wait_healthy(base: str, proc: subprocess.Popen, timeout: float = 90) -> None
             pass
         time.sleep(0.5)
     raise TimeoutError("streamlit did not become healthy")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """Stop a server started in its own session: SIGTERM to its group, SIGKILL after 15 s."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()

@@ -467,3 +467,11 @@ def _insert_scorecard(con: duckdb.DuckDBPyConnection) -> None:
             f"INSERT INTO out_scorecard VALUES ({', '.join('?' * (len(r) + 3))})",
             [*r[:9], rank, len(peers), *r[9:], "weights.toml"],
         )
+
+
+def goto(at, page: str):
+    """Switch a running ``AppTest`` to ``views/<page>.py`` and run it; it must not raise."""
+    at.switch_page(f"views/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dashboard_fixture import make_fixture_warehouse
+from dashboard_fixture import goto, make_fixture_warehouse
 from streamlit.testing.v1 import AppTest
 
 APP = Path(__file__).resolve().parent.parent / "dashboards" / "app.py"
@@ -47,13 +47,6 @@ def _app(warehouse: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> App
     return at
 
 
-def _goto(at: AppTest, page: str) -> AppTest:
-    at.switch_page(f"views/{page}.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def _screen_text(at: AppTest) -> str:
     """What a person reads: texts, metrics, widget labels and options, table headers and cells."""
     parts: list[str] = []
@@ -83,14 +76,14 @@ def _english_words(text: str) -> set[str]:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_no_english_on_any_page(warehouse: Path, monkeypatch, page: str) -> None:
-    at = _goto(_app(warehouse, monkeypatch), page)
+    at = goto(_app(warehouse, monkeypatch), page)
     text = _screen_text(at)
     assert text.strip()
     assert _english_words(text) == set(), page
 
 
 def test_county_rates_from_sums_match_sql(warehouse: Path, monkeypatch) -> None:
-    at = _goto(_app(warehouse, monkeypatch), "compare")
+    at = goto(_app(warehouse, monkeypatch), "compare")
     at.selectbox(key="compare_level").set_value("county").run()
     at.selectbox(key="compare_measure").set_value("rate.unable").run()
     shown = at.dataframe[0].value
@@ -116,13 +109,13 @@ def test_county_rates_from_sums_match_sql(warehouse: Path, monkeypatch) -> None:
 def test_link_reopens_the_view(warehouse: Path, monkeypatch) -> None:
     """A URL with filters opens that exact view, and the view writes its filters back."""
     at = _app(warehouse, monkeypatch)
-    _goto(at, "compare")
+    goto(at, "compare")
     at.selectbox(key="compare_year").set_value(2022).run()
     at.selectbox(key="compare_level").set_value("county").run()
     at.selectbox(key="compare_measure").set_value("rate.review_correction").run()
     flat = {k: (v[0] if isinstance(v, list) else v) for k, v in dict(at.query_params).items()}
     assert flat == {"year": "2022", "level": "county", "measure": "rate.review_correction"}
-    fresh = _goto(_app(warehouse, monkeypatch, **flat), "compare")
+    fresh = goto(_app(warehouse, monkeypatch, **flat), "compare")
     # switch_page keeps the query string in AppTest as a browser keeps the address
     assert fresh.selectbox(key="compare_year").value == 2022
     assert fresh.selectbox(key="compare_level").value == "county"
@@ -132,7 +125,7 @@ def test_link_reopens_the_view(warehouse: Path, monkeypatch) -> None:
 
 def test_selected_region_traces_to_the_report_cell(warehouse: Path, monkeypatch) -> None:
     # A selected row is kept in the URL (?region=), as a click on 乙市 leaves it
-    at = _goto(_app(warehouse, monkeypatch, region="990200"), "compare")
+    at = goto(_app(warehouse, monkeypatch, region="990200"), "compare")
     assert at.dataframe[0].value.iloc[0]["display_name"] == "乙市"
     bodies = at.dataframe[1].value
     con = duckdb.connect(str(warehouse), read_only=True)
@@ -152,7 +145,7 @@ def test_selected_region_traces_to_the_report_cell(warehouse: Path, monkeypatch)
         "AND key = 'applications.new_received.total'", {"r": report}
     ).fetchall()[0][0]
     con.close()
-    at = _goto(_app(warehouse, monkeypatch, region="990200", report=report), "compare")
+    at = goto(_app(warehouse, monkeypatch, region="990200", report=report), "compare")
     text = "\n".join(str(m.value) for m in at.markdown)
     assert "数值溯源：乙市人民政府 · 2023" in text
     assert f"= {int(value):,}" in text  # the value as read from the report

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dashboard_fixture import make_fixture_warehouse
+from dashboard_fixture import goto, make_fixture_warehouse
 from streamlit.testing.v1 import AppTest
 
 APP = Path(__file__).resolve().parent.parent / "dashboards" / "app.py"
@@ -29,13 +29,6 @@ def app(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.run()
     assert not at.exception, at.exception
-    return at
-
-
-def _goto(at: AppTest, page: str) -> AppTest:
-    at.switch_page(f"views/{page}.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
     return at
 
 
@@ -73,7 +66,7 @@ def test_overview_earlier_year_has_no_previous(app: AppTest) -> None:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_and_shows_demo_badge(app: AppTest, page: str) -> None:
-    _goto(app, page)
+    goto(app, page)
     text = _texts(app)
     assert ":orange-badge[:material/science: 演示数据]" in text
     assert "演示数据：由种子生成器合成的演示省份" in text
@@ -82,7 +75,7 @@ def test_every_page_runs_and_shows_demo_badge(app: AppTest, page: str) -> None:
 
 
 def test_compare_ranks_cities_by_applications(app: AppTest) -> None:
-    _goto(app, "compare")
+    goto(app, "compare")
     assert app.subheader[0].value == "2023 年 市级 地区排名：本年新收政府信息公开申请数量｜总计"
     df = app.dataframe[0].value
     assert df["display_name"].tolist() == ["乙市", "甲市"]
@@ -92,7 +85,7 @@ def test_compare_ranks_cities_by_applications(app: AppTest) -> None:
 
 
 def test_compare_counties_keep_missing_value_last(app: AppTest) -> None:
-    _goto(app, "compare")
+    goto(app, "compare")
     app.selectbox(key="compare_level").set_value("county").run()
     df = app.dataframe[0].value
     # counties are named 市·县, so two counties of the same name in two cities stay apart
@@ -102,7 +95,7 @@ def test_compare_counties_keep_missing_value_last(app: AppTest) -> None:
 
 
 def test_compare_by_disclosure_rate(app: AppTest) -> None:
-    _goto(app, "compare")
+    goto(app, "compare")
     app.selectbox(key="compare_measure").set_value("rate.disclosure").run()
     df = app.dataframe[0].value
     assert df["display_name"].tolist() == ["甲市", "乙市"]
@@ -113,7 +106,7 @@ def test_compare_by_disclosure_rate(app: AppTest) -> None:
 
 
 def test_trends_lines_for_top_regions(app: AppTest) -> None:
-    _goto(app, "trends")
+    goto(app, "trends")
     assert app.multiselect[0].value == ["990200", "990100"]
     df = app.dataframe[0].value.set_index(["region_name", "year"])
     assert df.loc[("甲市", 2022), "value"] == 130
@@ -126,7 +119,7 @@ def test_trends_lines_for_top_regions(app: AppTest) -> None:
 
 
 def test_outcomes_reasons_and_shares(app: AppTest) -> None:
-    _goto(app, "outcomes")
+    goto(app, "outcomes")
     df = app.dataframe[0].value.set_index("reason_label")
     assert df.loc["不予公开·保护第三方合法权益", "value"] == 35
     assert df.loc["无法提供·本机关不掌握相关政府信息", "value"] == 81
@@ -140,7 +133,7 @@ def test_outcomes_reasons_and_shares(app: AppTest) -> None:
 
 
 def test_quality_rules_blame_and_quarantine(app: AppTest) -> None:
-    _goto(app, "quality")
+    goto(app, "quality")
     app.selectbox(key="quality_year").set_value(0).run()  # all years
     assert _metrics(app) == {
         "发布机关差错": ("3", ""),
@@ -171,10 +164,10 @@ def test_downloads_without_current_view(warehouse: Path, monkeypatch: pytest.Mon
 
 
 def test_downloads_offer_current_view_and_full_tables(app: AppTest, warehouse: Path) -> None:
-    _goto(app, "downloads")
+    goto(app, "downloads")
     assert "来自「总览」：kpi-2023（5 行）" in _texts(app)
-    _goto(app, "compare")
-    _goto(app, "downloads")
+    goto(app, "compare")
+    goto(app, "downloads")
     text = _texts(app)
     assert "来自「地区比较」：ranking-city-2023-applications.new_received.total（2 行）" in text
     labels = [b.label for b in app.get("download_button")]
@@ -193,7 +186,7 @@ def test_downloads_describe_export_package(tmp_path: Path, monkeypatch: pytest.M
     (export / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
     monkeypatch.setenv("GONGKAI_WAREHOUSE", str(path))
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    _goto(at, "downloads")
+    goto(at, "downloads")
     assert f"`{export}`（datapackage.json，版本 2024.1）" in _texts(at)
 
 
@@ -205,9 +198,9 @@ def test_english_toggle(app: AppTest) -> None:
     assert metrics["Applications received"] == ("540", "+30 (+5.9%)")
     assert metrics["Disclosure rate"] == ("68.5%", "+7.7 pp")
     assert "演示数据 (demo data)" in _texts(app)
-    _goto(app, "compare")
+    goto(app, "compare")
     assert app.subheader[0].value == ("city ranking 2023: new applications received | total")
-    _goto(app, "quality")
+    goto(app, "quality")
     assert set(_metrics(app)) == {"publisher error", "reading error", "Quarantined reports"}
 
 

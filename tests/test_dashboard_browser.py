@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from browser_cdp import Browser, free_port, wait_healthy
+from browser_cdp import Browser, free_port, stop_server, wait_healthy
 from browser_setup import ensure_chromium
 from dashboard_fixture import make_fixture_warehouse
 from PIL import Image
@@ -72,12 +71,7 @@ def served(tmp_path: Path):
         wait_healthy(base, proc)
         yield base
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop_server(proc)
         log.close()
 
 

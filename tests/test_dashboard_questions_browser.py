@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
-from browser_cdp import Browser, free_port, wait_healthy
+from browser_cdp import Browser, free_port, stop_server, wait_healthy
 from browser_setup import ensure_chromium
 
 from pipelines.cli import serve_command
@@ -81,12 +80,7 @@ def served(built_home: BuiltHome, tmp_path_factory: pytest.TempPathFactory) -> I
             wait_healthy(base, proc)
             yield base
         finally:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+            stop_server(proc)
     print("\nrender times (s):", ", ".join(f"{n} {s:.2f}" for n, s in TIMINGS))
 
 
