@@ -29,7 +29,7 @@ T = TypeVar("T")
 
 # Findings that say a limit stopped the reading: a result holding one is cached with the limits
 # in force (``LIMITS_KEY``), and read again once they change (raised for an unusual archive).
-LIMIT_RULES = frozenset(("limit_exceeded", "worker_timeout", "worker_died"))
+LIMIT_RULES = frozenset(("limit_exceeded", "worker_timeout", "worker_died", "needs_libreoffice"))
 LIMITS_KEY = "_limits"
 # The checker's text facts (pipelines.checker.facts) of a report, computed by the same worker
 # from the same reading as its figures and cached with them: a build reads each document once.
@@ -42,10 +42,21 @@ def limits_fingerprint(limits: Limits) -> str:
     return hashlib.sha256(raw).hexdigest()[:16]
 
 
+def reading_fingerprint(limits: Limits) -> str:
+    """The limits' fingerprint and whether LibreOffice reads old Office files here.
+
+    A result a limit decided, or a document only LibreOffice reads (a Word 6/95 file refused
+    by the pure-Python reader), is read again once either changes.
+    """
+    from pipelines.extract.soffice import soffice_path
+
+    return limits_fingerprint(limits) + ("+soffice" if soffice_path() else "")
+
+
 def _limited(d: dict) -> dict:
     """``d`` marked with the limits in force when a limit decided it (see :data:`LIMIT_RULES`)."""
     if any(f.get("rule") in LIMIT_RULES for f in d.get("findings") or ()):
-        return {**d, LIMITS_KEY: limits_fingerprint(current_limits())}
+        return {**d, LIMITS_KEY: reading_fingerprint(current_limits())}
     return d
 
 
@@ -134,7 +145,7 @@ def map_cached(
     """
     cache.mkdir(parents=True, exist_ok=True)
     limits = current_limits()
-    fingerprint = limits_fingerprint(limits)
+    fingerprint = reading_fingerprint(limits)
     results: dict[str, dict] = {}
     todo: list[tuple[str, T]] = []
     done = 0

@@ -1,10 +1,11 @@
 """What a build was made from, so an unchanged inbox does not rebuild the country.
 
 A build's result depends only on the inbox (what was ingested and retired), the reading limits,
-the assessor's weights and the code. Their digest is recorded beside the published warehouse
-once a build has published and exported; ``gongkai build`` compares it first and, when nothing
-changed and the warehouse and export are there, says so and stops in a second instead of
-re-validating tens of millions of values. ``gongkai build --force`` rebuilds anyway.
+whether LibreOffice is there to read old Office files, the assessor's weights and the code.
+Their digest is recorded beside the published warehouse once a build has published and
+exported; ``gongkai build`` compares it first and, when nothing changed and the warehouse and
+export are there, says so and stops in a second instead of re-validating tens of millions of
+values. ``gongkai build --force`` rebuilds anyway.
 """
 
 from __future__ import annotations
@@ -32,15 +33,15 @@ def _hash_file(h: hashlib._Hash, path: Path) -> None:
 
 
 def inputs_digest(paths: Paths) -> str:
-    """Digest of the inbox records, the limits and weights in force, and the code."""
-    from pipelines.batch import limits_fingerprint
+    """Digest of the inbox records, the limits and weights in force, LibreOffice, the code."""
+    from pipelines.batch import reading_fingerprint
     from pipelines.checker.score import weights_path
     from pipelines.extract.limits import current_limits
 
     h = hashlib.sha256()
     for name in ("index.jsonl", "retired.jsonl"):
         _hash_file(h, paths.inbox / name)
-    h.update(limits_fingerprint(current_limits()).encode())
+    h.update(reading_fingerprint(current_limits()).encode())
     _hash_file(h, Path(weights_path()))
     for package in CODE:
         for p in sorted((REPO / package).rglob("*")):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.batch import extract_entries, limits_fingerprint, warm_entries
+from pipelines.batch import extract_entries, reading_fingerprint, warm_entries
 from pipelines.checker.catalogue import Catalogue, is_catalogue, read_catalogue
 from pipelines.checker.facts import DocFacts
 from pipelines.checker.run import CHECKER_VERSION, check_extraction
@@ -112,7 +112,7 @@ def shard_generation(found: Sequence[Catalogue], weights: Weights) -> str:
     return generation(
         ENGINE_VERSION,
         CHECKER_VERSION,
-        limits_fingerprint(current_limits()),
+        reading_fingerprint(current_limits()),
         repr(sorted(weights.checks.items())),
         f"{weights.base}/{weights.floor}",
         *sorted(c.source for c in found),

@@ -23,7 +23,10 @@ from pipelines.extract.template import detect_template
 from pipelines.extract.tokens import group_tokens, tokenize
 from schemas.rules import check_all
 
-ENGINE_VERSION = "0.5.1"
+ENGINE_VERSION = "0.5.2"
+# Containers read through another format or program (:mod:`pipelines.extract.office`): each
+# value's provenance says how (``"via": "doc→docx (LibreOffice 7.4)"``).
+CONVERTED = frozenset(("doc", "xls", "xlsx"))
 
 
 def _merge(ex: Extraction, part: TableRead) -> None:
@@ -109,6 +112,9 @@ def extract_document(doc: Document, source: str, sha256: str) -> Extraction:
     if not ex.values:
         msg = f"{source}: 未读出任何数字"
         ex.findings.append(Finding("no_values", "warning", (), msg, "reading"))
+    if doc.container in CONVERTED:
+        for where in ex.provenance.values():
+            where["via"] = doc.reader
     return ex
 
 

@@ -35,6 +35,7 @@ from pipelines.extract.normalize import (
     MD_TABLE_LINE,
     normalize_text,
 )
+from pipelines.extract.ole import SHEET, is_ole, ole_kind
 from pipelines.extract.pdf_layout import Columns, Word, layout_lines
 from pipelines.extract.pdf_text import (
     PageContent,
@@ -95,12 +96,18 @@ _SKIP_TAGS = frozenset(("script", "style", "head", "noscript"))
 
 
 def sniff_container(data: bytes, source: str = "") -> str:
-    """Name the container of ``data``: pdf, docx, html, js (HTML in a string), md or txt."""
+    """Name the container of ``data``: pdf, docx (any ZIP), ole, html, js, md or txt.
+
+    ``ole`` is an OLE2 compound file (Word/WPS binary document or BIFF spreadsheet), told
+    apart by its streams when it is read (:func:`pipelines.extract.ole.ole_kind`).
+    """
     head = data[:8]
     if head.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return "docx"
+    if is_ole(data):
+        return "ole"
     text, _ = decode_bytes(data[:200_000])
     return sniff_text(text, source)
 
@@ -637,10 +644,14 @@ def read_bytes(data: bytes, source: str = "", limits: Limits | None = None) -> D
         lines = read_pdf_lines(data, rows, source, limits)
         return Document("pdf", lines, reader="pdfium", table_rows=frozenset(rows))
     if container == "docx":
+        if _is_xlsx(data):
+            return _office_document("xlsx", data, source, limits)
         if not _is_docx(data):
             raise ValueError("ZIP archive without word/document.xml: not a DOCX report")
         lines = read_docx_lines(data, rows, source, limits)
         return Document("docx", lines, reader="docx-xml", table_rows=frozenset(rows))
+    if container == "ole":
+        return _office_document(ole_kind(data, source).kind, data, source, limits)
     if looks_binary(data):
         raise Refusal("not_text", f"{source}: 不是文本（二进制内容）/ not text (binary content)")
     text, enc = decode_bytes(data)
@@ -670,6 +681,41 @@ def read_bytes(data: bytes, source: str = "", limits: Limits | None = None) -> D
         raise text_too_long(chars, source, limits)
     doc.findings.extend(findings)
     return doc
+
+
+def _office_document(kind: str, data: bytes, source: str, limits: Limits) -> Document:
+    """A Word binary document (``doc``) or a spreadsheet (``xls``, ``xlsx``) read as a report.
+
+    See :mod:`pipelines.extract.office`: LibreOffice or the Word 97 reader for ``doc``,
+    calamine for spreadsheets. The same text and line limits hold as for the other containers.
+    """
+    from pipelines.extract import office
+
+    if kind in (SHEET, "xlsx"):
+        suffix = "." + kind
+        if kind == "xlsx":  # calamine inflates the members: the zip bomb check comes first
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                check_zip_members(z.infolist(), source, limits)
+        lines, rows, reader = office.read_sheet(data, source, limits, _clean_label_cell, suffix)
+    else:
+        lines, rows, reader = office.read_word(data, source, limits, read_docx_lines,
+                                               _clean_label_cell)
+    if len(lines) > limits.lines:
+        raise too_many_lines(len(lines), source, limits)
+    chars = sum(len(c) for line in lines for c in line)
+    if chars > limits.text_chars:
+        raise text_too_long(chars, source, limits)
+    return Document(kind, lines, reader=reader, table_rows=frozenset(rows))
+
+
+def _is_xlsx(data: bytes) -> bool:
+    """A ZIP that is an Excel/WPS workbook (``xl/workbook.xml``), not a Word document."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = set(z.namelist())
+    except zipfile.BadZipFile:
+        return False
+    return "xl/workbook.xml" in names and "word/document.xml" not in names
 
 
 def _is_docx(data: bytes) -> bool:
