@@ -51,13 +51,16 @@ def _lang(ctx: click.Context) -> str:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--kind", type=click.Choice(["report", "ledger", "ledger_map"]), default=None,
+              help="按此类型收入（如把 .xls 统计表作为年报）/ ingest as this kind "
+                   "(e.g. an .xls statistics table as a report)")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+def ingest(ctx: click.Context, paths: tuple[Path, ...], kind: str | None) -> None:
     """把文件原样收入按 sha256 寻址的收件箱 / copy files unchanged into the inbox."""
     from pipelines.inbox import Inbox
 
     lang = _lang(ctx)
-    outcomes = Inbox(default_paths().inbox).ingest(paths)
+    outcomes = Inbox(default_paths().inbox).ingest(paths, kind=kind)
     errors = [o for o in outcomes if o.status == "error"]
     for o in errors:
         err.print(f"[red]{t('ingest.error', lang, path=o.path, reason=o.reason)}[/red]")

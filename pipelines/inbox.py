@@ -31,10 +31,17 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-REPORT_SUFFIXES = {".html", ".htm", ".txt", ".md", ".pdf", ".docx", ".json", ".js", ".shtml"}
-LEDGER_SUFFIXES = {".csv", ".xlsx", ".xls", ".ods"}
+# .doc: Word 97-2003; .wps: WPS Writer (a Word-97-compatible OLE2 file), both read as reports
+# (pipelines/extract/office.py). .et: WPS Spreadsheets, a ledger by default like .xls.
+REPORT_SUFFIXES = {".html", ".htm", ".txt", ".md", ".pdf", ".docx", ".json", ".js", ".shtml",
+                   ".doc", ".wps"}
+LEDGER_SUFFIXES = {".csv", ".xlsx", ".xls", ".ods", ".et"}
 # A ledger map (ledger-map.toml): the user's header and label fixes, applied to every ledger.
 LEDGER_MAP_SUFFIXES = {".toml"}
+KINDS = ("report", "ledger", "ledger_map")
+# Suffixes that may be ingested as a report when the caller says so (``kind="report"``): a
+# statistics table published as a spreadsheet, an attachment a crawler knows to be the report.
+REPORT_AS_WELL = {".xlsx", ".xls", ".et"}
 
 
 def _kind(suffix: str) -> str:
@@ -44,6 +51,15 @@ def _kind(suffix: str) -> str:
     if suffix in LEDGER_MAP_SUFFIXES:
         return "ledger_map"
     return "report"
+
+
+def _kind_error(suffix: str, kind: str) -> str | None:
+    """Why a file of ``suffix`` cannot be ingested as ``kind`` (None when it can)."""
+    if kind not in KINDS:
+        return f"未知类型 {kind} / unknown kind {kind}"
+    if _kind(suffix) == kind or (kind == "report" and suffix in REPORT_AS_WELL):
+        return None
+    return f"{suffix} 文件不能作为 {kind} 收入 / a {suffix} file cannot be ingested as a {kind}"
 
 
 @dataclass(frozen=True)
@@ -240,17 +256,24 @@ class Inbox:
         with self.retired_path.open("a", encoding="utf-8") as f:
             f.write(json.dumps(rec, ensure_ascii=False) + "\n")
 
-    def ingest(self, paths: Iterable[Path], origin_base: Path | None = None) -> list[IngestOutcome]:
-        """Copy files (folders are walked) into the inbox; the same content twice is a no-op."""
+    def ingest(self, paths: Iterable[Path], origin_base: Path | None = None,
+               kind: str | None = None) -> list[IngestOutcome]:
+        """Copy files (folders are walked) into the inbox; the same content twice is a no-op.
+
+        ``kind`` overrides what the suffix says (``report`` for a spreadsheet that is a
+        report, as a crawler knows of an attachment); a suffix that cannot be that kind is an
+        error outcome.
+        """
         known = {e.sha256 for e in self.all_entries()}
         retired = set(self.retirements())
         outcomes = []
         self.objects.mkdir(parents=True, exist_ok=True)
         for path in _walk(paths):
-            outcomes.append(self._ingest_one(path, known, retired))
+            outcomes.append(self._ingest_one(path, known, retired, kind))
         return outcomes
 
-    def _ingest_one(self, path: Path, known: set[str], retired: set[str]) -> IngestOutcome:
+    def _ingest_one(self, path: Path, known: set[str], retired: set[str],
+                    kind: str | None = None) -> IngestOutcome:
         if path.is_symlink():
             return IngestOutcome(
                 str(path), "error", reason="符号链接，不跟随，未收入 / symbolic link: not followed"
@@ -272,6 +295,8 @@ class Inbox:
                 "error",
                 reason=f"不支持的文件类型 {suffix or '(无扩展名)'} / unsupported type",
             )
+        if kind is not None and (why := _kind_error(suffix, kind)):
+            return IngestOutcome(str(path), "error", reason=why)
         try:
             digest = sha256_file(path)
         except OSError as exc:
@@ -290,7 +315,7 @@ class Inbox:
                 size_bytes=path.stat().st_size,
                 origin=str(path.resolve()),
                 ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
-                kind=_kind(suffix),
+                kind=kind or _kind(suffix),
             )
             with self.index_path.open("a", encoding="utf-8") as f:
                 f.write(json.dumps(asdict(entry), ensure_ascii=False) + "\n")

@@ -235,7 +235,7 @@ def test_a_killed_extraction_is_a_finding_cached_until_the_limits_change(
     monkeypatch, tmp_path: Path
 ) -> None:
     """Through the real extraction: a timeout is cached with the limits it was decided under."""
-    from pipelines.batch import _extract_failed, _extract_one, limits_fingerprint
+    from pipelines.batch import _extract_failed, _extract_one, reading_fingerprint
 
     doc = tmp_path / "ok.txt"
     doc.write_text(REPORT, encoding="utf-8")
@@ -243,7 +243,7 @@ def test_a_killed_extraction_is_a_finding_cached_until_the_limits_change(
     timed_out = _extract_failed((str(doc), "ok.txt", "k1"), Failure("timeout", 5))
     assert timed_out["findings"][0]["rule"] == "worker_timeout"
     assert timed_out["findings"][0]["message"] == "ok.txt: 处理超过 5 秒 / exceeded 5 s"
-    assert timed_out["_limits"] == limits_fingerprint(current_limits())
+    assert timed_out["_limits"] == reading_fingerprint(current_limits())
     cache = tmp_path / "cache"
     cache.mkdir()
     (cache / "k1.json").write_text(json.dumps(timed_out), encoding="utf-8")

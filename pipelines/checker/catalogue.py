@@ -93,6 +93,14 @@ def _column(header: list[str], kind: str) -> int | None:
 
 
 def _rows_of(data: bytes, source: str) -> list[list]:
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # .xls / WPS .et (BIFF in OLE2)
+        from python_calamine import CalamineWorkbook
+
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        try:
+            return [list(r) for r in wb.get_sheet_by_index(0).to_python()]
+        finally:
+            wb.close()
     if data[:4] == b"PK\x03\x04":
         import openpyxl
 
@@ -119,7 +127,7 @@ def _header_row(rows: list[list]) -> int | None:
 
 
 def is_catalogue(data: bytes, source: str = "") -> bool:
-    """True when a CSV/XLSX file looks like a normative-document catalogue."""
+    """True when a CSV/XLSX/XLS file looks like a normative-document catalogue."""
     try:
         rows = _rows_of(data, source)
     except Exception:

@@ -26,7 +26,7 @@ from pipelines.extract import soffice
 from pipelines.extract.limits import Limits
 from pipelines.extract.normalize import CELL_SPLIT, EMPTY_MARK, normalize_text
 from pipelines.extract.refusal import Refusal
-from pipelines.extract.word97 import Blocks, RowCell, read_word97
+from pipelines.extract.word97 import Blocks, RowCell, read_word97, refuse_encrypted
 
 Line = list[str]
 
@@ -38,7 +38,7 @@ EDGE_SLACK = 30
 
 def _timeout(limits: Limits) -> float:
     """LibreOffice's time: most of the document's time limit, leaving the fallback room."""
-    return max(5.0, limits.doc_timeout_s * 0.75)
+    return limits.doc_timeout_s * 0.75
 
 
 # --- Word ---------------------------------------------------------------------------------
@@ -95,6 +95,7 @@ def read_word(data: bytes, source: str, limits: Limits, docx_lines, clean
     program = soffice.soffice_path()
     failed = ""
     if program is not None:
+        refuse_encrypted(data, source)
         try:
             docx = soffice.convert(data, ".doc", "docx", _timeout(limits), program)
         except soffice.ConversionError as exc:

@@ -302,6 +302,29 @@ def _strip_fields(text: str) -> str:
     return "".join(out)
 
 
+def _fib_flags(word: bytes, source: str) -> int:
+    """The FIB's flags, after refusing a stream without a FIB or an encrypted document."""
+    if len(word) < _FLAGS + 2 or _u16(word, 0) != 0xA5EC:
+        raise _damaged(source, "no Word file information block")
+    flags = _u16(word, _FLAGS)
+    if flags & (_F_ENCRYPTED | _F_OBFUSCATED):
+        raise Refusal("encrypted_office_file", f"{source}: Word 文档已加密（设有打开密码）/ "
+                      "encrypted Word document (a password is needed to open it)")
+    return flags
+
+
+def refuse_encrypted(data: bytes, source: str = "") -> None:
+    """Refuse an encrypted or FIB-less Word document before anything converts it.
+
+    LibreOffice spends seconds failing on a password-protected file; the FIB says it at once.
+    """
+    ole = open_ole(data, source)
+    try:
+        _fib_flags(read_stream(ole, "WordDocument", source), source)
+    finally:
+        ole.close()
+
+
 def read_word97(data: bytes, source: str = "") -> Blocks:
     """The body of a Word 97-2003 document as paragraphs and table rows, in order.
 
@@ -310,12 +333,9 @@ def read_word97(data: bytes, source: str = "") -> Blocks:
     ole = open_ole(data, source)
     try:
         word = read_stream(ole, "WordDocument", source)
-        if len(word) < _RG_FC_LCB + 8 * (_CLX + 1) or _u16(word, 0) != 0xA5EC:
-            raise _damaged(source, "no Word 97 file information block")
-        flags = _u16(word, _FLAGS)
-        if flags & (_F_ENCRYPTED | _F_OBFUSCATED):
-            raise Refusal("encrypted_office_file", f"{source}: Word 文档已加密（设有打开密码）/ "
-                          "encrypted Word document (a password is needed to open it)")
+        flags = _fib_flags(word, source)
+        if len(word) < _RG_FC_LCB + 8 * (_CLX + 1):
+            raise _damaged(source, "Word file information block too short")
         if _u16(word, 2) < NFIB_WORD97:
             raise Refusal("needs_libreoffice", f"{source}: Word 6/95 格式的文档需要 LibreOffice "
                           "读取 / a Word 6/95 document needs LibreOffice to be read")
