@@ -254,8 +254,11 @@ def test_a_failing_libreoffice_falls_back_and_says_so(tmp_path, monkeypatch) -> 
     assert doc.reader.startswith("doc (Word 97 reader); LibreOffice failed:")
     assert "boom" in doc.reader
     # and when the pure reader cannot read it either, the refusal gives both reasons
-    rule, message = _refusal(_data("t2021.doc")[:5000] + b"\0" * 4096, "cut.doc")
+    doc = bytearray(_data("t2021.doc"))
+    struct.pack_into("<I", doc, _word_stream(bytes(doc)) + 0x1A2, 0x7FFFFF00)  # fcClx
+    rule, message = _refusal(bytes(doc), "bad.doc")
     assert rule == "damaged_office_file"
+    assert "piece table" in message and "boom" in message
 
 
 @pytest.mark.serial
