@@ -383,3 +383,31 @@ def test_a_build_publishes_the_values_of_old_office_reports(tmp_path, monkeypatc
         truth = EXPECTED["truth"][EXPECTED["files"][name]["stem"]]["values"]
         table = {k: v for k, v in truth.items() if not k.startswith("headline.")}
         assert {k: got[name].get(k) for k in table} == table, name
+
+
+def test_the_text_limit_holds_for_office_files(monkeypatch) -> None:
+    monkeypatch.setenv("GONGKAI_SOFFICE", "off")
+    monkeypatch.setenv("GONGKAI_MAX_TEXT_CHARS", "500")
+    for name in ("t2021.doc", "sheet_t2021_blank.et"):
+        rule, message = _refusal(_data(name), name)
+        assert rule == "limit_exceeded", message
+
+
+def test_damaged_bytes_never_crash_or_hang_the_pure_readers(monkeypatch) -> None:
+    """Seeded byte flips anywhere in a .doc and an .xls: read, or refused naming the file."""
+    import random
+    import time
+
+    monkeypatch.setenv("GONGKAI_SOFFICE", "off")
+    rng = random.Random(15)
+    for name in ("t2021.doc", "sheet_t2021_blank.xls"):
+        original = _data(name)
+        for _ in range(40):
+            data = bytearray(original)
+            for _ in range(rng.randint(1, 40)):
+                data[rng.randrange(512, len(data))] = rng.randrange(256)
+            start = time.monotonic()
+            ex = extract_bytes(bytes(data), name)
+            assert time.monotonic() - start < 15  # the limits bound a damaged file's cost
+            errors = [f for f in ex.findings if f.severity == "error" and f.blame == "reading"]
+            assert all(f.message.startswith(name) for f in errors)

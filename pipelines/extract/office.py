@@ -104,7 +104,7 @@ def read_word(data: bytes, source: str, limits: Limits, docx_lines, clean
             lines = docx_lines(docx, rows, source, limits)
             return lines, rows, f"doc→docx ({soffice.soffice_version(program)})"
     try:
-        blocks = read_word97(data, source)
+        blocks = read_word97(data, source, limits.text_chars)
     except Refusal as refusal:
         if failed:  # both routes failed: say why each did
             raise Refusal(refusal.rule, f"{refusal.message}；{failed}") from refusal
@@ -134,17 +134,28 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def _sheets(data: bytes) -> list[tuple[list[list[str]], list]]:
-    """(rows of cell texts, merged ranges) of each visible worksheet, in the workbook's order."""
+def _sheets(data: bytes, source: str, limits: Limits) -> list[tuple[list[list[str]], list]]:
+    """(rows of cell texts, merged ranges) of each visible worksheet, in the workbook's order.
+
+    A sheet whose grid (rows × columns, blank cells included) has more cells than the text
+    limit has characters is refused before it is turned into Python objects: a damaged cell
+    address can make a 14-column table 50,000 columns wide.
+    """
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     out = []
+    cells = 0
     try:
         for meta in wb.sheets_metadata:
             if meta.typ != SheetTypeEnum.WorkSheet or meta.visible != SheetVisibleEnum.Visible:
                 continue
             sheet = wb.get_sheet_by_name(meta.name)
+            cells += (sheet.end[0] + 1) * (sheet.end[1] + 1) if sheet.end else 0
+            if cells > limits.text_chars:
+                raise Refusal("limit_exceeded", f"{source}: 工作表过大（{cells:,} 个单元格，上限 "
+                              f"{limits.text_chars:,}）/ sheet too large ({cells:,} cells, limit "
+                              f"{limits.text_chars:,})")
             rows = [[cell_text(c).strip() for c in r]
                     for r in sheet.to_python(skip_empty_area=False)]
             out.append((rows, list(sheet.merged_cell_ranges or [])))
@@ -226,8 +237,10 @@ def read_sheet(data: bytes, source: str, limits: Limits, clean, suffix: str = ".
                ) -> tuple[list[Line], set[int], str]:
     """(lines, table rows, reader) of a spreadsheet report; see the module docstring."""
     try:
-        sheets = _sheets(data)
+        sheets = _sheets(data, source, limits)
         reader = "calamine"
+    except Refusal:
+        raise
     except Exception as exc:
         program = soffice.soffice_path()
         why = f"{type(exc).__name__}: {exc}"[:160]
@@ -239,8 +252,10 @@ def read_sheet(data: bytes, source: str, limits: Limits, clean, suffix: str = ".
                           f"cannot read the spreadsheet ({why})") from exc
         try:
             xlsx = soffice.convert(data, suffix, "xlsx", _timeout(limits), program)
-            sheets = _sheets(xlsx)
-        except (soffice.ConversionError, Exception) as again:
+            sheets = _sheets(xlsx, source, limits)
+        except Refusal:
+            raise
+        except Exception as again:  # LibreOffice's ConversionError, calamine's errors
             raise Refusal("damaged_office_file", f"{source}: 无法读取电子表格（{why}；{again}）"
                           f" / cannot read the spreadsheet ({why}; {again})") from again
         reader = f"xls→xlsx ({soffice.soffice_version(program)})"

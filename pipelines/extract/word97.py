@@ -25,7 +25,9 @@ from __future__ import annotations
 import struct
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import pairwise
 
+from pipelines.extract.limits import current_limits, text_too_long
 from pipelines.extract.ole import open_ole, read_stream
 from pipelines.extract.refusal import Refusal
 
@@ -121,6 +123,8 @@ def _pieces(table: bytes, fc: int, lcb: int, source: str) -> list[tuple[int, int
         raise _damaged(source, "piece table of a wrong size")
     n = (size - 4) // 12
     cps = struct.unpack_from(f"<{n + 1}i", plc, 0)
+    if any(b < a for a, b in pairwise(cps)) or cps[0] < 0:
+        raise _damaged(source, "piece table out of order")
     out = []
     for i in range(n):
         raw = struct.unpack_from("<I", plc, 4 * (n + 1) + 8 * i + 2)[0]
@@ -260,28 +264,42 @@ class _PapxIndex:
         return Para()
 
 
-def _text_with_marks(word: bytes, pieces, ccp: int) -> tuple[str, list[int]]:
-    """The main text (first ``ccp`` characters) and each character's stream offset."""
+@dataclass
+class _Text:
+    """The main text, and where each piece of it lies in the stream (to find a mark's FC)."""
+
+    text: str
+    starts: list[int]  # index in ``text`` where each piece begins
+    places: list[tuple[int, int]]  # (stream offset, bytes per character) of each piece
+
+    def fc(self, i: int) -> int:
+        """The stream offset of character ``i`` (what the paragraph index is keyed by)."""
+        k = bisect_right(self.starts, i) - 1
+        at, step = self.places[k]
+        return at + step * (i - self.starts[k])
+
+
+def _main_text(word: bytes, pieces, ccp: int) -> _Text:
+    """The main text: the first ``ccp`` characters of the pieces, decoded."""
     parts: list[str] = []
-    offsets: list[int] = []
+    starts: list[int] = []
+    places: list[tuple[int, int]] = []
+    length = 0
     for cp0, cp1, at, compressed in pieces:
         if cp0 >= ccp:
             break
-        cp1 = min(cp1, ccp)
-        n = cp1 - cp0
+        n = min(cp1, ccp) - cp0
         if n <= 0:
             continue
         if compressed:
-            raw = word[at:at + n]
-            text = raw.decode("cp1252", "replace")
-            step = 1
+            text = word[at:at + n].decode("cp1252", "replace")
         else:
-            raw = word[at:at + 2 * n]
-            text = raw.decode("utf-16-le", "replace")
-            step = 2
+            text = word[at:at + 2 * n].decode("utf-16-le", "replace")
+        starts.append(length)
+        places.append((at, 1 if compressed else 2))
         parts.append(text)
-        offsets.extend(range(at, at + step * len(text), step))
-    return "".join(parts), offsets
+        length += len(text)
+    return _Text("".join(parts), starts, places)
 
 
 def _strip_fields(text: str) -> str:
@@ -325,11 +343,14 @@ def refuse_encrypted(data: bytes, source: str = "") -> None:
         ole.close()
 
 
-def read_word97(data: bytes, source: str = "") -> Blocks:
+def read_word97(data: bytes, source: str = "", max_chars: int | None = None) -> Blocks:
     """The body of a Word 97-2003 document as paragraphs and table rows, in order.
 
-    Raises :class:`Refusal` for an encrypted document, a Word 6/95 one, or a damaged one.
+    Raises :class:`Refusal` for an encrypted document, a Word 6/95 one, a damaged one, or one
+    whose main text is longer than ``max_chars`` (the text limit; checked before decoding).
     """
+    if max_chars is None:
+        max_chars = current_limits().text_chars
     ole = open_ole(data, source)
     try:
         word = read_stream(ole, "WordDocument", source)
@@ -347,18 +368,21 @@ def read_word97(data: bytes, source: str = "") -> Blocks:
     finally:
         ole.close()
     try:
-        return _blocks(word, table, extra, source)
+        return _blocks(word, table, extra, source, max_chars)
     except (struct.error, IndexError, ValueError) as exc:
         if isinstance(exc, Refusal):
             raise
         raise _damaged(source, f"{type(exc).__name__}: {exc}") from exc
 
 
-def _blocks(word: bytes, table: bytes, extra: bytes, source: str) -> Blocks:
+def _blocks(word: bytes, table: bytes, extra: bytes, source: str, max_chars: int) -> Blocks:
     ccp = _i32(word, _CCP_TEXT)
+    if ccp > max_chars:
+        raise text_too_long(ccp, source, current_limits())
     pieces = _pieces(table, *_fc_lcb(word, _CLX), source)
     index = _PapxIndex(word, table, extra, source)
-    text, offsets = _text_with_marks(word, pieces, ccp)
+    main = _main_text(word, pieces, ccp)
+    text = main.text
     blocks = Blocks()
     row: list[RowCell] = []
     cell: list[str] = []  # paragraphs of the current cell
@@ -368,7 +392,7 @@ def _blocks(word: bytes, table: bytes, extra: bytes, source: str) -> Blocks:
             continue
         piece = _strip_fields(text[start:i]).translate(_MAP)
         start = i + 1
-        para = index.at(offsets[i]) if i < len(offsets) else Para()
+        para = index.at(main.fc(i))
         if ch == "\x07" and para.row_end:
             _close_row(blocks, row, para)
             row, cell = [], []
