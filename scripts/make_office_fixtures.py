@@ -8,6 +8,7 @@ way government sites publish it:
 * Excel 97-2003 ``.xls``: the demo's report laid out on a sheet (``pipelines.demo.render_xlsx``:
   text in column A, the tables with merged header cells) converted by LibreOffice (``MS Excel
   97``); the ``.et`` copy is what WPS Spreadsheets writes; the ``.xlsx`` is kept as well;
+* Rich Text (``.rtf``, which sites also publish under ``.doc``): the DOCX saved by LibreOffice;
 * a GBK-era text in a ``.doc``: the demo's plain-text report encoded GBK, imported by
   LibreOffice with that encoding and saved as ``.doc``.
 
@@ -118,6 +119,9 @@ def main(argv: list[str] | None = None) -> None:
             if name == WPS:
                 shutil.copyfile(made, out / f"{name}.wps")
                 expected[f"{name}.wps"] = {"source": f"{name}.src.docx", **truth(stem)}
+                rtf = soffice(program, src, "rtf", tmp)  # Word's RTF, published as .doc
+                shutil.copyfile(rtf, out / f"{name}.rtf")
+                expected[f"{name}.rtf"] = {"source": f"{name}.src.docx", **truth(stem)}
         for name, stem in SHEETS.items():
             src = tmp / f"{name}.xlsx"
             src.write_bytes(render_xlsx(docs[stem]))

@@ -28,7 +28,8 @@ from pipelines.inbox import Inbox
 FIXTURES = Path(__file__).parent / "fixtures" / "office"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text("utf-8"))
 FILES = sorted(EXPECTED["files"])
-WORD_FILES = [f for f in FILES if f.endswith((".doc", ".wps"))]
+PURE_FILES = [f for f in FILES if not f.endswith(".rtf")]  # RTF is read by LibreOffice only
+WORD_FILES = [f for f in FILES if f.endswith((".doc", ".wps", ".rtf"))]
 HAS_SOFFICE = shutil.which("soffice") is not None or shutil.which("libreoffice") is not None
 needs_soffice = pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice is not installed")
 
@@ -56,7 +57,7 @@ def _same_reading(name: str) -> None:
     assert got.template == truth["template"]
 
 
-@pytest.mark.parametrize("name", FILES)
+@pytest.mark.parametrize("name", PURE_FILES)
 def test_each_format_reads_as_its_source_with_the_pure_readers(name: str, monkeypatch) -> None:
     monkeypatch.setenv("GONGKAI_SOFFICE", "off")
     _same_reading(name)
@@ -70,7 +71,16 @@ def test_word_files_read_as_their_source_through_libreoffice(name: str, monkeypa
     monkeypatch.delenv("GONGKAI_SOFFICE", raising=False)
     _same_reading(name)
     doc = read_bytes(_data(name), name)
-    assert doc.reader.startswith("doc→docx (LibreOffice ")
+    kind = "rtf" if name.endswith(".rtf") else "doc"
+    assert doc.reader.startswith(f"{kind}→docx (LibreOffice ")
+    # RTF is recognised by its bytes under the .doc name sites give it
+    assert extract_bytes(_data(name), "report.doc").container == kind
+
+
+def test_rtf_without_libreoffice_is_refused_with_the_reason(monkeypatch) -> None:
+    monkeypatch.setenv("GONGKAI_SOFFICE", "off")
+    rule, message = _refusal(_data("t2021_blank.rtf"), "report.doc")
+    assert rule == "needs_libreoffice" and "需要 LibreOffice" in message and "RTF" in message
 
 
 def test_both_word_readers_give_the_same_lines(monkeypatch) -> None:

@@ -26,7 +26,7 @@ from schemas.rules import check_all
 ENGINE_VERSION = "0.5.2"
 # Containers read through another format or program (:mod:`pipelines.extract.office`): each
 # value's provenance says how (``"via": "doc→docx (LibreOffice 7.4)"``).
-CONVERTED = frozenset(("doc", "xls", "xlsx"))
+CONVERTED = frozenset(("doc", "rtf", "xls", "xlsx"))
 
 
 def _merge(ex: Extraction, part: TableRead) -> None:

@@ -72,10 +72,10 @@ def current_limits(environ: Mapping[str, str] | None = None) -> Limits:
 
 
 def file_limit_mb(limits: Limits, container: str) -> float:
-    """The file-size limit of a container (pdf; docx and the other Office files; text)."""
+    """The file-size limit of a container (pdf; docx, the other Office files and RTF; text)."""
     if container == "pdf":
         return limits.pdf_file_mb
-    if container in ("docx", "ole"):
+    if container in ("docx", "ole", "rtf"):
         return limits.docx_file_mb
     return limits.text_file_mb
 

@@ -84,25 +84,31 @@ def _row(cells: list[RowCell], above: dict[int, str], clean) -> tuple[Line, dict
     return line, here
 
 
-def read_word(data: bytes, source: str, limits: Limits, docx_lines, clean
+def read_word(data: bytes, source: str, limits: Limits, docx_lines, clean, kind: str = "doc"
               ) -> tuple[list[Line], set[int], str]:
-    """(lines, table rows, reader) of a Word binary document; see the module docstring.
+    """(lines, table rows, reader) of a Word binary (``doc``) or RTF document.
 
-    ``docx_lines`` is :func:`read_docx_lines`. Raises :class:`Refusal` when neither route can
-    read the file, with both reasons.
+    See the module docstring. ``docx_lines`` is :func:`read_docx_lines`. RTF has no built-in
+    reader: without LibreOffice it is refused (``needs_libreoffice``). Raises :class:`Refusal`
+    when no route can read the file, with every reason.
     """
     rows: set[int] = set()
     program = soffice.soffice_path()
     failed = ""
     if program is not None:
-        refuse_encrypted(data, source)
+        if kind == "doc":
+            refuse_encrypted(data, source)
         try:
-            docx = soffice.convert(data, ".doc", "docx", _timeout(limits), program)
+            docx = soffice.convert(data, f".{kind}", "docx", _timeout(limits), program)
         except soffice.ConversionError as exc:
             failed = str(exc)
         else:
             lines = docx_lines(docx, rows, source, limits)
-            return lines, rows, f"doc→docx ({soffice.soffice_version(program)})"
+            return lines, rows, f"{kind}→docx ({soffice.soffice_version(program)})"
+    if kind == "rtf":
+        why = f"；{failed}" if failed else ""
+        raise Refusal(NEEDS_LIBREOFFICE, f"{source}: 需要 LibreOffice 读取 RTF 文档{why} / "
+                      "LibreOffice is needed to read an RTF document")
     try:
         blocks = read_word97(data, source, limits.text_chars)
     except Refusal as refusal:

@@ -99,7 +99,8 @@ def sniff_container(data: bytes, source: str = "") -> str:
     """Name the container of ``data``: pdf, docx (any ZIP), ole, html, js, md or txt.
 
     ``ole`` is an OLE2 compound file (Word/WPS binary document or BIFF spreadsheet), told
-    apart by its streams when it is read (:func:`pipelines.extract.ole.ole_kind`).
+    apart by its streams when it is read (:func:`pipelines.extract.ole.ole_kind`); ``rtf`` is
+    Rich Text, which Word saves and sites publish under ``.doc`` (read through LibreOffice).
     """
     head = data[:8]
     if head.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
@@ -108,6 +109,8 @@ def sniff_container(data: bytes, source: str = "") -> str:
         return "docx"
     if is_ole(data):
         return "ole"
+    if data.lstrip()[:5] == b"{\\rtf":  # RTF, often published under a .doc name
+        return "rtf"
     text, _ = decode_bytes(data[:200_000])
     return sniff_text(text, source)
 
@@ -652,6 +655,8 @@ def read_bytes(data: bytes, source: str = "", limits: Limits | None = None) -> D
         return Document("docx", lines, reader="docx-xml", table_rows=frozenset(rows))
     if container == "ole":
         return _office_document(ole_kind(data, source).kind, data, source, limits)
+    if container == "rtf":
+        return _office_document("rtf", data, source, limits)
     if looks_binary(data):
         raise Refusal("not_text", f"{source}: 不是文本（二进制内容）/ not text (binary content)")
     text, enc = decode_bytes(data)
@@ -684,7 +689,7 @@ def read_bytes(data: bytes, source: str = "", limits: Limits | None = None) -> D
 
 
 def _office_document(kind: str, data: bytes, source: str, limits: Limits) -> Document:
-    """A Word binary document (``doc``) or a spreadsheet (``xls``, ``xlsx``) read as a report.
+    """A Word binary (``doc``) or RTF document, or a spreadsheet (``xls``, ``xlsx``), as a report.
 
     See :mod:`pipelines.extract.office`: LibreOffice or the Word 97 reader for ``doc``,
     calamine for spreadsheets. The same text and line limits hold as for the other containers.
@@ -699,7 +704,7 @@ def _office_document(kind: str, data: bytes, source: str, limits: Limits) -> Doc
         lines, rows, reader = office.read_sheet(data, source, limits, _clean_label_cell, suffix)
     else:
         lines, rows, reader = office.read_word(data, source, limits, read_docx_lines,
-                                               _clean_label_cell)
+                                               _clean_label_cell, kind)
     if len(lines) > limits.lines:
         raise too_many_lines(len(lines), source, limits)
     chars = sum(len(c) for line in lines for c in line)
