@@ -23,7 +23,7 @@ from pipelines.extract.template import detect_template
 from pipelines.extract.tokens import group_tokens, tokenize
 from schemas.rules import check_all
 
-ENGINE_VERSION = "0.5.1"
+ENGINE_VERSION = "0.5.2"  # 0.5.2: findings carry a detail (candidates, where) for review
 
 
 def _merge(ex: Extraction, part: TableRead) -> None:
