@@ -3,13 +3,15 @@
 The queue (``out_review_item`` of the published warehouse) most important first; the selected
 item's source beside it (the document's lines or sentence, through the trace view); a form
 that picks a candidate reading or takes a typed value, with a note and the reviewer's name,
-and appends the correction to the same file ``gongkai review settle`` writes. The page never
+and appends the correction to the same file ``gongkai review settle`` writes (the name
+defaults to ``$GONGKAI_REVIEWER``). The page never
 writes the warehouse: corrections apply on the next build, which a button starts (under the
 build lock) and whose publication the page reports.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -87,7 +89,8 @@ def _form(it: dict) -> None:
                               placeholder=t("review.value_hint"))
         note = st.text_input(t("review.note"), key="note_" + it["item_id"])
         who = st.text_input(t("review.reviewer"), key="reviewer_" + it["item_id"],
-                            value=st.session_state.get("reviewer_default", ""))
+                            value=st.session_state.get("reviewer_default")
+                            or os.environ.get("GONGKAI_REVIEWER", ""))
         sent = st.form_submit_button(t("review.submit"), type="primary")
     if not sent:
         return
