@@ -33,6 +33,7 @@ PAGES = (
     ("timeliness", ":material/timer:"),
     ("scorecard", ":material/grading:"),
     ("regions", ":material/account_tree:"),
+    ("review", ":material/rate_review:"),
     ("downloads", ":material/download:"),
 )
 

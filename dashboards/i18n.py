@@ -52,6 +52,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page.outcomes": ("办理结果", "Outcomes"),
     "page.quality": ("数据质量", "Data quality"),
     "page.downloads": ("下载", "Downloads"),
+    "page.review": ("人工复核", "Review"),
     "page.regions": ("地区下钻", "Regions"),
     "regions.intro": (
         "从省到市、县直至发布机关逐级查看；每个汇总旁列出已报告/应报告机关数、覆盖率和来自"
@@ -446,6 +447,92 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "trace.bodies": ("组成该数值的机关", "Bodies behind this figure"),
     "regions.drill_into": ("查看某个{level}地区的下级", "Open a {level} region"),
+    # 人工复核 / Review (dashboards/views/review.py)
+    "review.intro": (
+        "机器未能确定的读取（数字串多种拆分、表格行缺单元格、正文数字未归位、机关所在地不唯一、台账列"
+        "无法识别）和发布方自相矛盾的数字，按可能改变的数值大小排序。在此复核后记录到更正文件，"
+        "下次构建时应用：原文值保留，复核值另存（读取方式 reviewed），汇总与图表采用复核值并注明。",
+        "What the engine could not settle (a digit run several readings fit, a row that lost a "
+        "cell, an unplaced prose figure, a body that fits several places, an unmapped ledger "
+        "column) and publishers' own inconsistent figures, ordered by how much they could move "
+        "the totals. A correction is recorded in the corrections file and applied by the next "
+        "build: the as-published value stays, the reviewed value is kept beside it (method "
+        "reviewed), and the rollups and charts use it and say so.",
+    ),
+    "review.rebuild": (
+        "当前数据仓库是在复核功能之前构建的，没有复核队列；请重新构建。",
+        "This warehouse was built before the review queue existed; rebuild it.",
+    ),
+    "review.open": ("待复核", "open"),
+    "review.settled": ("已复核", "settled"),
+    "review.engine_agrees": ("引擎已一致", "engine agrees"),
+    "review.flagged": (
+        "文件已变更的更正（未应用）", "corrections for changed documents (not applied)"),
+    "review.flagged_note": (
+        "这些更正所针对的文件（按 sha256）已停用或被新版本替换，因此未应用；请在新版本上重新复核。",
+        "The documents these corrections were made on (by sha256) were retired or replaced by a "
+        "new version, so they are not applied; review the new version again.",
+    ),
+    "review.all": ("全部", "all"),
+    "review.kind": ("类型", "kind"),
+    "review.status": ("状态", "status"),
+    "review.keys": ("涉及指标", "keys"),
+    "review.importance": ("重要性", "importance"),
+    "review.empty": ("没有符合条件的复核事项。", "No review items match."),
+    "review.source": ("原文", "source"),
+    "review.no_location": ("该事项没有可显示的原文位置。", "No place in the document to show."),
+    "review.printed": ("原文值", "as published"),
+    "review.settled_as": ("已复核为", "settled as"),
+    "review.choice": ("复核结果", "decision"),
+    "review.candidate": ("候选读法 {n}", "candidate {n}"),
+    "review.type_value": ("输入数值（下方选择指标）", "type a value (choose the key below)"),
+    "review.key": ("指标", "key"),
+    "review.value": ("数值", "value"),
+    "review.value_hint": ("如 41", "e.g. 41"),
+    "review.note": ("说明", "note"),
+    "review.reviewer": ("复核人", "reviewer"),
+    "review.submit": ("记录复核", "record the correction"),
+    "review.saved": (
+        "已记录更正 {cid}：{values}。下次构建时应用。",
+        "Correction {cid} recorded: {values}. The next build applies it.",
+    ),
+    "review.in_force": ("已应用的复核值", "reviewed values in force"),
+    "review.in_force_note": (
+        "汇总表（机关·年度、地区·年度）采用这些复核值，原文值仍保存在 core_value 中；"
+        "out_body_year.reviewed_keys 注明哪些指标是复核值。",
+        "The marts (body × year, region × year) use these reviewed values; the as-published "
+        "values stay in core_value, and out_body_year.reviewed_keys names the reviewed keys.",
+    ),
+    "review.as_published": ("原文值", "as published"),
+    "review.reviewed_value": ("复核值", "reviewed value"),
+    "review.at": ("复核时间", "reviewed at"),
+    "review.why": ("原因", "why"),
+    "review.build": ("应用更正：重新构建", "apply the corrections: rebuild"),
+    "review.build_note": (
+        "本页不改动已发布的数据仓库；构建在后台运行（与 gongkai build 相同，受构建锁保护），"
+        "通过全部检查后才发布新的数据仓库。",
+        "This page never writes the published warehouse; the build runs in the background (as "
+        "gongkai build, under the build lock) and publishes only when every check passes.",
+    ),
+    "review.build_start": ("开始构建", "start a build"),
+    "review.build_busy": (
+        "已有构建在运行（进程 {pid}，开始于 {since}）。",
+        "A build is running (pid {pid}, since {since}).",
+    ),
+    "review.build_running": ("构建进行中……已用 {secs} 秒", "building… {secs} s so far"),
+    "review.build_published": (
+        "新的数据仓库已发布，复核值已应用。",
+        "The new warehouse is published with the corrections applied.",
+    ),
+    "review.build_unchanged": (
+        "构建结束，数据仓库未变（输入没有变化）。",
+        "The build ended without a new warehouse (nothing changed).",
+    ),
+    "review.build_failed": (
+        "构建失败（退出码 {code}），已发布的数据仓库保持不变。",
+        "The build failed (exit {code}); the published warehouse is unchanged.",
+    ),
+    "review.build_again": ("完成", "done"),
 }
 
 

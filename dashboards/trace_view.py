@@ -105,6 +105,17 @@ def _show_context(ctx: trace.SourceContext | None, report_id: str) -> None:
         st.caption(t("trace.blank_mark"))
 
 
+def show_source(report_id: str, source: str, provenance: dict) -> None:
+    """The document around a place given as provenance (a line or a sentence).
+
+    For what has no ``core_value`` row to trace, e.g. a value the engine withheld (review page).
+    """
+    import json
+
+    inbox = str(store.inbox_path())
+    _show_context(_context(inbox, report_id, source, json.dumps(provenance)), report_id)
+
+
 def value_panel(report_id: str, keys: tuple[str, ...]) -> None:
     """Each key's value in one report, how it was read, the source text and its findings."""
     header = query(trace.report_header, report_id)

@@ -1,11 +1,11 @@
 """What a build was made from, so an unchanged inbox does not rebuild the country.
 
-A build's result depends only on the inbox (what was ingested and retired), the reading limits,
-whether LibreOffice is there to read old Office files, the assessor's weights and the code.
-Their digest is recorded beside the published warehouse once a build has published and
-exported; ``gongkai build`` compares it first and, when nothing changed and the warehouse and
-export are there, says so and stops in a second instead of re-validating tens of millions of
-values. ``gongkai build --force`` rebuilds anyway.
+A build's result depends only on the inbox (what was ingested and retired), the corrections
+file (pipelines/review), the reading limits, whether LibreOffice is there to read old Office
+files, the assessor's weights and the code. Their digest is recorded beside the published
+warehouse once a build has published and exported; ``gongkai build`` compares it first and, when
+nothing changed and the warehouse and export are there, says so and stops in a second instead of
+re-validating tens of millions of values. ``gongkai build --force`` rebuilds anyway.
 """
 
 from __future__ import annotations
@@ -41,6 +41,10 @@ def inputs_digest(paths: Paths) -> str:
     h = hashlib.sha256()
     for name in ("index.jsonl", "retired.jsonl"):
         _hash_file(h, paths.inbox / name)
+    # A settled correction changes the warehouse as much as a new document does.
+    from pipelines.review.store import store_path
+
+    _hash_file(h, store_path(paths.home))
     h.update(reading_fingerprint(current_limits()).encode())
     _hash_file(h, Path(weights_path()))
     for package in CODE:

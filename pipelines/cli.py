@@ -428,7 +428,11 @@ def _human_summary(ex, lang: str) -> str:
 
 
 @main.command(name="eval")
-@click.argument("corpus", type=click.Path(path_type=Path))
+@click.argument("corpus", type=click.Path(path_type=Path), required=False)
+@click.option(
+    "--corrections", "with_corrections", is_flag=True,
+    help="以人工复核值为标准评估当前引擎 / score the engine against every settled correction",
+)
 @click.option(
     "--ratchet",
     type=click.Path(path_type=Path),
@@ -439,12 +443,27 @@ def _human_summary(ex, lang: str) -> str:
     "--json", "as_json", is_flag=True, help="整个结果输出为 JSON / the whole result as JSON"
 )
 @click.pass_context
-def eval_cmd(ctx: click.Context, corpus: Path, ratchet: Path | None, as_json: bool) -> None:
-    """在带标准答案的语料上评估抽取准确率 / measure extraction accuracy against expected values."""
+def eval_cmd(ctx: click.Context, corpus: Path | None, ratchet: Path | None, as_json: bool,
+             with_corrections: bool) -> None:
+    """在带标准答案的语料上评估抽取准确率 / measure extraction accuracy against expected values.
+
+    With ``--corrections`` (and no CORPUS): the settled corrections of this home are the gold.
+    """
+    lang = _lang(ctx)
+    if with_corrections:
+        from pipelines.review.yardstick import format_score, score_store
+
+        result = score_store(default_paths().home, os.cpu_count() or 1)
+        if as_json:
+            click.echo(json.dumps({"counts": result.counts, "items": result.items,
+                                   "values": result.rows}, ensure_ascii=False, indent=1))
+        else:
+            click.echo(format_score(result, lang))
+        if corpus is None:
+            return
     from pipelines.extract.evaluate import evaluate, format_eval, ratchet_check
 
-    lang = _lang(ctx)
-    if not (corpus / "docs").is_dir() or not (corpus / "expected").is_dir():
+    if corpus is None or not (corpus / "docs").is_dir() or not (corpus / "expected").is_dir():
         err.print(f"[red]{t('eval.missing', lang, path=corpus)}[/red]")
         sys.exit(2)
     result = evaluate(corpus)
@@ -865,6 +884,10 @@ from pipelines.cli_check import scorecard as _scorecard_cmd  # noqa: E402
 
 main.add_command(_check_cmd)
 main.add_command(_scorecard_cmd)
+# gongkai review (the review queue and the corrections store) lives in its own module too.
+from pipelines.cli_review import review as _review_cmd  # noqa: E402
+
+main.add_command(_review_cmd)
 
 
 if __name__ == "__main__":

@@ -183,6 +183,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "cannot tell the body of ledger {path} (no body column, no body in the file name, "
         "no report of the same stem in the warehouse)",
     ),
+    # gongkai review (pipelines/cli_review.py)
+    "review.no_warehouse": (
+        "尚无已发布的数据仓库：{path}（先运行 gongkai build）",
+        "no published warehouse at {path} (run gongkai build first)",
+    ),
+    "review.empty": ("复核队列中没有符合条件的事项", "no review items match"),
+    "review.count": (
+        "共 {n} 项（按重要性排序；gongkai review show ID 查看，settle 复核）",
+        "{n} items (most important first; gongkai review show ID to see one, settle to settle)",
+    ),
+    "review.saved": (
+        "已记录更正 {cid}（事项 {item}）：{values}；下次构建时应用（gongkai build）。"
+        "更正文件 {path}",
+        "correction {cid} recorded (item {item}): {values}; applied by the next build "
+        "(gongkai build). Corrections file {path}",
+    ),
+    "review.withdrawn": (
+        "已撤回事项 {item} 的更正（记录保留）；下次构建时生效",
+        "the correction of item {item} is withdrawn (the record stays); the next build "
+        "applies it",
+    ),
+    "review.error": ("{reason}", "{reason}"),
+    "review.exported": ("已导出 {n} 条更正记录到 {path}", "{n} corrections exported to {path}"),
+    "review.imported": (
+        "从 {path} 导入 {new} 条新更正（{known} 条已有，跳过）；下次构建时应用",
+        "{new} new corrections imported from {path} ({known} already held, skipped); "
+        "the next build applies them",
+    ),
+    "review.no_corrections": ("尚无更正记录", "no corrections yet"),
+    "review.status": (
+        "{id}  {status:<16} {kind:<22} {source}  {values}  {note}",
+        "{id}  {status:<16} {kind:<22} {source}  {values}  {note}",
+    ),
 }
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from pipelines.extract.model import Finding
+from pipelines.extract.model import Finding, detail
 from schemas.registry import (
     APPEAL_GROUPS,
     APPEAL_RESULTS,
@@ -78,8 +78,11 @@ def _check_sum(
     if abs(got - total) < 1e-9:
         return None
     note = _blank_note([total_key, *part_keys], cells)
+    # The one correction the rule itself suggests: the total as its parts add up. A reviewer
+    # may instead find a part misprinted (the demo's outcomes_sum fault) and type that.
     return Finding(rule, "error", (total_key, *part_keys),
-                   f"{total_key} 印为 {total}，但各项之和为 {got}{note}", "publisher")
+                   f"{total_key} 印为 {total}，但各项之和为 {got}{note}", "publisher",
+                   detail(candidates=[{total_key: got}]))
 
 
 def _holds_only_by_blanks(keys: list[str], cells: Cells) -> bool:
@@ -205,7 +208,9 @@ def text_vs_table(values: Values, cells: Cells, template: str | None = None) -> 
                 continue
             out.append(Finding("text_vs_table", "warning", (prose_key, table_key),
                                f"正文为 {values[prose_key]}，表格为 {values[table_key]}",
-                               "publisher"))
+                               "publisher",
+                               detail(candidates=[{prose_key: values[table_key]},
+                                                  {table_key: values[prose_key]}])))
     return out
 
 

@@ -15,7 +15,8 @@ from functools import cache
 from schemas.registry import measures
 
 CELL_KINDS = ("number", "empty", "dash", "text")
-METHODS = ("table", "prose", "constraint")
+# reviewed: a value a person settled (core_value_reviewed); core_value itself never holds one.
+METHODS = ("table", "prose", "constraint", "reviewed")
 BLAMES = ("publisher", "reading")
 SEVERITIES = ("error", "warning", "info")
 LEVELS = ("province", "city", "county", "township")
@@ -335,6 +336,8 @@ def tables() -> dict[str, Table]:
                     nullable=False,
                     isin=BLAMES,
                 ),
+                _c("detail", "VARCHAR", "复核所需细节（JSON：候选读法、位置）",
+                   "what a reviewer needs (JSON: candidate readings, where it was read)"),
             ),
         ),
         Table(
@@ -360,6 +363,9 @@ def tables() -> dict[str, Table]:
                 replace(YEAR, nullable=False),
                 _c("template", "VARCHAR", "模板", "template version"),
                 REPORT_ID,
+                _c("reviewed_keys", "VARCHAR", "采用人工复核值的指标（逗号分隔）",
+                   "keys whose value here is a reviewed one (comma-separated; "
+                   "the as-published value stays in core_value)"),
                 *_measure_columns(),
                 *_derived_columns(),
             ),
@@ -379,6 +385,8 @@ def tables() -> dict[str, Table]:
                 _c("bodies_expected", "INTEGER", "应报告机关数", "bodies expected", ge=0),
                 _c("coverage", "DOUBLE", "覆盖率", "coverage = bodies / expected", ge=0.0, le=1.0),
                 _c("quarantined", "INTEGER", "被隔离报告数", "quarantined reports", ge=0),
+                _c("reviewed_reports", "INTEGER", "含人工复核值的报告数",
+                   "reports with reviewed values in these sums", ge=0),
                 *_INCONSISTENT_COLUMNS,
                 *(
                     Column(k, "DOUBLE", label_zh, label_en, ge=0.0)
@@ -416,6 +424,7 @@ def tables() -> dict[str, Table]:
         ),
     ]
     defs[-1:-1] = ledger_tables()  # application ledgers (issue 6), before meta_build
+    defs[-1:-1] = review_tables()  # review queue and corrections (issue 16), before meta_build
     defs.insert(
         -1,
         Table(
@@ -787,5 +796,111 @@ def ledger_tables() -> list[Table]:
                 replace(REPORT_ID, nullable=True),
             ),
             ("body_id", "year", "key"),
+        ),
+    ]
+
+
+# --- review and corrections (pipelines/review) -----------------------------------------------
+
+REVIEW_KINDS = ("ambiguous_split", "lost_cell", "unreadable_row", "unplaced_prose",
+                "ambiguous_body", "unmapped_ledger_column", "publisher_error")
+ITEM_STATUSES = ("open", "settled", "engine_agrees")
+CORRECTION_STATUSES = ("applied", "engine_agrees", "document_changed", "recorded")
+
+
+def review_tables() -> list[Table]:
+    """The reviewed values, the corrections in force and the review queue.
+
+    Reviewed values are a table of their own rather than rows of ``core_value``: the fact
+    table stays exactly as published (and its incremental build and per-segment export are
+    untouched), while this small table is rebuilt from the corrections file on every build.
+    """
+    json_col = {"unit": None}
+    reviewer = _c("reviewer", "VARCHAR", "复核人", "reviewer")
+    at = _c("reviewed_at", "VARCHAR", "复核时间（UTC）", "when reviewed (UTC, ISO 8601)")
+    note = _c("note", "VARCHAR", "复核说明", "reviewer's note")
+    item = _c("item_id", "VARCHAR", "复核事项标识（文件 sha256 与对象的摘要）",
+              "review item id (digest of the document sha256 and what it is about)",
+              nullable=False)
+    kind = _c("kind", "VARCHAR", "事项类型", "kind of item", isin=REVIEW_KINDS)
+    correction = _c("correction_id", "VARCHAR", "更正记录标识", "correction id")
+    return [
+        Table(
+            "core_value_reviewed",
+            "人工复核值（与原文值并存，不覆盖）",
+            "reviewed values, beside the as-published ones (never overwriting them)",
+            (
+                replace(REPORT_ID, nullable=False),
+                BODY_ID,
+                YEAR,
+                _c("key", "VARCHAR", "规范键", "canonical key", nullable=False),
+                _c("value", "DOUBLE", "复核值", "reviewed value", nullable=False),
+                _c("as_published", "DOUBLE", "原文值（未读出为空）",
+                   "value as published (null when withheld)"),
+                _c("method", "VARCHAR", "读取方式", "how it was read", nullable=False,
+                   isin=("reviewed",)),
+                item,
+                replace(correction, nullable=False),
+                reviewer,
+                at,
+                note,
+            ),
+            ("report_id", "key"),
+        ),
+        Table(
+            "core_correction",
+            "生效的人工更正及其状态",
+            "corrections in force and what became of them",
+            (
+                replace(correction, nullable=False),
+                item,
+                replace(REPORT_ID, nullable=False),
+                kind,
+                _c("values", "VARCHAR", "更正值（JSON）", "values (JSON: key → value)",
+                   **json_col),
+                reviewer,
+                at,
+                note,
+                _c("source", "VARCHAR", "原文件名", "source file name"),
+                _c("body_name", "VARCHAR", "机关名称", "body name"),
+                YEAR,
+                _c("status", "VARCHAR", "状态", "applied, engine_agrees, document_changed or "
+                   "recorded", nullable=False, isin=CORRECTION_STATUSES),
+                _c("status_note", "VARCHAR", "状态说明", "why this status"),
+            ),
+            ("correction_id",),
+        ),
+        Table(
+            "out_review_item",
+            "人工复核队列：机器未能确定的读取与发布方错误（按重要性排序）",
+            "review queue: readings the engine withheld and publisher errors, by importance",
+            (
+                item,
+                replace(REPORT_ID, nullable=False),
+                _c("source", "VARCHAR", "原文件名", "source file name"),
+                BODY_ID,
+                _c("body_name", "VARCHAR", "机关名称", "body name"),
+                REGION_CODE,
+                YEAR,
+                replace(kind, nullable=False),
+                _c("rule", "VARCHAR", "规则", "rule", nullable=False),
+                _c("keys", "VARCHAR", "涉及的规范键（逗号分隔）",
+                   "keys involved (comma-separated)"),
+                _c("message", "VARCHAR", "说明", "message"),
+                _c("candidates", "VARCHAR", "候选读法（JSON 列表）",
+                   "candidate readings (JSON list of {key: value})"),
+                _c("printed", "VARCHAR", "原文值（JSON）", "as published (JSON: key → value)"),
+                _c("location", "VARCHAR", "出处（JSON）",
+                   "where it was read (JSON: table, row, line, tokens, sentence)"),
+                _c("importance", "DOUBLE", "重要性（可能改变的数值之和）",
+                   "importance: how much settling it could move the totals", ge=0.0),
+                _c("status", "VARCHAR", "状态", "open, settled or engine_agrees",
+                   nullable=False, isin=ITEM_STATUSES),
+                _c("settled_values", "VARCHAR", "复核值（JSON）", "settled values (JSON)"),
+                reviewer,
+                at,
+                correction,
+            ),
+            ("item_id",),
         ),
     ]

@@ -9,7 +9,7 @@ a failed build leaves the last good warehouse in place.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +19,7 @@ import polars as pl
 
 from pipelines.extract.model import Extraction
 from pipelines.inbox import InboxEntry
+from pipelines.review.store import Correction
 from schemas.models import conform, empty_frame, validate
 from schemas.profile import check_table
 from schemas.registry import measures
@@ -34,6 +35,7 @@ from warehouse.marts import (
     region_year_sql,
     yoy_findings_sql,
 )
+from warehouse.review import load_review_items, load_reviewed
 from warehouse.scorecard import build_scorecard
 from warehouse.segments import TableFiles
 
@@ -57,6 +59,8 @@ class CoreTables:
     out_report_check: pl.DataFrame | TableFiles | None = None
     # Application ledgers (``core_application`` asset); None: none ingested.
     ledgers: LedgerTables | None = None
+    # Corrections in force (pipelines.review.store.effective): item_id → Correction.
+    corrections: Mapping[str, Correction] | None = None
 
 
 def template_expected(year: int) -> str:
@@ -101,6 +105,13 @@ def core_tables(
         core_quarantine=validate("core_quarantine", frames.quarantine_frame(reports)),
         dim_body=validate("dim_body", conform("dim_body", bodies)),
     )
+
+
+def _ledger_ids(ledgers: LedgerTables | None) -> dict[str, str]:
+    """Ledger file name → its sha256, for review items about a ledger's columns."""
+    if ledgers is None or not ledgers.accounting.height:
+        return {}
+    return dict(ledgers.accounting.select("source", "ledger_id").iter_rows())
 
 
 def region_frame(codes: Sequence[str], divisions: pl.DataFrame) -> pl.DataFrame:
@@ -255,6 +266,9 @@ def _build(path: Path, core: CoreTables, regions: pl.DataFrame, plan, *, is_demo
         load_table(con, "core_finding", core.core_finding)
         load_table(con, "meta_scan", scan_frame(core))
         load_table(con, "core_quarantine", core.core_quarantine)
+        corrections = core.corrections or {}
+        ledger_ids = _ledger_ids(core.ledgers)
+        reviewed = load_reviewed(con, corrections, frozenset(ledger_ids.values()))
         wide = None
         if isinstance(core.core_value, TableFiles) and core.core_value.wide:
             wide = "_report_wide"
@@ -272,6 +286,8 @@ def _build(path: Path, core: CoreTables, regions: pl.DataFrame, plan, *, is_demo
                       else None)
         build_scorecard(con, checks)
         load_ledgers(con, core.ledgers)
+        load_review_items(con, corrections, reviewed,
+                          core.ledgers.quarantine if core.ledgers else None, ledger_ids)
         status = core.core_report["status"]
         published = int((status == "published").sum())
         meta = pl.DataFrame(

@@ -45,6 +45,11 @@ EXPORT_TABLES = (
     "core_quarantine",
     "out_body_year",
     "out_region_year",
+    # Reviewed values beside the as-published core_value, the corrections in force and the
+    # review queue (pipelines/review): exports carry both readings.
+    "core_value_reviewed",
+    "core_correction",
+    "out_review_item",
 )
 # Written one file per year: the long fact table (40 million rows at national size).
 PARTITIONED = ("core_value",)

@@ -168,13 +168,15 @@ def finding_frame(extractions: Iterable[Extraction]) -> pl.DataFrame:
             "keys": ",".join(f.keys),
             "message": f.message,
             "blame": f.blame,
+            "detail": f.detail or None,
         }
         for ex in extractions
         for f in ex.findings
     ]
     if not rows:
         return empty_frame("core_finding").drop("body_id", "year")
-    return pl.DataFrame(rows).with_columns(redact_quoted(pl.col("message")))
+    frame = pl.DataFrame(rows, schema_overrides={"detail": pl.Utf8})
+    return frame.with_columns(redact_quoted(pl.col("message")), redact_quoted(pl.col("detail")))
 
 
 def quarantine_frame(reports: pl.DataFrame) -> pl.DataFrame:

@@ -59,6 +59,12 @@ def out_warehouse_staging(
     )
     core = replace(core, out_report_check=out_report_check)
     core = replace(core, ledgers=core_application)
+    # Corrections people settled (pipelines/review): read from the home at build time, so a
+    # settle on the page or the command line applies on the next build.
+    from pipelines.review import store
+
+    core = replace(core, corrections=store.effective(
+        store.read(store.store_path(gongkai.paths.home))))
     # Any generated report in the warehouse labels the whole dataset 演示数据.
     is_demo = bool(core_report.height) and bool(core_report["is_demo"].any())
     counts = build_database(

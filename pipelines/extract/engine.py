@@ -23,7 +23,9 @@ from pipelines.extract.template import detect_template
 from pipelines.extract.tokens import group_tokens, tokenize
 from schemas.rules import check_all
 
-ENGINE_VERSION = "0.5.2"
+# 0.5.3: old Office formats (.doc/.wps/.xls/.et) read; findings carry a detail (candidates,
+# where) for review.
+ENGINE_VERSION = "0.5.3"
 # Containers read through another format or program (:mod:`pipelines.extract.office`): each
 # value's provenance says how (``"via": "doc→docx (LibreOffice 7.4)"``).
 CONVERTED = frozenset(("doc", "rtf", "xls", "xlsx"))

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from pipelines.bodies import resolve_body_detailed
-from pipelines.extract.model import Body, Finding
+from pipelines.extract.model import Body, Finding, detail
 from pipelines.extract.prose import compact
 
 _REPORT = r"(?:政府)?信息公开(?:工作)?(?:年度)?(?:工作)?年?报告?"
@@ -163,7 +163,9 @@ def read_metadata(lines: list[str], text: str) -> Metadata:
     if resolution is not None and resolution.status == "ambiguous":
         # Never guessed: the candidates are reported for a reviewer (our reading, not a fault).
         msg = f"机关所在地无法唯一确定：{body.name} 可能是 {'、'.join(resolution.candidates)}"
-        findings = (Finding("body_ambiguous", "warning", (), msg, "reading"),)
+        findings = (Finding("body_ambiguous", "warning", (), msg, "reading",
+                            detail(name=body.name, candidates=[
+                                {"body.region_code": c} for c in resolution.candidates])),)
     return Metadata(
         title, body, statistics_year(title, text), published_date(text), findings
     )

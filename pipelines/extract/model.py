@@ -7,6 +7,7 @@ public interface, documented in the README; keep it stable.
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
@@ -33,6 +34,10 @@ class Finding:
 
     ``blame="publisher"``: the document's own printed numbers disagree (kept, shown).
     ``blame="reading"``: we could not read it consistently (quarantined, never published).
+    ``detail`` (JSON text, ``""`` when none) is what a reviewer needs to settle it
+    (:mod:`pipelines.review`): ``candidates`` (a list of readings, each ``{key: value}``, the
+    engine found possible), and where it was read (``table``, ``row``, ``line``, ``tokens``,
+    ``sentence``, ``value``). Text rather than a dict keeps the finding hashable and frozen.
     """
 
     rule: str
@@ -40,16 +45,26 @@ class Finding:
     keys: tuple[str, ...]
     message: str
     blame: Blame
+    detail: str = ""
 
     def to_json(self) -> dict:
-        """JSON form of the extract contract."""
-        return {
+        """JSON form of the extract contract (``detail`` only when the finding has one)."""
+        out = {
             "rule": self.rule,
             "severity": self.severity,
             "keys": list(self.keys),
             "message": self.message,
             "blame": self.blame,
         }
+        if self.detail:
+            out["detail"] = json.loads(self.detail)
+        return out
+
+
+def detail(**fields: object) -> str:
+    """A finding's ``detail`` as canonical JSON text (sorted keys, Chinese kept readable)."""
+    return json.dumps({k: v for k, v in fields.items() if v is not None}, ensure_ascii=False,
+                      sort_keys=True)
 
 
 @dataclass
@@ -118,7 +133,8 @@ class Extraction:
             values=dict(d.get("values") or {}),
             cells=dict(d.get("cells") or {}),
             findings=[
-                Finding(f["rule"], f["severity"], tuple(f["keys"]), f["message"], f["blame"])
+                Finding(f["rule"], f["severity"], tuple(f["keys"]), f["message"], f["blame"],
+                        detail(**f["detail"]) if f.get("detail") else "")
                 for f in d.get("findings") or []
             ],
             provenance=dict(d.get("provenance") or {}),

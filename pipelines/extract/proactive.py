@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from pipelines.extract import flattened, labels
-from pipelines.extract.model import Finding
+from pipelines.extract.model import Finding, detail
 from pipelines.extract.tables import TableRead, direct_cells, may_cut
 from pipelines.extract.tokens import Group
 from schemas.registry import PROACTIVE_2019, PROACTIVE_2021
@@ -98,18 +98,20 @@ def read_proactive(
         seen.add(row)
         fixed = {i: stated[(row, c)] for i, c in enumerate(cols[row]) if (row, c) in stated}
         cells, method = _read_row(g, len(cols[row]), fixed)
+        where = {"table": "二", "row": g.last_label[:40], "line": g.line,
+                 "tokens": [t.text for t in g.values]}
         if cells is not None and None in cells:
             unsure = [f"proactive.{row}.{c}" for c, x in zip(cols[row], cells, strict=True)
                       if x is None]
             out.findings.append(Finding(
                 "ambiguous_split", "warning", tuple(unsure),
                 f"表二“{g.last_label[:12]}”行 {[t.text for t in g.values]} 经正文数字约束后"
-                f"仍有多种拆分，{unsure} 未发布", "reading"))
+                f"仍有多种拆分，{unsure} 未发布", "reading", detail(**where)))
         if cells is None:
             out.findings.append(Finding(
                 "ambiguous_split", "warning", tuple(f"proactive.{row}.{c}" for c in cols[row]),
                 f"表二“{g.last_label[:12]}”行 {[t.text for t in g.values]} 无法唯一读成 "
-                f"{len(cols[row])} 个单元格，未发布", "reading"))
+                f"{len(cols[row])} 个单元格，未发布", "reading", detail(**where)))
             continue
         for col, cell in zip(cols[row], cells, strict=True):
             if cell is None:

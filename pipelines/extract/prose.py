@@ -27,7 +27,7 @@ from functools import lru_cache
 
 from pipelines.extract.clauses import Clause, Quantity, quantities, split
 from pipelines.extract.lexicon import Token, scan, trie_pattern
-from pipelines.extract.model import Finding
+from pipelines.extract.model import Finding, detail
 from schemas.vocabulary import prose as vocab
 
 _SPACES = re.compile(r"(?<=[^\x00-\x7f])[ \t]+|[ \t]+(?=[^\x00-\x7f])")
@@ -96,7 +96,9 @@ class ProseReading:
         """One ``unplaced_figure`` finding per number the reader withheld, with its clause."""
         return [Finding("unplaced_figure", "info", (),
                         f"正文数字 {p.value}{p.unit} 未能读出（{p.reason}）：“{p.sentence}”",
-                        "reading") for p in self.placements if p.status == "unplaced"]
+                        "reading", detail(value=p.value, unit=p.unit, sentence=p.sentence,
+                                          span=list(p.span), reason=p.reason))
+                for p in self.placements if p.status == "unplaced"]
 
 
 def compact_with_offsets(text: str) -> tuple[str, Offsets]:

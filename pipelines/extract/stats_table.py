@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from pipelines.extract import flattened
 from pipelines.extract.matcher import Matcher
-from pipelines.extract.model import Finding
+from pipelines.extract.model import Finding, detail
 from pipelines.extract.normalize import EMPTY_MARK
 from pipelines.extract.tables import TableRead, direct_cells
 from pipelines.extract.tokens import Group, Token
@@ -273,7 +273,8 @@ def _store(out: TableRead, readings: dict, how: dict, kinds: list[str], year: in
         out.findings.append(Finding(
             "unreadable_row", "warning", (k,),
             f"统计表“{r.label}”行的数字 {[t.text for t in r.values]} 无法读成 {len(kinds)} 列，"
-            "未发布", "reading"))
+            "未发布", "reading",
+            detail(table="统计表", row=r.label, line=r.line, tokens=[t.text for t in r.values])))
     numeric = {k: [tuple(v for v, _ in c) for c in cands] for k, cands in readings.items() if cands}
     chosen, ambiguous = flattened.resolve_jointly(
         numeric, lambda trial: _children_fit(trial, len(kinds)))
@@ -283,7 +284,10 @@ def _store(out: TableRead, readings: dict, how: dict, kinds: list[str], year: in
         out.findings.append(Finding(
             "ambiguous_split", "warning", (k,),
             f"统计表“{r.label}”行 {[t.text for t in r.values]} 可读作本年度 {options}，"
-            "表内约束与正文都不能确定，未发布", "reading"))
+            "表内约束与正文都不能确定，未发布", "reading",
+            detail(table="统计表", row=r.label, line=r.line,
+                   tokens=[t.text for t in r.values],
+                   candidates=[{k: v} for v in options[:12]])))
     for k, nums in chosen.items():
         method, r = how[k]
         kind = next(c[year][1] for c in readings[k] if tuple(v for v, _ in c) == nums)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipelines.extract import detached, flattened, labels
-from pipelines.extract.model import Finding
+from pipelines.extract.model import Finding, detail
 from pipelines.extract.normalize import EMPTY_MARK, cell_value
 from pipelines.extract.tokens import Group, Token
 from schemas.registry import APPEAL_GROUPS, APPEAL_RESULTS, APPLICANT_COLUMNS
@@ -170,20 +170,44 @@ def _put_detached(out: TableRead, det: detached.DetachedRead, reader: str) -> No
         out.findings.append(Finding(
             "blank_against_rules", "warning", keys,
             f"表三第 {det.lines[k] + 1} 行 {list(keys)} 印为空白，但勾稽关系要求其有数值"
-            "（可能在转写中丢失），未发布", "reading"))
+            "（可能在转写中丢失），未发布", "reading",
+            detail(table="三", row=k, line=det.lines[k])))
     for k, cells in det.rows.items():
         lost = [f"applications.{k}.{c}" for c, cell in zip(APP_COLUMNS, cells, strict=True)
                 if cell is None and c not in det.blanked.get(k, ())]
         if lost:
+            printed = {f"applications.{k}.{c}": cell[0]
+                       for c, cell in zip(APP_COLUMNS, cells, strict=True) if cell is not None}
             out.findings.append(Finding(
                 "lost_cell", "warning", tuple(lost),
                 f"表三第 {det.lines[k] + 1} 行少印一个单元格，无法确定其位置，未发布：{lost}",
-                "reading"))
+                "reading", detail(table="三", row=k, line=det.lines[k], printed=printed)))
         for col, cell in zip(APP_COLUMNS, cells, strict=True):
             if cell is not None:
                 out.put(f"applications.{k}.{col}", cell[0], cell[1], {
                     "method": "constraint", "reader": reader, "table": "三", "row": k,
                     "column": col, "line": det.lines[k], "note": "template row order"})
+
+
+# A reviewer chooses among readings; more than this many is a list nobody reads.
+MAX_CANDIDATES = 12
+
+
+def _candidates_detail(keys: tuple[str, ...], readings: list, table: str, g: Group | None,
+                       tokens: list[str] | None = None) -> str:
+    """A withheld row's ``detail``: each reading the digits allow as ``{key: value}``.
+
+    ``readings`` are tuples of values (or of ``(value, kind)`` cells) in ``keys`` order.
+    """
+    cands = []
+    for r in readings[:MAX_CANDIDATES]:
+        vals = [c[0] if isinstance(c, tuple) else c for c in r]
+        cands.append(dict(zip(keys, vals, strict=True)))
+    return detail(
+        table=table, row=g.last_label[:40] if g is not None else None,
+        line=g.line if g is not None else None,
+        tokens=tokens if tokens is not None else ([t.text for t in g.values] if g else None),
+        candidates=cands or None)
 
 
 def read_applications(groups: list[Group], reader: str) -> TableRead:
@@ -220,15 +244,16 @@ def read_applications(groups: list[Group], reader: str) -> TableRead:
                 "unreadable_row", "warning", tuple(f"applications.{k}.{c}" for c in APP_COLUMNS),
                 f"表三“{g.last_label[:20]}”行的数字无法读成 7 个单元格："
                 f"{[t.text for t in g.values]}",
-                "reading"))
+                "reading", _candidates_detail((), [], "三", g)))
     chosen, ambiguous = flattened.resolve_jointly(readable, _column_rules_hold)
     for k in ambiguous:
         g = rows[k][1]
+        keys = tuple(f"applications.{k}.{c}" for c in APP_COLUMNS)
         out.findings.append(Finding(
-            "ambiguous_split", "warning", tuple(f"applications.{k}.{c}" for c in APP_COLUMNS),
+            "ambiguous_split", "warning", keys,
             f"表三“{g.last_label[:20]}”行 {[t.text for t in g.values]} "
             "有多种符合勾稽关系的拆分，未发布",
-            "reading"))
+            "reading", _candidates_detail(keys, readable[k], "三", g)))
     for k, cells in chosen.items():
         g, how = rows[k][1], rows[k][2]
         method = "constraint" if len(readable[k]) > 1 or how == "constraint" else "table"
@@ -267,11 +292,14 @@ def read_appeals(groups: list[Group], start: int, reader: str) -> TableRead:
         cands = [c for c in cands if accept(tuple(v for v, _ in c))]
     if len(cands) != 1:
         if values:
+            keys = tuple(f"appeals.{k}" for k in APPEAL_KEYS)
+            readings = [tuple(v for v, _ in c) for c in cands]
             out.findings.append(Finding(
                 "ambiguous_split" if len(cands) > 1 else "unreadable_row", "warning",
-                tuple(f"appeals.{k}" for k in APPEAL_KEYS),
+                keys,
                 f"表四的数字 {[t.text for t in values][:20]} 无法唯一读成 15 个单元格，未发布",
-                "reading"))
+                "reading", _candidates_detail(keys, readings, "四", None,
+                                              [t.text for t in values][:20])))
         return out
     method = "constraint" if len(values) < 15 else "table"
     for key, (value, kind) in zip(APPEAL_KEYS, cands[0], strict=True):
