@@ -1,10 +1,12 @@
 """What a build was made from, so an unchanged inbox does not rebuild the country.
 
-A build's result depends only on the inbox (what was ingested and retired), the reading limits,
-the assessor's weights and the code. Their digest is recorded beside the published warehouse
-once a build has published and exported; ``gongkai build`` compares it first and, when nothing
-changed and the warehouse and export are there, says so and stops in a second instead of
-re-validating tens of millions of values. ``gongkai build --force`` rebuilds anyway.
+A build's result depends only on the inbox (what was ingested and retired), the crawler's store
+(``gongkai collect`` records a report not yet published without adding to the inbox), the
+reading limits, the assessor's weights and the code. Their digest is recorded beside the
+published warehouse once a build has published and exported; ``gongkai build`` compares it
+first and, when nothing changed and the warehouse and export are there, says so and stops in
+a second instead of re-validating tens of millions of values. ``gongkai build --force``
+rebuilds anyway.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ def _hash_file(h: hashlib._Hash, path: Path) -> None:
 
 
 def inputs_digest(paths: Paths) -> str:
-    """Digest of the inbox records, the limits and weights in force, and the code."""
+    """Digest of the inbox records, the collect store, the limits and weights, and the code."""
     from pipelines.batch import limits_fingerprint
     from pipelines.checker.score import weights_path
     from pipelines.extract.limits import current_limits
@@ -40,6 +42,10 @@ def inputs_digest(paths: Paths) -> str:
     h = hashlib.sha256()
     for name in ("index.jsonl", "retired.jsonl"):
         _hash_file(h, paths.inbox / name)
+    from warehouse.collect_store import DOCUMENTS_FILE, STATUS_FILE
+
+    for name in (STATUS_FILE, DOCUMENTS_FILE):
+        _hash_file(h, paths.collect / name)
     h.update(limits_fingerprint(current_limits()).encode())
     _hash_file(h, Path(weights_path()))
     for package in CODE:
