@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from pipelines.build_inputs import inputs_digest
 from pipelines.checker.facts import document_facts
@@ -176,3 +177,30 @@ def test_a_changed_store_changes_the_build_inputs(tmp_path: Path) -> None:
     before = inputs_digest(paths)
     write(paths.collect, "status.jsonl", [status("s", 2024, "not_published")])
     assert inputs_digest(paths) != before
+
+
+def test_gongkai_check_dates_a_collected_file_by_the_crawler(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from pipelines.cli import main
+    from pipelines.demo import generate
+    from pipelines.inbox import sha256_file
+
+    generate(tmp_path / "demo", seed=3, scale=0.02)
+    doc = sorted((tmp_path / "demo" / "docs").glob("*.html"))[0]
+    year = int(doc.stem.rsplit("_", 1)[1])
+    monkeypatch.setenv("GONGKAI_HOME", str(tmp_path / "home"))
+    runner = CliRunner()
+    before = runner.invoke(main, ["check", "--json", str(doc)])
+    assert "采集列表页日期" not in before.output
+    write(Paths(tmp_path / "home").collect, "status.jsonl", [status(
+        "s", year, "found", report_url="http://127.0.0.1/s/r.html",
+        published_date=f"{year + 1}-03-05", date_source="listing", sha256=[sha256_file(doc)],
+        checked_at=f"{year + 1}-03-06T00:00:00Z")])
+    after = runner.invoke(main, ["check", "--json", str(doc)])
+    late = [json.loads(line) for line in after.output.splitlines()
+            if line.startswith("{") and '"on_time"' in line]
+    assert [p["rule"] for p in late] == ["published_late"]
+    assert late[0]["message"].startswith(f"采集列表页日期为 {year + 1}年3月5日")
