@@ -269,6 +269,7 @@ def _frame(rows: list[dict], schema: dict) -> pl.DataFrame:
 
 def read_store(root: Path, now: datetime | None = None) -> CollectTables:
     """Read ``root/status.jsonl`` and ``root/documents.jsonl``; empty tables when absent."""
+    now = now or _utcnow()
     status_rows, aside = _parse(f"collect/{STATUS_FILE}", _read(root / STATUS_FILE),
                                 lambda r: status_row(r, now))
     doc_rows, doc_aside = _parse(f"collect/{DOCUMENTS_FILE}", _read(root / DOCUMENTS_FILE),
