@@ -31,6 +31,7 @@ PAGES = (
     ("outcomes", ":material/pie_chart:"),
     ("quality", ":material/fact_check:"),
     ("timeliness", ":material/timer:"),
+    ("collect", ":material/travel_explore:"),
     ("scorecard", ":material/grading:"),
     ("regions", ":material/account_tree:"),
     ("review", ":material/rate_review:"),

@@ -121,6 +121,74 @@ STRINGS: dict[str, tuple[str, str]] = {
     "stage.report": ("年报", "report"),
     "stage.validate": ("校验", "validation"),
     "stage.load": ("入库", "load"),
+    "page.collect": ("采集情况", "Collection"),
+    "collect.intro": (
+        "gongkai collect 按来源清单逐个检查各机关网站的年报栏目：已找到的年报下载入库，"
+        "尚未发布和检查失败的都记下原因。法定期限为次年 1 月 31 日（2018 年及以前为 3 月 31 日）。",
+        "gongkai collect checks each body's 年报 column from the source list: reports found are "
+        "downloaded into the inbox; not yet published and failed checks are recorded with the "
+        "reason. The deadline is 31 January of the next year (31 March up to 2018).",
+    ),
+    "collect.empty": (
+        "数据仓库中还没有采集记录。在来源清单中列出各机关的年报栏目网址，运行下面的命令采集，"
+        "再运行 gongkai build：",
+        "The warehouse has no collect records yet. List each body's 年报 column in a sources "
+        "file, collect with the command below, then run gongkai build:",
+    ),
+    "collect.empty_help": (
+        "来源清单格式见 README「采集年报」一节；采集结果写在 GONGKAI_HOME/collect/。",
+        "The sources file is described in the README (collecting reports); the crawler writes "
+        "to GONGKAI_HOME/collect/.",
+    ),
+    "collect.status_filter": ("采集结果", "Result"),
+    "collect.sources": ("来源", "Sources"),
+    "collect.missed": ("期限前未发布", "Missed the deadline"),
+    "collect.table": ("{year} 年度各来源采集结果", "Sources checked for {year}"),
+    "collect.missed_title": (
+        "{year} 年度报告未在 {deadline} 前发布的机关",
+        "Bodies that did not publish their {year} report by {deadline}",
+    ),
+    "collect.missed_none": ("所选范围内的机关均按期发布。",
+                            "Every body in scope published on time."),
+    "collect.failures": ("检查失败与机关未识别", "Failed checks and unresolved bodies"),
+    "collect.failures_none": ("没有检查失败的来源。", "No source failed."),
+    "collect.formula": (
+        "期限前未发布 = 逾期发布，或检查时已过期限仍未发布；逾期天数按采集记录的发布日期计算",
+        "missed the deadline = published late, or still not published when checked after it; "
+        "days late by the publication date the crawler recorded",
+    ),
+    "collect.status.found": ("已找到", "found"),
+    "collect.status.not_published": ("尚未发布", "not yet published"),
+    "collect.status.failed": ("检查失败", "check failed"),
+    "collect.status.unresolved_body": ("机关未识别", "body not resolved"),
+    "pub.status.on_time": ("按期发布", "on time"),
+    "pub.status.late": ("逾期发布", "late"),
+    "pub.status.date_unknown": ("发布日期不详", "date unknown"),
+    "pub.status.not_published": ("尚未发布", "not yet published"),
+    "pub.status.failed": ("检查失败", "check failed"),
+    "pub.status.unresolved_body": ("机关未识别", "body not resolved"),
+    "col.collect_status": ("采集结果", "Result"),
+    "col.pub_status": ("发布情况", "Publication"),
+    "col.collect_reason": ("原因", "Reason"),
+    "col.published_date": ("发布日期", "Published"),
+    "col.date_source": ("日期来源", "Date from"),
+    "col.deadline": ("法定期限", "Deadline"),
+    "col.days_late": ("逾期天数", "Days late"),
+    "col.days_waited": ("检查时已过期限天数", "Days past deadline when checked"),
+    "col.checked_at": ("检查时间（UTC）", "Checked (UTC)"),
+    "col.report_link": ("年报网址", "Report URL"),
+    "col.listing_link": ("栏目网址", "Listing page"),
+    "col.source_id": ("来源", "Source"),
+    "col.title": ("标题", "Title"),
+    "timeliness.publication": ("{year} 年度报告按期发布情况", "{year} reports published on time"),
+    "timeliness.publication_help": (
+        "按次年 1 月 31 日的法定期限（2018 年及以前为 3 月 31 日）："
+        "有采集记录的以网站上的发布日期为准，否则以年报文字中的日期为准；「日期来源」列说明每个日期的出处。",
+        "By the deadline of 31 January of the next year (31 March up to 2018): the date the "
+        "crawler recorded on the body's site where there is one, else the date in the report's "
+        "text; the date-from column says which.",
+    ),
+    "timeliness.date_sources": ("发布日期来源：{sources}", "Dates from: {sources}"),
     "page.timeliness": ("答复时效", "Timeliness"),
     "timeliness.help": (
         "依据依申请公开台账：法定期限为收到申请次日起第 20 个工作日（按国务院节假日安排，含调休），"
@@ -273,9 +341,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "table.out_region_year": ("地区-年度宽表", "region-year mart"),
     "table.core_value": ("指标长表（含来源）", "long values with provenance"),
-    "table.core_value_reviewed": ("人工复核值（含原发布值）", "reviewed values beside as-published"),
+    "table.core_value_reviewed": ("人工复核值（含原发布值）", "reviewed and as-published values"),
     "table.core_correction": ("复核记录及其状态", "corrections and their status"),
     "table.out_review_item": ("待复核事项", "review queue"),
+    "table.core_collect_status": ("采集状态", "collect status per source and year"),
+    "table.core_collected_document": ("采集文件来源", "collected files and their URLs"),
+    "table.out_publication_timeliness": ("年报发布时效", "report publication timeliness"),
     "table.core_report": ("年报清单", "reports"),
     "table.core_finding": ("勾稽问题", "findings"),
     "table.core_quarantine": ("隔离清单", "quarantine"),
@@ -634,6 +705,16 @@ def template_name(value: str | None) -> str:
 def check_name(value: str | None) -> str:
     """A scorecard check id in words (``consistency`` → 勾稽关系)."""
     return _named("check", value)
+
+
+def date_source_name(value: str | None) -> str:
+    """Where a publication date came from (``listing`` → 采集列表页日期), as the checker says it."""
+    from pipelines.checker.timeliness import DATE_SOURCES
+
+    if value is None:
+        return "—"
+    pair = DATE_SOURCES.get(value)
+    return str(value) if pair is None else pair[LANGS.index(lang())]
 
 
 def finding_message(message: str | None) -> str:

@@ -1,5 +1,9 @@
 """Pure queries of the 答复时效 page: late bodies first, with ledger coverage and sample size.
 
+The page opens with the reports' own timeliness (``out_publication_timeliness``): whether each
+body published its annual report by 31 January, by the date ``gongkai collect`` recorded on the
+body's site where it has one, else by the date in the report's text.
+
 The ledgers (``out_ledger_body_year``, one row per body and year with a ledger) are few beside
 the reports, so every figure says how many bodies it rests on: ledger coverage is the bodies
 with a ledger over the bodies that published a report that year, in the same scope.
@@ -74,3 +78,36 @@ def ledger_coverage(
         "replied": int(replied or 0),
         "overdue_share": (overdue / replied) if replied else None,
     }
+
+
+def publication_years(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Years of the publication-timeliness mart, ascending (none in a warehouse without it)."""
+    from dashboards.collect_data import MART, has_store
+
+    if not has_store(con):
+        return []
+    return [int(y) for (y,) in con.execute(f"SELECT DISTINCT year FROM {MART} ORDER BY 1")
+            .fetchall()]
+
+
+def publication(
+    con: duckdb.DuckDBPyConnection, year: int, region: str | None = None
+) -> pl.DataFrame:
+    """Every body's report of ``year``: on time or not, its date and where the date came from.
+
+    Late and unpublished first (most days first); the collected date wins over the text's (the
+    mart's rule), and ``date_source`` says which one a row rests on.
+    """
+    from dashboards.collect_data import IN_REGION, MART
+
+    return con.sql(
+        f"""
+        SELECT m.body_id, m.body_name, coalesce(r.name, m.region_code) AS region_name,
+            m.status, m.deadline, m.published_date, m.date_source, m.days_late,
+            m.missed_deadline
+        FROM {MART} m LEFT JOIN dim_region r ON r.region_code = m.region_code
+        WHERE m.year = $y AND {IN_REGION.format(col="m.region_code")}
+        ORDER BY m.missed_deadline DESC NULLS LAST, m.days_late DESC NULLS LAST, m.body_name
+        """,
+        params={"y": year, "region": region},
+    ).pl()

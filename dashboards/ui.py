@@ -177,15 +177,19 @@ def show_table(
     key: str | None = None,
     on_select: bool = False,
     widths: dict[str, int] | None = None,
+    links: tuple[str, ...] = (),
 ) -> Any:
     """A read-only table with translated headers; rates as percentages with one decimal.
 
     With ``on_select`` a row can be clicked; the selection event is returned. ``widths`` fixes
     columns' widths in pixels, so the figures a reader compares fit beside each other.
+    ``links`` are URL columns shown as links (the caller keeps only web addresses in them).
     """
     shown = shown_frame(df, labels, rates)
     config = {
-        c: _column(labels[c], shown.schema[c], c in rates, c, (widths or {}).get(c))
+        c: st.column_config.LinkColumn(labels[c], width=(widths or {}).get(c))
+        if c in links else
+        _column(labels[c], shown.schema[c], c in rates, c, (widths or {}).get(c))
         for c in shown.columns
     }
     # A missing value is a dash, as in fmt_number: Streamlit's own placeholder is "None".

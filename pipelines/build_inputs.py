@@ -1,11 +1,13 @@
 """What a build was made from, so an unchanged inbox does not rebuild the country.
 
 A build's result depends only on the inbox (what was ingested and retired), the corrections
-file (pipelines/review), the reading limits, whether LibreOffice is there to read old Office
-files, the assessor's weights and the code. Their digest is recorded beside the published
-warehouse once a build has published and exported; ``gongkai build`` compares it first and, when
-nothing changed and the warehouse and export are there, says so and stops in a second instead of
-re-validating tens of millions of values. ``gongkai build --force`` rebuilds anyway.
+file (pipelines/review), the crawler's store (``gongkai collect`` records a report not yet
+published without adding to the inbox), the reading limits, whether LibreOffice is there to
+read old Office files, the assessor's weights and the code. Their digest is recorded beside the
+published warehouse once a build has published and exported; ``gongkai build`` compares it
+first and, when nothing changed and the warehouse and export are there, says so and stops in a
+second instead of re-validating tens of millions of values. ``gongkai build --force`` rebuilds
+anyway.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ def _hash_file(h: hashlib._Hash, path: Path) -> None:
 
 
 def inputs_digest(paths: Paths) -> str:
-    """Digest of the inbox records, the limits and weights in force, LibreOffice, the code."""
+    """Digest of the inbox, corrections and collect store, limits, weights, LibreOffice, code."""
     from pipelines.batch import reading_fingerprint
     from pipelines.checker.score import weights_path
     from pipelines.extract.limits import current_limits
@@ -43,8 +45,11 @@ def inputs_digest(paths: Paths) -> str:
         _hash_file(h, paths.inbox / name)
     # A settled correction changes the warehouse as much as a new document does.
     from pipelines.review.store import store_path
+    from warehouse.collect_store import DOCUMENTS_FILE, STATUS_FILE
 
     _hash_file(h, store_path(paths.home))
+    for name in (STATUS_FILE, DOCUMENTS_FILE):
+        _hash_file(h, paths.collect / name)
     h.update(reading_fingerprint(current_limits()).encode())
     _hash_file(h, Path(weights_path()))
     for package in CODE:

@@ -61,6 +61,20 @@ def _previous_from_warehouse(ex):
     return Previous(ex.year - 1, dict(rows)) if rows else None
 
 
+def _collected_dates() -> dict:
+    """sha256 → the publication date ``gongkai collect`` recorded in this home (none: empty).
+
+    A file the crawler downloaded is checked by the date its site gives, as in the build.
+    """
+    store = default_paths().collect
+    if not store.is_dir():
+        return {}
+    from warehouse.collect_store import read_store
+    from warehouse.publication import collected_dates
+
+    return collected_dates(read_store(store))
+
+
 def _human(ex, problems, lang: str) -> str:
     from pipelines.checker.model import location_text
 
@@ -124,6 +138,7 @@ def check(ctx: click.Context, files: tuple[Path, ...], as_json: bool, catalogue:
             sys.exit(1)
         prev, prev_source = _previous_of(read[0])
     errors, missing = 0, False
+    dated = _collected_dates()
     for path, read in zip(files, inputs, strict=True):
         if read is None:
             err.print(f"[red]{t('file.missing', lang, path=path)}[/red]")
@@ -131,7 +146,7 @@ def check(ctx: click.Context, files: tuple[Path, ...], as_json: bool, catalogue:
             continue
         ex, facts = read
         before = prev or _previous_from_warehouse(ex)
-        problems = check_extraction(ex, facts, before, cat)
+        problems = check_extraction(ex, facts, before, cat, dated.get(ex.sha256))
         errors += sum(p.severity == "error" for p in problems)
         if as_json:
             for p in problems:

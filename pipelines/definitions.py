@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines import executors
-from pipelines.assets import checks, core, ledgers, warehouse
+from pipelines.assets import checks, collect_store, core, ledgers, warehouse
 from pipelines.io import GongkaiIOManager
 from pipelines.jobs import (
     annual_province_rollup,
@@ -17,7 +17,7 @@ from pipelines.jobs import (
 from pipelines.resources import GongkaiHome
 
 defs = dg.Definitions(
-    assets=dg.load_assets_from_modules([core, warehouse, ledgers]),
+    assets=dg.load_assets_from_modules([core, warehouse, ledgers, collect_store]),
     asset_checks=dg.load_asset_checks_from_modules([checks, ledgers]),
     jobs=[build_job, province_year_job],
     schedules=[monthly_build, annual_province_rollup],

@@ -28,6 +28,11 @@ class Paths:
         return self.home / "inbox" / "ledgers"
 
     @property
+    def collect(self) -> Path:
+        """The crawler's store: ``status.jsonl`` and ``documents.jsonl`` (append-only)."""
+        return self.home / "collect"
+
+    @property
     def extract_cache(self) -> Path:
         """Extraction results keyed by engine version and sha256."""
         return self.home / "cache" / "extract"

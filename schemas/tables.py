@@ -425,6 +425,7 @@ def tables() -> dict[str, Table]:
     ]
     defs[-1:-1] = ledger_tables()  # application ledgers (issue 6), before meta_build
     defs[-1:-1] = review_tables()  # review queue and corrections (issue 16), before meta_build
+    defs[-1:-1] = collect_tables(level)  # the crawler's store and publication dates (issue 15)
     defs.insert(
         -1,
         Table(
@@ -902,5 +903,119 @@ def review_tables() -> list[Table]:
                 correction,
             ),
             ("item_id",),
+        ),
+    ]
+
+
+# --- collected reports (gongkai collect, issue 15) ---------------------------------------------
+
+COLLECT_STATUSES = ("found", "not_published", "failed", "unresolved_body")
+COLLECT_DATE_SOURCES = ("listing", "page", "http_last_modified")
+DOCUMENT_ROLES = ("page", "attachment")
+# Where a publication date of the timeliness mart came from: the crawler's (its three, or
+# "collected" when a file record gives a date without saying where) or the report's own text.
+DATE_SOURCES = (*COLLECT_DATE_SOURCES, "collected", "report_text")
+PUBLICATION_STATUSES = ("on_time", "late", "date_unknown", "not_published", "failed",
+                        "unresolved_body")
+
+
+def collect_tables(level: Column) -> list[Table]:
+    """The crawler's store (``<home>/collect``) and the publication-timeliness mart.
+
+    Rebuilt from the store at every build; a home without a store has them empty (the mart
+    still lists published reports, dated by their text).
+    """
+    published = _c("published_date", "DATE", "发布日期", "publication date")
+    listing = _c("listing_url", "VARCHAR", "年报栏目列表页", "listing page (年报 column)")
+    source = _c("source_id", "VARCHAR", "采集来源标识", "collect source id")
+    return [
+        Table(
+            "core_collect_status",
+            "采集状态：每个来源每年度的当前结果（已找到、尚未发布、失败、机关未识别）",
+            "collect status: the current result per source and year (found, not yet "
+            "published, failed, body unresolved)",
+            (
+                replace(source, nullable=False),
+                replace(YEAR, nullable=False),
+                BODY_ID,
+                _c("body_name", "VARCHAR", "机关名称", "body name"),
+                REGION_CODE,
+                level,
+                _c("body_type", "VARCHAR", "机关类型", "body type", isin=BODY_TYPES),
+                _c("body_known", "BOOLEAN", "机关在机关维表中（有已发布年报）",
+                   "the body is in dim_body (it has a published report)", nullable=False),
+                _c("status", "VARCHAR", "采集结果", "result of the last check", nullable=False,
+                   isin=COLLECT_STATUSES),
+                _c("reason", "VARCHAR", "原因（未找到或失败时）", "reason (not found or failed)"),
+                _c("report_url", "VARCHAR", "年报网址", "report URL"),
+                _c("title", "VARCHAR", "标题", "title"),
+                published,
+                _c("date_source", "VARCHAR", "发布日期来源", "where the date was read",
+                   isin=COLLECT_DATE_SOURCES),
+                _c("sha256", "VARCHAR", "找到的文件 sha256（逗号分隔）",
+                   "sha256 of the files found (comma-separated)"),
+                listing,
+                _c("checked_at", "TIMESTAMP", "检查时间（UTC）", "checked at (UTC)",
+                   nullable=False),
+                _c("checks", "INTEGER", "检查次数", "times checked", ge=1),
+            ),
+            ("source_id", "year"),
+        ),
+        Table(
+            "core_collected_document",
+            "采集文件来源：每个采集入库文件的网址、抓取时间与 HTTP 头",
+            "provenance of every collected file: URL, fetch time and HTTP headers",
+            (
+                _c("sha256", "VARCHAR", "文件 sha256", "sha256 of the file", nullable=False),
+                _c("file_name", "VARCHAR", "文件名", "file name"),
+                _c("url", "VARCHAR", "下载网址", "URL requested", nullable=False),
+                _c("final_url", "VARCHAR", "最终网址（跳转后）", "final URL after redirects"),
+                listing,
+                source,
+                YEAR,
+                _c("role", "VARCHAR", "角色（页面或附件）", "role: page or attachment",
+                   isin=DOCUMENT_ROLES),
+                _c("fetched_at", "TIMESTAMP", "抓取时间（UTC）", "fetched at (UTC)"),
+                _c("http_status", "INTEGER", "HTTP 状态码", "HTTP status", ge=100, le=599),
+                _c("content_type", "VARCHAR", "Content-Type", "Content-Type header"),
+                _c("etag", "VARCHAR", "ETag", "ETag header"),
+                _c("last_modified", "VARCHAR", "Last-Modified（原文）",
+                   "Last-Modified header as sent"),
+                _c("content_length", "BIGINT", "字节数（Content-Length）", "Content-Length",
+                   ge=0),
+                published,
+                replace(REPORT_ID, nullable=True, zh="文件清单中的报告标识（已入库时）",
+                        en="report id in core_report (when built)"),
+            ),
+            ("sha256",),
+        ),
+        Table(
+            "out_publication_timeliness",
+            "年报发布时效：机关·年度（是否在法定期限前发布）",
+            "report publication timeliness: body × year, published by the deadline or not",
+            (
+                BODY_ID,
+                _c("body_name", "VARCHAR", "机关名称", "body name"),
+                REGION_CODE,
+                level,
+                _c("body_type", "VARCHAR", "机关类型", "body type", isin=BODY_TYPES),
+                replace(YEAR, nullable=False),
+                _c("deadline", "DATE", "法定发布期限", "statutory deadline", nullable=False),
+                _c("status", "VARCHAR", "发布情况", "publication status", nullable=False,
+                   isin=PUBLICATION_STATUSES),
+                published,
+                _c("date_source", "VARCHAR", "发布日期来源", "where the date came from",
+                   isin=DATE_SOURCES),
+                _c("days_late", "INTEGER", "逾期天数", "days after the deadline", ge=0,
+                   unit="days"),
+                _c("missed_deadline", "BOOLEAN", "期限前未发布（逾期发布或截至检查时仍未发布）",
+                   "not published by the deadline (late, or still missing when checked after it)"),
+                _c("checked_at", "TIMESTAMP", "最近检查时间（UTC）", "last checked (UTC)"),
+                _c("reason", "VARCHAR", "原因（未找到或失败时）", "reason (not found or failed)"),
+                _c("report_url", "VARCHAR", "年报网址", "report URL"),
+                listing,
+                source,
+                replace(REPORT_ID, nullable=True),
+            ),
         ),
     ]

@@ -25,6 +25,7 @@ from schemas.profile import check_table
 from schemas.registry import measures
 from schemas.tables import comments, tables
 from warehouse import frames
+from warehouse.collect_store import CollectTables, empty_store
 from warehouse.ledgers import LedgerTables, load_ledgers
 from warehouse.loading import load_table
 from warehouse.marts import (
@@ -34,6 +35,11 @@ from warehouse.marts import (
     region_rate_sql,
     region_year_sql,
     yoy_findings_sql,
+)
+from warehouse.publication import (
+    collected_dates,
+    load_collect,
+    load_publication_timeliness,
 )
 from warehouse.review import load_review_items, load_reviewed
 from warehouse.scorecard import build_scorecard
@@ -61,6 +67,8 @@ class CoreTables:
     ledgers: LedgerTables | None = None
     # Corrections in force (pipelines.review.store.effective): item_id → Correction.
     corrections: Mapping[str, Correction] | None = None
+    # The crawler's store (``core_collect`` asset, ``<home>/collect``); None: no store.
+    collect: CollectTables | None = None
 
 
 def template_expected(year: int) -> str:
@@ -284,7 +292,11 @@ def _build(path: Path, core: CoreTables, regions: pl.DataFrame, plan, *, is_demo
         if isinstance(checks, TableFiles):
             checks = (pl.read_parquet(list(checks.files)) if checks.files
                       else None)
-        build_scorecard(con, checks)
+        collect = core.collect or empty_store()
+        load_collect(con, collect)
+        dates = collected_dates(collect)
+        load_publication_timeliness(con, dates)
+        build_scorecard(con, checks, collected=dates)
         load_ledgers(con, core.ledgers)
         load_review_items(con, corrections, reviewed,
                           core.ledgers.quarantine if core.ledgers else None, ledger_ids)

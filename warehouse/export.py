@@ -50,12 +50,16 @@ EXPORT_TABLES = (
     "core_value_reviewed",
     "core_correction",
     "out_review_item",
+    "core_collect_status",
+    "core_collected_document",
+    "out_publication_timeliness",
 )
 # Written one file per year: the long fact table (40 million rows at national size).
 PARTITIONED = ("core_value",)
 # The workbook's sheets (dimensions and marts, what a spreadsheet reader looks at), each only
 # while it fits a worksheet; the core tables are for CSV and Parquet.
-XLSX_TABLES = ("dim_region", "dim_body", "dim_measure", "out_body_year", "out_region_year")
+XLSX_TABLES = ("dim_region", "dim_body", "dim_measure", "out_body_year", "out_region_year",
+               "out_publication_timeliness")
 XLSX_MAX_ROWS = stream_out.XLSX_MAX_ROWS
 # Cells of one worksheet beyond which a table goes into one workbook per province instead.
 XLSX_MAX_CELLS = 5_000_000

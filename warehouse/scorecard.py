@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import duckdb
 import polars as pl
 
+from pipelines.checker.facts import DocFacts
 from pipelines.checker.model import CHECKS, Problem, location_text
 from pipelines.checker.score import Weights, deductions, load_weights
+from pipelines.checker.timeliness import PublicationDate, check_on_time, collected_applies
 from schemas.models import conform, empty_frame, validate
 
 
@@ -103,13 +105,39 @@ def scorecard_frame(
     return validate("out_scorecard", conform("out_scorecard", frame.sort("year", "body_id")))
 
 
+def on_time_by_collected(
+    checks: pl.DataFrame, body_years: pl.DataFrame, collected: Mapping[str, PublicationDate],
+    weights: Weights,
+) -> pl.DataFrame:
+    """``checks`` with the on-time verdict of every collected report taken from its collect date.
+
+    The segments were checked by the dates in the text, without the collect store (which
+    changes without the documents changing, so it cannot key a segment); a report whose file
+    the crawler dated has its ``on_time`` rows replaced by the verdict on that date, whose
+    message says where the date came from (:data:`pipelines.checker.timeliness.DATE_SOURCES`).
+    """
+    redo = [
+        (rid, year) for rid, year in body_years.select("report_id", "year").iter_rows()
+        if collected_applies(year, collected.get(rid))
+    ]
+    if not redo:
+        return checks
+    ids = [rid for rid, _ in redo]
+    rows = [row for rid, year in redo for row in problem_rows(
+        rid, check_on_time(year, DocFacts(), None, collected[rid]), weights)]
+    kept = checks.filter(~((pl.col("check") == "on_time") & pl.col("report_id").is_in(ids)))
+    return pl.concat([kept, report_check_frame(rows, body_years)], how="vertical_relaxed")
+
+
 def build_scorecard(
-    con: duckdb.DuckDBPyConnection, checks: pl.DataFrame | None, weights: Weights | None = None
+    con: duckdb.DuckDBPyConnection, checks: pl.DataFrame | None, weights: Weights | None = None,
+    collected: Mapping[str, PublicationDate] | None = None,
 ) -> None:
     """Load ``out_report_check`` and ``out_scorecard`` into a warehouse being built.
 
     Needs ``out_body_year`` and ``dim_region`` loaded; only problems of reports in
-    ``out_body_year`` (the one published report per body and year) are kept.
+    ``out_body_year`` (the one published report per body and year) are kept. ``collected``
+    (sha256 → the crawler's publication date) decides the on-time check of those reports.
     """
     from warehouse.loading import load_table
 
@@ -120,6 +148,9 @@ def build_scorecard(
     ).pl()
     checks = checks if checks is not None else empty_frame("out_report_check")
     checks = checks.filter(pl.col("report_id").is_in(body_years["report_id"].to_list()))
+    if collected:
+        checks = validate("out_report_check", on_time_by_collected(
+            conform("out_report_check", checks), body_years, collected, weights))
     regions = con.sql("SELECT region_code, city_code, province_code FROM dim_region").pl()
     load_table(con, "out_report_check", validate("out_report_check", checks))
     load_table(con, "out_scorecard", scorecard_frame(body_years, regions, checks, weights))

@@ -1,8 +1,11 @@
-"""答复时效 Timeliness: what the application ledgers say, and whether the reports agree.
+"""答复时效 Timeliness: were the reports published on time; what the application ledgers say.
 
-Median working days to reply, the share answered by the statutory deadline and the overdue
-count, with the outcome mix, by city and year (from ``core_application``); then, per body, the
-cell-by-cell reconciliation of the ledger's table 三 with the body's published report.
+First the annual reports themselves: published by the deadline or not, by the date
+``gongkai collect`` recorded on the body's site where there is one, else by the report's text
+(``out_publication_timeliness``; the date-from column says which). Then median working days
+to reply, the share answered by the statutory deadline and the overdue count, with the outcome
+mix, by city and year (from ``core_application``); then, per body, the cell-by-cell
+reconciliation of the ledger's table 三 with the body's published report.
 """
 
 from __future__ import annotations
@@ -10,9 +13,50 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboards import data, store, timeliness_data, ui, urlstate
-from dashboards.i18n import frozen, t
+from dashboards import collect_data, data, store, timeliness_data, ui, urlstate
+from dashboards.i18n import date_source_name, frozen, t
 from dashboards.store import query
+
+
+def _publication() -> None:
+    """Reports published by the deadline: counts, where the dates came from, late ones first."""
+    years = query(timeliness_data.publication_years)
+    if not years:
+        return
+    c1, c2 = st.columns([1, 3])
+    year = urlstate.selectbox(c1, t("w.year"), years[::-1], "publication_year", "pub_year", int)
+    cities = query(data.regions, "city")
+    names = {"": t("w.all_regions")} | dict(
+        zip(cities["region_code"], cities["region_name"], strict=True)
+    )
+    region = urlstate.selectbox(
+        c2, t("w.region"), list(names), "publication_region", "pub_region", str,
+        format_func=frozen(names.__getitem__),
+    ) or None
+    st.subheader(t("timeliness.publication", year=year))
+    st.caption(t("timeliness.publication_help"))
+    summary = query(collect_data.publication_summary, year, region)
+    shown = ("on_time", "late", "not_published", "date_unknown")
+    for col, status in zip(st.columns(len(shown)), shown, strict=True):
+        col.metric(t("pub.status." + status), f"{summary['statuses'].get(status, 0):,}",
+                   border=True)
+    if summary["date_sources"]:
+        st.caption(t("timeliness.date_sources", sources=" · ".join(
+            f"{date_source_name(k)} {n:,}" for k, n in sorted(summary["date_sources"].items()))))
+    df = query(timeliness_data.publication, year, region)
+    df = ui.labelled(df, "status", lambda s: t("pub.status." + s))
+    df = ui.labelled(df, "date_source", date_source_name)
+    labels = {
+        "body_name": t("col.body"),
+        "region_name": t("col.region"),
+        "status_label": t("col.pub_status"),
+        "published_date": t("col.published_date"),
+        "date_source_label": t("col.date_source"),
+        "deadline": t("col.deadline"),
+        "days_late": t("col.days_late"),
+    }
+    ui.show_table(df, labels, key="publication_bodies")
+    ui.chart_note(t("collect.formula"), collect_data.MART)
 
 
 def _bodies() -> None:
@@ -125,6 +169,7 @@ def _reconciliation() -> None:
 def render() -> None:
     """Draw the page."""
     st.title(t("page.timeliness"))
+    _publication()
     st.caption(t("timeliness.help"))
     _bodies()
     _regions()

@@ -18,6 +18,7 @@ from pipelines.extract import ENGINE_VERSION
 from pipelines.partitions import report_year_partitions
 from pipelines.resources import GongkaiHome
 from warehouse.build import CoreTables, build_database, publish, region_frame
+from warehouse.collect_store import CollectTables
 from warehouse.delta import recorded, table_basis
 from warehouse.export import export_dataset
 from warehouse.ledgers import LedgerTables
@@ -51,6 +52,7 @@ def out_warehouse_staging(
     dim_region: pl.DataFrame,
     out_report_check: TableFiles,
     core_application: LedgerTables,
+    core_collect: CollectTables,
 ) -> str:
     """A complete new DuckDB file in the staging folder (not yet visible to readers)."""
     staging = gongkai.paths.builds / context.run.run_id / "gongkai.duckdb"
@@ -58,7 +60,7 @@ def out_warehouse_staging(
         raw_document, core_report, core_value, core_finding, core_quarantine, dim_body
     )
     core = replace(core, out_report_check=out_report_check)
-    core = replace(core, ledgers=core_application)
+    core = replace(core, ledgers=core_application, collect=core_collect)
     # Corrections people settled (pipelines/review): read from the home at build time, so a
     # settle on the page or the command line applies on the next build.
     from pipelines.review import store

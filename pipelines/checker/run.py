@@ -19,7 +19,7 @@ from pipelines.checker.locate import cell_location
 from pipelines.checker.model import Problem, sort_problems
 from pipelines.checker.sections import check_sections
 from pipelines.checker.template import check_template
-from pipelines.checker.timeliness import check_on_time
+from pipelines.checker.timeliness import PublicationDate, check_on_time
 from pipelines.extract.model import Extraction
 
 CHECKER_VERSION = "1.0.0"
@@ -48,10 +48,15 @@ def reading_notes(ex: Extraction) -> list[Problem]:
 
 
 def check_extraction(ex: Extraction, facts: DocFacts, previous: Previous | None = None,
-                     catalogue: Catalogue | None = None) -> list[Problem]:
-    """Every problem of one report, errors first."""
+                     catalogue: Catalogue | None = None,
+                     collected: PublicationDate | None = None) -> list[Problem]:
+    """Every problem of one report, errors first.
+
+    ``collected``: the publication date the crawler recorded for this file, preferred to the
+    dates in the text (:func:`pipelines.checker.timeliness.check_on_time`).
+    """
     unread = {k for f in ex.findings if f.blame == "reading" for k in f.keys}
-    problems = check_on_time(ex.year, facts, ex.published)
+    problems = check_on_time(ex.year, facts, ex.published, collected)
     problems += check_sections(ex.year, ex.template, ex.container, facts)
     problems += check_template(ex.year, ex.template, ex.values, unread)
     problems += check_rules(ex.findings, ex.values, ex.provenance)
@@ -65,11 +70,12 @@ def check_extraction(ex: Extraction, facts: DocFacts, previous: Previous | None 
 
 
 def check_file(path: str | Path, previous: Previous | None = None,
-               catalogue: Catalogue | None = None) -> tuple[Extraction, list[Problem]]:
+               catalogue: Catalogue | None = None,
+               collected: PublicationDate | None = None) -> tuple[Extraction, list[Problem]]:
     """Extract and check one report file (never raises on a bad file: it becomes a problem)."""
     from pipelines.extract import extract_file
     from pipelines.extract.fulltext import document_text
 
     ex = extract_file(path)
     facts = document_facts(document_text(path))
-    return ex, check_extraction(ex, facts, previous, catalogue)
+    return ex, check_extraction(ex, facts, previous, catalogue, collected)
