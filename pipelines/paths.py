@@ -58,6 +58,11 @@ class Paths:
         return self.home / "quality"
 
     @property
+    def collect(self) -> Path:
+        """What ``gongkai collect`` knows of the sites: status.jsonl, documents.jsonl, pages."""
+        return self.home / "collect"
+
+    @property
     def demo(self) -> Path:
         """Generated demo province (documents, expected values, ledgers)."""
         return self.home / "demo"

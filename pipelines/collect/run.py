@@ -1,0 +1,112 @@
+"""Entry point of a collect run: :func:`collect` (the CLI and the Dagster asset call it).
+
+Sources are checked concurrently (the fetcher's per-host and total limits keep it polite); each
+source's status record is appended as soon as it is known, so a run that is killed keeps the
+statuses of the sources it finished and a rerun repeats only the rest's requests (answered by
+304s for what was already fetched).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+from pipelines.collect.crawl import SourceCrawl
+from pipelines.collect.fetch import POLITE, UNTHROTTLED, Fetcher, Limits
+from pipelines.collect.sources import ResolvedBody, load_sources, resolve
+from pipelines.collect.store import Store
+from pipelines.inbox import Inbox
+from pipelines.paths import Paths
+
+SOURCES_AT_ONCE = 8  # sources crawled concurrently; requests are capped by the fetcher
+
+
+@dataclass(frozen=True)
+class CollectResult:
+    """What a collect run did, for the CLI summary and Dagster's metadata."""
+
+    sources: int
+    found: int
+    not_published: int
+    failed: int
+    unresolved: int
+    files_new: int
+    files_unchanged: int
+    bytes_downloaded: int
+    requests: int
+    seconds: float
+
+    def as_metadata(self) -> dict:
+        """Plain values, as Dagster's ``MaterializeResult(metadata=…)`` takes them."""
+        return asdict(self)
+
+
+def limits_for(polite: bool, rate: float | None = None, concurrency: int | None = None,
+               **overrides: float) -> Limits:
+    """The fetch limits of a run: polite defaults or unthrottled, with explicit overrides.
+
+    ``rate`` is requests per second per host; ``concurrency`` requests in flight per host.
+    """
+    lim = POLITE if polite else UNTHROTTLED
+    if rate is not None:
+        lim = replace(lim, min_interval=1.0 / rate if rate > 0 else 0.0)
+    if concurrency is not None:
+        lim = replace(lim, per_host=max(1, concurrency))
+    return replace(lim, **overrides) if overrides else lim
+
+
+async def _collect(sources_path: Path, year: int, home: Paths, limits: Limits,
+                   on_progress: Callable[[dict], None] | None) -> CollectResult:
+    started = time.monotonic()
+    sources = load_sources(sources_path)
+    store = Store(home.collect)
+    inbox = Inbox(home.inbox)
+    resolved: dict[str, ResolvedBody] = {s.source_id: resolve(s) for s in sources}
+    counts = {"found": 0, "not_published": 0, "failed": 0, "unresolved_body": 0}
+    gate = asyncio.Semaphore(SOURCES_AT_ONCE)
+    async with Fetcher(limits) as fetcher:
+        crawl = SourceCrawl(year, fetcher, inbox, store)
+        done = 0
+
+        async def one(src) -> None:
+            nonlocal done
+            async with gate:
+                rec = await crawl.run(src, resolved[src.source_id])
+            store.add_status(rec)
+            counts[rec["status"]] += 1
+            done += 1
+            if on_progress:
+                on_progress({"done": done, "total": len(sources), **rec})
+
+        await asyncio.gather(*(one(s) for s in sources))
+        return CollectResult(
+            sources=len(sources), found=counts["found"], not_published=counts["not_published"],
+            failed=counts["failed"], unresolved=counts["unresolved_body"],
+            files_new=crawl.tally.files_new, files_unchanged=crawl.tally.files_unchanged,
+            bytes_downloaded=fetcher.bytes, requests=fetcher.requests,
+            seconds=round(time.monotonic() - started, 3),
+        )
+
+
+def collect(sources: Path, year: int, home: Paths, *, polite: bool = True,
+            on_progress: Callable[[dict], None] | None = None,
+            limits: Limits | None = None) -> CollectResult:
+    """Collect every source's ``year`` report into ``home``'s inbox; never raises for a site.
+
+    Args:
+        sources: the sources file (YAML, see ``sources.example.yaml``).
+        year: the report year (reports of 2024 are published in early 2025).
+        home: the Gongkai home (:class:`pipelines.paths.Paths`).
+        polite: the default rate limits (1 request per second per host, 2 in flight per host);
+            False lifts the delays (robots.txt is obeyed either way).
+        on_progress: called with each source's status record plus ``done``/``total``.
+        limits: explicit fetch limits (tests, the benchmark); overrides ``polite``.
+
+    Raises:
+        pipelines.collect.sources.SourcesError: the sources file cannot be read at all.
+    """
+    lim = limits or limits_for(polite)
+    return asyncio.run(_collect(Path(sources), year, home, lim, on_progress))
