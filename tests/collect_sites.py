@@ -166,7 +166,6 @@ class _Handler(BaseHTTPRequestHandler):
         path = unquote(urlsplit(self.path).path)
         query = urlsplit(self.path).query
         key = f"{path}?{query}" if query and f"{path}?{query}" in site.routes else path
-        site.sites.record(site.name, key)
         delay = site.sites.delays.get((site.name, key), 0.0)
         if delay:
             time.sleep(delay)
@@ -187,6 +186,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
+        site.sites.record(site.name, key, resp.status)
         self.send_response(resp.status)
         for k, v in headers.items():
             self.send_header(k, v)
@@ -246,11 +246,17 @@ class Sites:
             self.hits[(site, path, status)] += 1
 
     def requests_to(self, site: str, path: str) -> int:
-        """Requests received for a path (304s included)."""
-        return sum(n for (s, p, st), n in self.hits.items() if s == site and p == path and not st)
+        """Requests answered for a path, whatever the status."""
+        return sum(n for (s, p, _), n in self.hits.items() if s == site and p == path)
 
-    def not_modified(self) -> int:
-        return sum(n for (_, _, st), n in self.hits.items() if st == 304)
+    def answered(self, status: int) -> set[tuple[str, str]]:
+        """(site, path) of every request answered with ``status``."""
+        return {(s, p) for (s, p, st) in self.hits if st == status}
+
+    def reset(self) -> None:
+        """Forget the requests seen so far (between two runs)."""
+        with self._lock:
+            self.hits.clear()
 
     def url(self, site: str, path: str) -> str:
         return self.site[site].base + path

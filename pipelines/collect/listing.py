@@ -33,6 +33,7 @@ _PLACE_CHAIN = re.compile(
 def normalize_title(text: str) -> str:
     """NFKC (full-width digits), Chinese-numeral years as digits, no whitespace or quotes."""
     text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"^(?:【[^】]*】|\[[^\]]*\])+", "", text.strip())  # 【年度报告】 column tags
     text = _CN_YEAR.sub(lambda m: "".join(_CN_DIGITS[c] for c in m.group()), text)
     return re.sub(r"[\s\"'“”‘’《》「」【】]+", "", text)
 

@@ -23,23 +23,26 @@ REQUIRED = ("disclosure", "report")
 YEAR_WEIGHT = 3.0
 
 # Other documents that share the column and the words: each one found subtracts its weight.
+# OTHER marks a different document outright: more than the most a title can score above the
+# threshold (year 3 + disclosure 3 + report 3 + 0.5 + 0.5 + name 2 = 12; 12 − 5.5 < 8).
+OTHER = 8.0
 PENALTIES: tuple[tuple[str, float], ...] = (
-    ("预算", 6.0),
-    ("决算", 6.0),
-    ("计划", 6.0),
-    ("要点", 6.0),
-    ("通知", 6.0),
-    ("方案", 6.0),
-    ("解读", 6.0),  # 图解/解读 versions of a report are pictures, not the report
-    ("图解", 6.0),
-    ("统计公报", 6.0),
-    ("政府工作报告", 6.0),
-    ("征求意见", 6.0),
+    ("预算", OTHER),
+    ("决算", OTHER),
+    ("计划", OTHER),
+    ("要点", OTHER),
+    ("通知", OTHER),
+    ("方案", OTHER),
+    ("解读", OTHER),  # 图解/解读 versions of a report are pictures, not the report
+    ("图解", OTHER),
+    ("统计公报", OTHER),
+    ("政府工作报告", OTHER),
+    ("征求意见", OTHER),
     ("考核", 4.0),
     ("测评", 4.0),
     ("评估", 4.0),
-    ("指南", 6.0),
-    ("目录", 6.0),
+    ("指南", OTHER),
+    ("目录", OTHER),
     ("总结", 2.0),  # a 工作总结 is close, but not the statutory report
 )
 
