@@ -37,6 +37,7 @@ import contextlib
 import hashlib
 import io
 import re
+import sys
 import threading
 import time
 import zipfile
@@ -166,6 +167,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = unquote(urlsplit(self.path).path)
         query = urlsplit(self.path).query
         key = f"{path}?{query}" if query and f"{path}?{query}" in site.routes else path
+        site.sites.arrived(site.name, key, self.headers.get("User-Agent", ""))
         delay = site.sites.delays.get((site.name, key), 0.0)
         if delay:
             time.sleep(delay)
@@ -201,6 +203,15 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hung up (the crawler gave up on the slow case) is no error."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @dataclass
 class Site:
     """One fixture host: its name, routes and server."""
@@ -208,7 +219,7 @@ class Site:
     name: str
     sites: Sites
     routes: dict[str, Route] = field(default_factory=dict)
-    server: ThreadingHTTPServer | None = None
+    server: _Server | None = None
 
     @property
     def base(self) -> str:
@@ -217,8 +228,7 @@ class Site:
 
     def start(self) -> None:
         handler = type(f"Handler_{self.name}", (_Handler,), {"site": self})
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.server.daemon_threads = True
+        self.server = _Server(("127.0.0.1", 0), handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
 
@@ -229,6 +239,8 @@ class Sites:
         self.version = 1  # of the province's DOCX
         self.hits: Counter[tuple[str, str, int]] = Counter()
         self.delays: dict[tuple[str, str], float] = {}
+        self.arrivals: list[tuple[str, str, float]] = []  # (site, path, monotonic time)
+        self.user_agents: set[str] = set()
         self._lock = threading.Lock()
         self._failed_once: set[str] = set()
         self.site: dict[str, Site] = {n: Site(n, self) for n in
@@ -240,6 +252,11 @@ class Sites:
         self._town()
         self._province()
         self._slow()
+
+    def arrived(self, site: str, path: str, user_agent: str) -> None:
+        with self._lock:
+            self.arrivals.append((site, path, time.monotonic()))
+            self.user_agents.add(user_agent)
 
     def record(self, site: str, path: str, status: int = 0) -> None:
         with self._lock:
@@ -257,6 +274,7 @@ class Sites:
         """Forget the requests seen so far (between two runs)."""
         with self._lock:
             self.hits.clear()
+            self.arrivals.clear()
 
     def url(self, site: str, path: str) -> str:
         return self.site[site].base + path
@@ -427,6 +445,15 @@ class Sites:
                 ("金湖县2024年政务公开工作实施方案", "/jinhu/a1.html", "2024-04-01"),
                 ("金湖县2023年政府信息公开工作年度报告", "/jinhu/a0.html", "2024-01-25")], "")))
         r["/jinhu/ndbg/index.html"] = jinhu
+
+        def busy() -> Resp:
+            with self._lock:
+                first = "busy" not in self._failed_once
+                self._failed_once.add("busy")
+            if first:
+                return Resp(429, b"slow down", {"Content-Type": "text/plain", "Retry-After": "1"})
+            return Resp(body=b"ok", headers={"Content-Type": "text/plain"})
+        r["/busy"] = busy
 
     # -- the sources file ---------------------------------------------------------------
 
