@@ -31,11 +31,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-# .doc/.wps (Word 97 binary, WPS Office's own name for it) and .et (WPS spreadsheets, BIFF8) are
-# how many sites attach their reports (issue 15).
+# .doc: Word 97-2003; .wps: WPS Writer (a Word-97-compatible OLE2 file), both read as reports
+# (pipelines/extract/office.py). .et: WPS Spreadsheets, a ledger by default like .xls.
 REPORT_SUFFIXES = {".html", ".htm", ".txt", ".md", ".pdf", ".docx", ".json", ".js", ".shtml",
-                   ".doc", ".wps", ".et"}
-LEDGER_SUFFIXES = {".csv", ".xlsx", ".xls", ".ods"}
+                   ".doc", ".wps"}
+LEDGER_SUFFIXES = {".csv", ".xlsx", ".xls", ".ods", ".et"}
 # A ledger map (ledger-map.toml): the user's header and label fixes, applied to every ledger.
 LEDGER_MAP_SUFFIXES = {".toml"}
 

@@ -284,3 +284,34 @@ def test_ingest_bytes_is_idempotent_keeps_kind_and_bytes(tmp_path: Path) -> None
     lines = (tmp_path / "inbox" / "index.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 2 and all(json.loads(x) for x in lines)
     assert not list((tmp_path / "inbox" / "objects").rglob("tmp*"))
+
+
+def test_cli_without_a_sources_file_says_where_the_format_is(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from pipelines.cli import main
+
+    monkeypatch.setenv("GONGKAI_HOME", str(tmp_path / "home"))
+    result = CliRunner().invoke(main, ["--lang", "en", "collect"])
+    assert result.exit_code == 2
+    assert "sources.yaml" in result.output and "sources.example.yaml" in result.output
+
+
+def test_cli_exits_1_only_when_no_source_could_be_checked(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from pipelines.cli import main
+
+    monkeypatch.setenv("GONGKAI_HOME", str(tmp_path / "home"))
+    f = tmp_path / "s.yaml"
+    f.write_text("sources:\n  - body: 示例市测试局\n    listing: http://127.0.0.1:9/a\n",
+                 encoding="utf-8")
+    result = CliRunner().invoke(main, ["--lang", "en", "collect", "--sources", str(f),
+                                       "--year", "2024"])
+    assert result.exit_code == 1
+    assert "unresolved body  示例市测试局" in result.output
+    assert "1 with an unresolved body" in result.output
+    (rec,) = latest_status(tmp_path / "home" / "collect")
+    assert (rec["status"], rec["year"], rec["body_id"]) == ("unresolved_body", 2024, None)
