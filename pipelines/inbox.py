@@ -283,8 +283,6 @@ class Inbox:
                 tmp_path = Path(tmp.name)
                 try:
                     tmp.write(data)
-                    tmp.flush()
-                    os.fsync(tmp.fileno())
                 except BaseException:
                     tmp_path.unlink(missing_ok=True)
                     raise

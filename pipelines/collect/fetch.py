@@ -149,16 +149,25 @@ class Fetcher:
 
     @contextlib.asynccontextmanager
     async def _slot(self, url: str) -> AsyncIterator[None]:
-        """Wait for a free slot on the host and overall, and for the host's next turn."""
+        """Wait for the host's next turn, then for a slot overall.
+
+        The overall slot is taken only once the host's delay has passed (a request waiting for
+        its host's turn must not keep another host's request from running), and under the
+        host's lock, so two requests to one host never start closer than its interval.
+        """
         host = self._host(url)
-        async with host.slots, self._total:
+        async with host.slots:
             async with host.lock:
                 loop = asyncio.get_running_loop()
                 wait = host.next_at - loop.time()
                 if wait > 0:
                     await asyncio.sleep(wait)
+                await self._total.acquire()
                 host.next_at = loop.time() + max(self.limits.min_interval, host.delay)
-            yield
+            try:
+                yield
+            finally:
+                self._total.release()
 
     async def _once(self, url: str, headers: dict[str, str]) -> Fetched:
         cap = self.limits.max_bytes
