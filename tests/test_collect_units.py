@@ -315,3 +315,8 @@ def test_cli_exits_1_only_when_no_source_could_be_checked(
     assert "1 with an unresolved body" in result.output
     (rec,) = latest_status(tmp_path / "home" / "collect")
     assert (rec["status"], rec["year"], rec["body_id"]) == ("unresolved_body", 2024, None)
+
+
+def test_an_image_behind_a_download_link_is_no_document_and_no_error() -> None:
+    got = sniff(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, ".jpg", "image/png")
+    assert (got.family, got.suffix, got.reason) == (None, None, None)

@@ -193,9 +193,9 @@ class SourceCrawl:
             family = magic_family(data) if data else None
             if family not in (None, "html") or (got.unchanged and got.data is None):
                 # the listing links the document itself
-                err = await self._attachment(P.Attachment(url, cand.link.label), src,
-                                             listing_url, facts, got)
-                return ([facts.pop("_sha")] if err is None else []), [err] if err else [], facts
+                sha, err = await self._attachment(P.Attachment(url, cand.link.label), src,
+                                                  listing_url, facts, got)
+                return ([sha] if sha else []), ([err] if err else []), facts
             html = P.decode_html(data, got.fetched.headers.get("content-type"), src.encoding)
             tree = L.parse(html)
             target = L.redirect_target(tree, html, got.fetched.final_url)
@@ -226,40 +226,40 @@ class SourceCrawl:
         else:
             self._keep_html(url, got, "page")
         for att in P.attachments(tree, got.fetched.final_url)[:MAX_ATTACHMENTS]:
-            err = await self._attachment(att, src, listing_url, facts)
+            sha, err = await self._attachment(att, src, listing_url, facts)
             if err:
                 errors.append(err)
-            elif "_sha" in facts:
-                shas.append(facts.pop("_sha"))
+            elif sha:
+                shas.append(sha)
         if not shas and not errors:
             errors.append(f"报告页只有标题，既无报告正文也无附件 / the report page holds "
                           f"neither the report nor an attachment: {url}")
         return shas, errors, facts
 
     async def _attachment(self, att: P.Attachment, src: Source, listing_url: str, facts: dict,
-                          got: _Got | None = None) -> str | None:
-        """Fetch, sniff and ingest one attachment; the error, or None (sha in facts['_sha'])."""
+                          got: _Got | None = None) -> tuple[str | None, str | None]:
+        """Fetch, sniff and ingest one attachment: (its sha256, None) or (None, the error).
+
+        (None, None): the link led to a web page, not a file (a 下载中心 page).
+        """
         got = got or await self._fetch(att.url, "attachment")
         if got.fetched.error:
-            return f"附件 / attachment {att.url}: {got.fetched.error}"
+            return None, f"附件 / attachment {att.url}: {got.fetched.error}"
         if got.unchanged:
             self.tally.files_unchanged += 1
-            facts["_sha"] = got.sha256
-            return None
+            return got.sha256, None
         named = disposition_name(got.fetched.headers.get("content-disposition"))
         raw_name = named or unquote(urlsplit(att.url).path.rsplit("/", 1)[-1]) or "attachment"
         declared = P.url_suffix("x/" + raw_name)
         found = sniff(got.data or b"", declared, got.fetched.headers.get("content-type"))
-        if found.suffix is None or found.family == "html":
-            if found.family == "html" and declared in ("", ".html", ".htm"):
-                return None  # a link to another page (a 下载中心 page), not an attachment
-            return f"附件 / attachment {att.url}: {found.reason}"
+        if found.reason:
+            return None, f"附件 / attachment {att.url}: {found.reason}"
+        if found.family in ("html", None):  # a web page or an image behind a 下载 link
+            return None, None
         name = _safe_name(named or _attachment_label(att.text) or facts["title"] or raw_name,
-                          found.suffix)
+                          found.suffix or "")
         err = self._ingest(att.url, got, name, "attachment", src, listing_url, facts["published"])
-        if err is None:
-            facts["_sha"] = got.sha256
-        return err
+        return (None, err) if err else (got.sha256, None)
 
     async def run(self, src: Source, body: ResolvedBody) -> dict:
         """Check one source for the year; the status record (not yet written)."""

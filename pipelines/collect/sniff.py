@@ -117,7 +117,8 @@ def sniff(data: bytes, declared_suffix: str, content_type: str | None) -> Sniffe
     """What the bytes are and the suffix to keep them under.
 
     ``declared_suffix`` is the link's or the Content-Disposition name's suffix. A declared
-    document whose bytes are HTML is refused with a reason (an error page served with 200).
+    document whose bytes are HTML or unknown is refused with a reason (an error page served
+    with 200); bytes that are no document and never claimed to be get neither suffix nor reason.
     """
     family = magic_family(data)
     claimed = content_type_family(content_type)
@@ -131,6 +132,6 @@ def sniff(data: bytes, declared_suffix: str, content_type: str | None) -> Sniffe
             what = declared_suffix or content_type or "?"
             return Sniffed(None, None, f"内容不是可识别的文档（{what}）/ bytes are no known "
                                        f"document ({what})")
-        return Sniffed(None, None, "不是文档 / not a document")
+        return Sniffed(None, None)  # not a document and never said to be one (an image)
     suffix = declared_suffix if declared == family else _FAMILIES[family][0]
     return Sniffed(family, suffix)
