@@ -320,3 +320,10 @@ def test_cli_exits_1_only_when_no_source_could_be_checked(
 def test_an_image_behind_a_download_link_is_no_document_and_no_error() -> None:
     got = sniff(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, ".jpg", "image/png")
     assert (got.family, got.suffix, got.reason) == (None, None, None)
+
+
+def test_a_date_inside_the_anchor_counts_when_none_is_beside_it() -> None:
+    html = ('<div><a href="/art/1.html"><span>2024年度政府信息公开工作年度报告</span>'
+            '<span class="date">2025-01-18</span></a></div>')
+    (c,) = L.candidates(_tree(html), "http://h/list.html", 2024, CITY)
+    assert c.published == date(2025, 1, 18)

@@ -210,12 +210,12 @@ def date_in_url(url: str) -> date | None:
 
 
 def listing_date(link: Link) -> date | None:
-    """The date printed next to a list item (not inside its title), else in its URL."""
+    """The date printed next to a list item, else inside the anchor, else in its URL."""
     context = link.context
     for own in (link.text, link.title):
         if own:
             context = context.replace(own, " ")
-    return find_date(context) or date_in_url(link.url)
+    return find_date(context) or find_date(link.text) or date_in_url(link.url)
 
 
 @dataclass(frozen=True)
