@@ -426,6 +426,8 @@ class Sites:
             body=_docx_version(self.version),
             headers={"Content-Type": "application/vnd.openxmlformats-officedocument."
                                      "wordprocessingml.document"})
+        # a redirect into the machine's own network (stays on loopback even if not refused)
+        r["/inside"] = lambda: Resp(302, headers={"Location": "http://localhost:1/admin"})
         r["/loop/a"] = lambda: Resp(302, headers={"Location": "/loop/b"})
         r["/loop/b"] = lambda: Resp(302, headers={"Location": "/loop/a"})
 

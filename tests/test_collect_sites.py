@@ -176,7 +176,7 @@ def test_a_file_in_the_inbox_without_provenance_gets_it_and_is_not_duplicated(
 
 def _fetch(sites: Sites, site: str, path: str, **limits: float):
     async def go():
-        async with Fetcher(limits_for(False, **limits)) as f:
+        async with Fetcher(limits_for(False, **limits), frozenset({"127.0.0.1"})) as f:
             return await f.get(sites.url(site, path)), f.requests
 
     return asyncio.run(go())
@@ -210,3 +210,12 @@ def test_the_per_host_rate_limit_spaces_requests(tmp_path: Path) -> None:
         sites.close()
     gaps = [b - a for a, b in itertools.pairwise(times)]
     assert len(times) >= 5 and min(gaps) >= 0.2 * 0.9, gaps
+
+
+def test_a_redirect_to_an_address_the_sources_do_not_name_is_refused() -> None:
+    sites = Sites()
+    try:
+        got, _ = _fetch(sites, "province", "/inside", retries=0)
+    finally:
+        sites.close()
+    assert got.error and "internal address" in got.error and "localhost:1" in got.error

@@ -327,3 +327,25 @@ def test_a_date_inside_the_anchor_counts_when_none_is_beside_it() -> None:
             '<span class="date">2025-01-18</span></a></div>')
     (c,) = L.candidates(_tree(html), "http://h/list.html", 2024, CITY)
     assert c.published == date(2025, 1, 18)
+
+
+@pytest.mark.parametrize(("url", "internal"), [
+    ("http://127.0.0.1:8080/a", True),
+    ("http://localhost/a", True),
+    ("http://10.0.0.8/", True),
+    ("http://192.168.1.1/admin", True),
+    ("http://169.254.169.254/latest/meta-data/", True),
+    ("http://[::1]/", True),
+    ("https://www.huaian.gov.cn/col/ndbg/index.html", False),
+    ("http://61.155.2.3/", False),
+])
+def test_internal_addresses_are_recognised_without_resolving(url: str, internal: bool) -> None:
+    from pipelines.collect.fetch import internal_host
+
+    assert internal_host(url) is internal
+
+
+def test_the_sources_encoding_hint_wins_over_a_wrong_declaration() -> None:
+    text = '<meta charset="utf-8"><p>洪泽区年报</p>'
+    data = text.encode("gb18030")
+    assert "洪泽区年报" in P.decode_html(data, "text/html; charset=big5", hint="gbk")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
@@ -80,6 +81,23 @@ class Fetched:
         return self.error is None and self.status in (200, 203, 304)
 
 
+def internal_host(url: str) -> bool:
+    """Whether a URL names a loopback, private or link-local address (or localhost).
+
+    A site must not send the crawler there by a link or a redirect (the cloud metadata address
+    169.254.169.254, a router's admin page); only a host the sources file names is trusted.
+    Names are not resolved: an IP literal or ``localhost`` is what a hostile page can write.
+    """
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved
+
+
 class _Retryable(Exception):
     def __init__(self, reason: str, delay: float | None = None) -> None:
         super().__init__(reason)
@@ -118,8 +136,11 @@ def _retry_after(value: str | None) -> float | None:
 class Fetcher:
     """An async GET with Gongkai's politeness; one per crawl (``async with Fetcher(...)``)."""
 
-    def __init__(self, limits: Limits = POLITE) -> None:
+    def __init__(self, limits: Limits = POLITE, trusted_hosts: frozenset[str] = frozenset()
+                 ) -> None:
+        """``trusted_hosts``: loopback or private hosts the sources file itself names."""
         self.limits = limits
+        self.trusted_hosts = trusted_hosts
         self.requests = 0
         self.bytes = 0
         self._hosts: dict[str, _Host] = {}
@@ -268,6 +289,9 @@ class Fetcher:
                 return Fetched(url, current, error=f"重定向循环 / redirect loop: {' → '.join(seen)}"
                                                    f" → {current}")
             seen.append(current)
+            if internal_host(current) and urlsplit(current).hostname not in self.trusted_hosts:
+                return Fetched(url, current, error=f"不访问内网地址 / internal address refused "
+                                                   f"(not in the sources file): {current}")
             if not await self.allowed(current):
                 return Fetched(url, current, error=f"robots.txt 禁止抓取 / disallowed by "
                                                    f"robots.txt: {current}")

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from pipelines.collect.crawl import SourceCrawl
-from pipelines.collect.fetch import POLITE, UNTHROTTLED, Fetcher, Limits
+from pipelines.collect.fetch import POLITE, UNTHROTTLED, Fetcher, Limits, internal_host
 from pipelines.collect.sources import ResolvedBody, Source, load_sources, resolve
 from pipelines.collect.store import Store
 from pipelines.inbox import Inbox
@@ -85,7 +85,9 @@ async def _collect(sources_path: Path, year: int, home: Paths, limits: Limits,
     resolved: dict[str, ResolvedBody] = {s.source_id: resolve(s) for s in sources}
     counts = {"found": 0, "not_published": 0, "failed": 0, "unresolved_body": 0}
     gate = asyncio.Semaphore(SOURCES_AT_ONCE)
-    async with Fetcher(limits) as fetcher:
+    trusted = frozenset(urlsplit(u).hostname or "" for s in sources for u in s.listings
+                        if internal_host(u))
+    async with Fetcher(limits, trusted) as fetcher:
         crawl = SourceCrawl(year, fetcher, inbox, store)
         done = 0
 
