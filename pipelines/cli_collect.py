@@ -46,8 +46,8 @@ def collect(ctx: click.Context, year: int | None, sources_file: Path | None, no_
             rate: float | None, concurrency: int | None, time_cap: float | None,
             retries: int | None) -> None:
     """从各机关网站收集年度报告，原样放入收件箱 / collect reports from the sites into the inbox."""
+    from pipelines.collect.run import CollectBusy, limits_for
     from pipelines.collect.run import collect as run_collect
-    from pipelines.collect.run import limits_for
     from pipelines.collect.sources import SourcesError
 
     lang = _lang(ctx)
@@ -60,24 +60,29 @@ def collect(ctx: click.Context, year: int | None, sources_file: Path | None, no_
         sys.exit(2)
     overrides = {k: v for k, v in (("time_cap", time_cap), ("retries", retries)) if v is not None}
     limits = limits_for(not no_polite, rate, concurrency, **overrides)
-    lines: list[str] = []
     with progress_bar(err) as bar:
         task = bar.add_task(t("collect.progress", lang), total=None)
 
         def progress(rec: dict) -> None:
             bar.update(task, completed=rec["done"], total=rec["total"])
-            if rec["status"] != "found":
-                lines.append(t("collect.source", lang, body=rec["body_name"],
-                               status=t(f"collect.status.{rec['status']}", lang),
-                               reason=rec["reason"] or ""))
+            if rec["status"] != "found":  # as it happens: a province takes hours when polite
+                line = t("collect.source", lang, body=rec["body_name"],
+                         status=t(f"collect.status.{rec['status']}", lang),
+                         reason=rec["reason"] or "")
+                live = getattr(bar, "console", None)  # a live bar: print above it
+                if live is not None:
+                    live.print(line, markup=False, highlight=False, soft_wrap=True)
+                else:
+                    click.echo(line)
 
         try:
             result = run_collect(sources_file, year, paths, limits=limits, on_progress=progress)
         except SourcesError as exc:
             err.print(t("collect.bad_sources", lang, reason=exc), style="red", markup=False)
             sys.exit(2)
-    for line in lines:
-        click.echo(line)
+        except CollectBusy as exc:
+            err.print(str(exc), style="red", markup=False)
+            sys.exit(1)
     click.echo(t("collect.summary", lang, year=year, mb=result.bytes_downloaded / 1e6,
                  **{k: v for k, v in result.as_metadata().items() if k != "bytes_downloaded"}))
     click.echo(t("collect.where", lang, status=paths.collect / "status.jsonl",

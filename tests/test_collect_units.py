@@ -349,3 +349,14 @@ def test_the_sources_encoding_hint_wins_over_a_wrong_declaration() -> None:
     text = '<meta charset="utf-8"><p>洪泽区年报</p>'
     data = text.encode("gb18030")
     assert "洪泽区年报" in P.decode_html(data, "text/html; charset=big5", hint="gbk")
+
+
+def test_one_collect_run_per_home(tmp_path: Path) -> None:
+    from pipelines.collect.run import CollectBusy, _one_run
+
+    root = tmp_path / "collect"
+    busy = pytest.raises(CollectBusy, match="another collect run")
+    with _one_run(root), busy, _one_run(root):
+        pass
+    with _one_run(root):  # released
+        pass

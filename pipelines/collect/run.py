@@ -9,9 +9,11 @@ statuses of the sources it finished and a rerun repeats only the rest's requests
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,6 +26,29 @@ from pipelines.inbox import Inbox
 from pipelines.paths import Paths
 
 SOURCES_AT_ONCE = 64  # sources crawled at once; the fetcher caps requests per host and overall
+
+
+class CollectBusy(RuntimeError):
+    """Another collect run holds this home's collect lock."""
+
+
+@contextlib.contextmanager
+def _one_run(root: Path) -> Iterator[None]:
+    """One collect run per home at a time: ``collect/collect.lock``.
+
+    The kernel releases the lock when the process dies, so a ``kill -9`` never leaves it held.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / "collect.lock").open("a") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise CollectBusy(f"另一个收集正在进行（{root / 'collect.lock'}）/ another collect run "
+                              f"is using this home ({root / 'collect.lock'})") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 @dataclass(frozen=True)
@@ -127,6 +152,8 @@ def collect(sources: Path, year: int, home: Paths, *, polite: bool = True,
 
     Raises:
         pipelines.collect.sources.SourcesError: the sources file cannot be read at all.
+        CollectBusy: another collect run is using this home.
     """
     lim = limits or limits_for(polite)
-    return asyncio.run(_collect(Path(sources), year, home, lim, on_progress))
+    with _one_run(home.collect):
+        return asyncio.run(_collect(Path(sources), year, home, lim, on_progress))
