@@ -338,13 +338,19 @@ class Sites:
                            for t, h, d in items)
             return (f'<table class="list">{rows}</table><div class="pages">{nav}</div>')
 
-        first = hanweb([
-            ("洪泽区2025年政务公开工作要点", "/art/2025/3/1/art_2001_300.html", "2025-03-01"),
-            ("淮安市洪泽区人民政府2024年度政府信息公开工作年度报告",
-             "/art/2025/1/8/art_2001_301.html", "2025-01-08"),
-            ("洪泽区自然资源和规划局2024年政府信息公开工作年度报告",
-             "/art/2025/1/31/art_2001_302.html", "2025-01-31"),
-        ], '<span>1</span> <a href="index_2.htm">2</a> <a href="index_2.htm">下一页</a>')
+        # Hanweb's jpage: the first page's items travel inside a script as CDATA records
+        records = "".join(
+            f'<record><![CDATA[<li><a href="{h}" target="_blank" title="{t}">{t}</a>'
+            f'<span class="bt_time">{d}</span></li>]]></record>' for t, h, d in (
+                ("洪泽区2025年政务公开工作要点", "/art/2025/3/1/art_2001_300.html", "2025-03-01"),
+                ("淮安市洪泽区人民政府2024年度政府信息公开工作年度报告",
+                 "/art/2025/1/8/art_2001_301.html", "2025-01-08"),
+                ("洪泽区自然资源和规划局2024年政府信息公开工作年度报告",
+                 "/art/2025/1/31/art_2001_302.html", "2025-01-31")))
+        first = (f'<div id="2001"><script type="text/xml"><datastore><nextgroup><![CDATA[]]>'
+                 f'</nextgroup><recordset>{records}</recordset></datastore></script></div>'
+                 '<div class="pages"><span>1</span> <a href="index_2.htm">2</a> '
+                 '<a href="index_2.htm">下一页</a></div>')
         second = hanweb([
             ("高良涧街道2024年度政府信息公开工作年度报告", "/art/2025/1/14/art_2001_303.html",
              "2025-01-14"),

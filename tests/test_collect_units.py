@@ -360,3 +360,14 @@ def test_one_collect_run_per_home(tmp_path: Path) -> None:
         pass
     with _one_run(root):  # released
         pass
+
+
+def test_hanweb_records_held_in_a_script_are_listed() -> None:
+    html = ('<html><body><div id="2001"><script type="text/xml"><datastore><recordset>'
+            '<record><![CDATA[<li><a href="/art/2025/1/8/art_2001_301.html" title="洪泽区2024年'
+            '政府信息公开工作年度报告">洪泽区2024年政府信息公开...</a><span>2025-01-08</span>'
+            '</li>]]></record></recordset></datastore></script></div></body></html>')
+    (c,) = L.candidates(L.parse(html), "http://h/col/col2001/index.html", 2024,
+                        ("淮安市洪泽区人民政府",))
+    assert c.link.url == "http://h/art/2025/1/8/art_2001_301.html"
+    assert c.published == date(2025, 1, 8)

@@ -63,8 +63,27 @@ class Score:
     reasons: tuple[str, ...] = field(default=())
 
 
+_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
+
+
+def embedded_records(html: str) -> str:
+    """List items a Hanweb 大汉 page carries inside a script for its JS pager to render.
+
+    ``<script type="text/xml"><datastore><recordset><record><![CDATA[<li><a href="/art/…">…</a>
+    <span>2025-01-15</span></li>]]></record>…`` — an HTML parser sees only script text, so the
+    records are taken out and parsed as the list they become in a browser.
+    """
+    if "<recordset" not in html.lower():
+        return ""
+    return "".join(_RECORD.findall(html))
+
+
 def parse(html: str) -> HTMLParser:
-    """The selectolax tree of a page."""
+    """The selectolax tree of a page, with a Hanweb page's script-held list items in it."""
+    records = embedded_records(html)
+    if records:
+        html = re.sub(r"(?i)</body>", f"<ul class=\"records\">{records}</ul></body>", html,
+                      count=1) if "</body>" in html.lower() else html + f"<ul>{records}</ul>"
     return HTMLParser(html)
 
 
