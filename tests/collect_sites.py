@@ -13,7 +13,8 @@ Cases (source → what the crawler must say):
 ====================================  ========================================================
 淮安市人民政府 (site ``city``)          TRS list, report on JS page index_1, page holds the report
 淮安市自然资源和规划局 (``city``)       same column, page index_2, thin page + ``.xls``
-淮安市洪泽区人民政府 (``county``, GBK)  thin page + PDF from a download servlet (octet-stream)
+淮安市洪泽区人民政府 (``county``, GBK)  Hanweb script records; thin page + PDF from a download
+                                      servlet (octet-stream, Content-Disposition file name)
 淮安市洪泽区自然资源和规划局 (``county``) GB2312 page + ``.et``
 淮安市洪泽区高良涧街道办事处 (``county``)  ``下一页`` to page 2, ``.doc``
 淮安市涟水县人民政府 (``town``)          ``location.href`` entry, ``更多>>``, meta refresh, ``.wps``
