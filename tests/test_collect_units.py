@@ -371,3 +371,13 @@ def test_hanweb_records_held_in_a_script_are_listed() -> None:
                         ("淮安市洪泽区人民政府",))
     assert c.link.url == "http://h/art/2025/1/8/art_2001_301.html"
     assert c.published == date(2025, 1, 8)
+
+
+def test_links_opened_by_script_are_followed() -> None:
+    html = ('<li><a href="javascript:void(0)" onclick="window.open(\'/art/2025/1/9/a.html\')">'
+            '2024年度政府信息公开工作年度报告</a></li>'
+            '<li><a href="#" onclick="location.href=\'/art/b.html\'">'
+            '2023年度政府信息公开工作年度报告</a></li>'
+            '<li><a href="javascript:void(0)">无链接</a></li>')
+    urls = [link.url for link in L.links(_tree(html), "http://h/list.html")]
+    assert urls == ["http://h/art/2025/1/9/a.html", "http://h/art/b.html"]

@@ -104,9 +104,14 @@ def links(tree: HTMLParser, base_url: str) -> list[Link]:
     base_node = tree.css_first("base[href]")
     base = urljoin(base_url, base_node.attributes.get("href") or "") if base_node else base_url
     out = []
-    for a in tree.css("a[href]"):
+    for a in tree.css("a"):
         href = (a.attributes.get("href") or "").strip()
-        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+        if not href or href.startswith(("#", "javascript:")):
+            # <a href="javascript:void(0)" onclick="window.open('/art/…')">
+            script = f"{href} {a.attributes.get('onclick') or ''}"
+            m = _JS_OPEN.search(script) or _JS_REDIRECT.search(script)
+            href = next((g for g in (m.groups() if m else ()) if g), "")
+        if not href or href.startswith(("mailto:", "tel:")):
             continue
         url = urljoin(base, href).split("#")[0]
         if urlsplit(url).scheme not in ("http", "https"):
@@ -313,6 +318,7 @@ def more_links(tree: HTMLParser, url: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+_JS_OPEN = re.compile(r"""window\.open\s*\(\s*['"]([^'"]+)['"]""")
 _META_REFRESH = re.compile(r"""\d*\s*;?\s*url\s*=\s*['"]?([^'">\s]+)""", re.I)
 _JS_REDIRECT = re.compile(
     r"""(?:window\.|document\.|top\.|self\.)?location(?:\.href)?\s*=\s*['"]([^'"]+)['"]"""
