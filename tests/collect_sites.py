@@ -17,13 +17,15 @@ Cases (source → what the crawler must say):
                                       servlet (octet-stream, Content-Disposition file name)
 淮安市洪泽区自然资源和规划局 (``county``) GB2312 page + ``.et``
 淮安市洪泽区高良涧街道办事处 (``county``)  ``下一页`` to page 2, ``.doc``
-淮安市涟水县人民政府 (``town``)          ``location.href`` entry, ``更多>>``, meta refresh, ``.wps``
+淮安市涟水县人民政府 (``town``)          ``location.href`` entry, ``更多>>``, a cut title, meta
+                                       refresh, ``.wps``
 江苏省人民政府 (``province``)           list links the ``.docx`` itself; it changes (``bump()``)
 淮安市清江浦区人民政府 (``province``)    listing 404 → failed
 淮安市淮安区人民政府 (``province``)      redirect loop → failed
 淮安市淮阴区人民政府 (``city``)         listing under a robots.txt ``Disallow`` → failed
 淮安市盱眙县人民政府 (``slow``)          listing slower than the time cap → failed
-淮安市金湖县人民政府 (``slow``)          500 once, then a list without 2024 → not_published
+淮安市金湖县人民政府 (``slow``)          500 once, then no 2024 report (a cut title is a 要点)
+                                       → not_published
 宿迁市人民政府 (``town``)               attachment truncated (Content-Length > body) → failed
 宿迁市宿城区人民政府 (``town``)          "PDF" that is an HTML error page → failed
 示例市测试局                           body does not resolve → unresolved_body
@@ -82,7 +84,7 @@ REASONS = {
     "淮安市盱眙县人民政府": "timed out",
     "宿迁市人民政府": "truncated",
     "宿迁市宿城区人民政府": "HTML",
-    "淮安市金湖县人民政府": "no 2024 report",
+    "淮安市金湖县人民政府": "cut titles were not it",
     "示例市测试局": "not resolved",
 }
 
@@ -392,7 +394,8 @@ class Sites:
                  '<li><a href="/art/2024/1/12/art_4.html">涟水县2023年政府信息公开工作年度报告</a>'
                  '<em>2024-01-12</em></li></ul><a class="more" href="list_1.html">更多&gt;&gt;</a>'
                  '</div>')
-        full = ('<ul><li><a href="art_5.html">涟水县二〇二四年政府信息公开工作年度报告</a>'
+        # the list cuts long titles and has no title attribute: the page's own title confirms
+        full = ('<ul><li><a href="art_5.html">涟水县二〇二四年政府信息公开工作…</a>'
                 '<em>2025年1月15日</em></li><li><a href="/art/2024/1/12/art_4.html">'
                 '涟水县2023年政府信息公开工作年度报告</a><em>2024年1月12日</em></li></ul>')
         r["/zwgk/ndbg/"] = lambda: _html(_page("政务公开", entry))
@@ -450,10 +453,14 @@ class Sites:
                 self._failed_once.add("jinhu")
             if first:
                 return Resp(500, b"busy", {"Content-Type": "text/plain", "Retry-After": "0"})
-            return _html(_page("年报", _trs_list([
+            cut = ('<ul><li><a href="/jinhu/a2.html">金湖县2024年政务公开工作...</a>'
+                   '<span>2024-03-10</span></li></ul>')  # a cut title: the page says 要点
+            return _html(_page("年报", cut + _trs_list([
                 ("金湖县2024年政务公开工作实施方案", "/jinhu/a1.html", "2024-04-01"),
                 ("金湖县2023年政府信息公开工作年度报告", "/jinhu/a0.html", "2024-01-25")], "")))
         r["/jinhu/ndbg/index.html"] = jinhu
+        t = "金湖县2024年政务公开工作要点"
+        r["/jinhu/a2.html"] = lambda: _html(_page(t, _thin(t, "2024-03-10", "/jinhu/a2.doc", t)))
 
         def busy() -> Resp:
             with self._lock:

@@ -381,3 +381,12 @@ def test_links_opened_by_script_are_followed() -> None:
             '<li><a href="javascript:void(0)">无链接</a></li>')
     urls = [link.url for link in L.links(_tree(html), "http://h/list.html")]
     assert urls == ["http://h/art/2025/1/9/a.html", "http://h/art/b.html"]
+
+
+def test_a_cut_title_is_tentative_until_the_page_confirms_it() -> None:
+    cut = L.score_title("淮安市2024年政府信息公开工作…", 2024, CITY)
+    assert cut.accepted and cut.tentative
+    full = L.score_title("淮安市2024年政府信息公开工作年度报告", 2024, CITY)
+    assert full.value > cut.value and not full.tentative
+    assert not L.score_title("淮安市2024年政府信息公开工作", 2024, CITY).accepted  # not cut
+    assert not L.score_title("淮安市2024年度部门预算...", 2024, CITY).accepted

@@ -29,6 +29,7 @@ from pipelines.inbox import Inbox
 
 MAX_ATTACHMENTS = 12  # per report page; more is a page of links, not a report
 MAX_PAGE_HOPS = 3  # JS / meta-refresh stubs in front of a report page
+MAX_CANDIDATES = 3  # report links tried on a listing page (cut titles that turn out wrong)
 _LINK_WORDS = ("附件", "下载", "点击", "查看", "全文", "原文")  # what a bare download link says
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
@@ -139,8 +140,11 @@ class SourceCrawl:
 
     # -- the listing ---------------------------------------------------------------------
 
-    async def find(self, src: Source) -> tuple[L.Candidate | None, int, list[str]]:
-        """The best report link over the source's listings: (candidate, pages read, errors)."""
+    async def find(self, src: Source) -> tuple[list[L.Candidate], int, list[str]]:
+        """The report links of the first listing page that has any, best first.
+
+        Returns (candidates, listing pages read, errors).
+        """
         pages, errors = 0, []
         pattern = re.compile(src.link_pattern) if src.link_pattern else None
         for entry in src.listings:
@@ -168,7 +172,7 @@ class SourceCrawl:
                 found = [c for c in L.candidates(tree, base, self.year, src.names)
                          if pattern is None or pattern.search(c.link.url)]
                 if found:
-                    return found[0], pages, errors
+                    return found, pages, errors
                 host = urlsplit(base).netloc
                 further = L.next_pages(tree, html, base)
                 if is_entry:
@@ -176,12 +180,16 @@ class SourceCrawl:
                 for u in further:
                     if urlsplit(u).netloc == host and u not in seen:
                         queue.append((u, False))
-        return None, pages, errors
+        return [], pages, errors
 
     # -- the report ----------------------------------------------------------------------
 
-    async def take(self, cand: L.Candidate, src: Source) -> tuple[list[str], list[str], dict]:
-        """Fetch the report page (through stubs) and its attachments: (sha256s, errors, facts)."""
+    async def take(self, cand: L.Candidate, src: Source
+                   ) -> tuple[list[str], list[str], dict] | None:
+        """Fetch the report page (through stubs) and its attachments: (sha256s, errors, facts).
+
+        None: the link's title was cut and the page's own title says it is another document.
+        """
         url, listing_url = cand.link.url, cand.listing_url
         facts: dict = {"title": cand.link.label, "published": cand.published,
                        "date_source": "listing" if cand.published else None, "report_url": url}
@@ -206,6 +214,12 @@ class SourceCrawl:
             break
         else:
             return [], [f"报告页跳转过多 / too many redirect stubs: {url}"], facts
+        if cand.score.tentative:
+            own = P.page_title(tree)
+            if not L.score_title(own, self.year, src.names).accepted:
+                self._keep_html(url, got, "page")
+                return None
+            facts["title"] = own
         facts["report_url"] = got.fetched.final_url
         if facts["published"] is None:
             on_page = L.page_date(tree)
@@ -279,17 +293,24 @@ class SourceCrawl:
                 "名称无法对应到行政区划 / the name matches no division")
             rec["reason"] = f"机关无法识别：{src.body_name}（{why}）/ body not resolved"
         else:
-            cand, pages, errors = await self.find(src)
-            if cand is None:
+            found, pages, errors = await self.find(src)
+            taken = None
+            for cand in found[:MAX_CANDIDATES]:
+                taken = await self.take(cand, src)
+                if taken is not None:
+                    break
+            if taken is None:
                 if errors:
                     rec["reason"] = "；".join(errors[:3])
                 else:
                     rec["status"] = "not_published"
+                    cut = f"（{len(found)} 个截断标题经核对不是）/ ({len(found)} cut titles were " \
+                          "not it)" if found else ""
                     rec["reason"] = (f"{pages} 个列表页中未找到 {self.year} 年度报告 / no "
-                                     f"{self.year} report in {pages} listing pages")
+                                     f"{self.year} report in {pages} listing pages{cut}")
             else:
                 rec["listing_url"] = cand.listing_url
-                shas, errs, facts = await self.take(cand, src)
+                shas, errs, facts = taken
                 published = facts.get("published")
                 rec.update(report_url=facts["report_url"], title=facts["title"],
                            published_date=published.isoformat() if published else None,

@@ -61,6 +61,7 @@ class Score:
     value: float
     accepted: bool
     reasons: tuple[str, ...] = field(default=())
+    tentative: bool = False  # a cut title (…): the report page's own title must confirm it
 
 
 _RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
@@ -183,6 +184,12 @@ def score_title(title: str, year: int, body_names: tuple[str, ...] = ()) -> Scor
             found[group] = best
             value += best
     missing = [g for g in V.REQUIRED if g not in found]
+    # A list that cuts titles without a title attribute (淮安市2024年政府信息公开工作...) may
+    # have cut the report word off: take it on trust, to be confirmed by the page's title.
+    tentative = missing == ["report"] and t.endswith(("...", "…", ".."))
+    if tentative:
+        missing, value = [], value + min(w for _, w in dict(V.GROUPS)["report"])
+        reasons.append("cut title")
     if missing:
         reasons.append(f"missing {'+'.join(missing)}")
     for word, weight in V.PENALTIES:
@@ -196,7 +203,7 @@ def score_title(title: str, year: int, body_names: tuple[str, ...] = ()) -> Scor
     elif same is False:
         value -= V.NAME_MISMATCH
         reasons.append("-other body")
-    return Score(value, not missing and value >= V.THRESHOLD, tuple(reasons))
+    return Score(value, not missing and value >= V.THRESHOLD, tuple(reasons), tentative)
 
 
 _DATE = re.compile(
