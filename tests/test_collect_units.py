@@ -390,3 +390,12 @@ def test_a_cut_title_is_tentative_until_the_page_confirms_it() -> None:
     assert full.value > cut.value and not full.tentative
     assert not L.score_title("淮安市2024年政府信息公开工作", 2024, CITY).accepted  # not cut
     assert not L.score_title("淮安市2024年度部门预算...", 2024, CITY).accepted
+
+
+def test_numbers_and_arrows_elsewhere_are_not_pages_of_the_list() -> None:
+    html = ('<div class="calendar"><a href="/events/day/3.html">3</a></div>'
+            '<div class="crumb"><a href="/zwgk/">&gt;</a></div>'
+            '<div class="pages"><a href="index_1.html">2</a><a href="index_1.html">&gt;</a>'
+            '<a href="/other/list_2.html">下一页</a></div>')
+    assert L.next_pages(_tree(html), html, "http://h/col/ndbg/index.html") == [
+        "http://h/col/ndbg/index_1.html", "http://h/other/list_2.html"]

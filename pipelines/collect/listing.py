@@ -304,12 +304,25 @@ def _is_next(text: str) -> bool:
     return t in V.NEXT_PAGE or any(w in t for w in V.NEXT_PAGE if len(w) > 2)
 
 
+def _beside(url: str, page: str) -> bool:
+    """Whether ``url`` lies in the same folder of the same host as ``page`` (its pages do)."""
+    a, b = urlsplit(url), urlsplit(page)
+    return a.netloc == b.netloc and a.path.rsplit("/", 1)[0] == b.path.rsplit("/", 1)[0]
+
+
 def next_pages(tree: HTMLParser, html: str, url: str) -> list[str]:
-    """Further pages of the same listing: next-page links, page numbers, the TRS pager."""
+    """Further pages of the same listing: next-page links, page numbers, the TRS pager.
+
+    A worded link (下一页, next) is followed wherever it points; a bare number or arrow only
+    within the listing's folder — calendars and breadcrumbs are numbers and arrows too.
+    """
     out: list[str] = []
     for link in links(tree, url):
         label = (link.text or link.title).strip()
-        if _is_next(label) or (label.isdigit() and len(label) <= 3):
+        worded = any(ch.isalpha() for ch in label)
+        numbered = label.isdigit() and len(label) <= 3
+        if (_is_next(label) and worded) or ((numbered or _is_next(label))
+                                            and _beside(link.url, url)):
             out.append(link.url)
     out += js_pages(html, url)
     return [u for u in dict.fromkeys(out) if u != url]
