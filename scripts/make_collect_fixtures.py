@@ -67,7 +67,6 @@ def main() -> int:
             made = src if how == "copy" else _soffice(src, how, work)
             shutil.copyfile(made, OUT / served)
             print(f"{served}: {(OUT / served).stat().st_size} bytes ({how} of {stem})")
-        shutil.copyfile(work / "demo" / "bodies.csv", OUT / "bodies.csv")
     return 0
 
 
