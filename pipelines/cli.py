@@ -878,12 +878,15 @@ def dev(port: int) -> None:
     _run_foreground(cmd, env)
 
 
-# The report checker's commands (gongkai check, gongkai scorecard) live in their own module.
+# The report checker's commands (gongkai check, gongkai scorecard) and gongkai collect live
+# in their own modules.
 from pipelines.cli_check import check as _check_cmd  # noqa: E402
 from pipelines.cli_check import scorecard as _scorecard_cmd  # noqa: E402
+from pipelines.cli_collect import collect as _collect_cmd  # noqa: E402
 
 main.add_command(_check_cmd)
 main.add_command(_scorecard_cmd)
+main.add_command(_collect_cmd)
 # gongkai review (the review queue and the corrections store) lives in its own module too.
 from pipelines.cli_review import review as _review_cmd  # noqa: E402
 

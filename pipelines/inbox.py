@@ -272,6 +272,63 @@ class Inbox:
             outcomes.append(self._ingest_one(path, known, retired, kind))
         return outcomes
 
+    def ingest_bytes(
+        self, data: bytes, file_name: str, origin: str, kind: str | None = None
+    ) -> IngestOutcome:
+        """Put downloaded bytes into the inbox unchanged, keyed by their sha256.
+
+        Same guarantees as :meth:`ingest`: the object is written to a temporary file and
+        renamed into place before the index line is appended, so a kill leaves either nothing
+        or a complete object (an object without its index line is simply written again), and the
+        same content twice is a no-op. ``origin`` is where the bytes came from (a URL for the
+        crawler); ``kind`` overrides the suffix rule — a report's ``.xls``/``.et`` attachment is
+        a ``report``, although an ``.xls`` dropped into the inbox is taken for a ledger.
+        """
+        suffix = Path(file_name).suffix.lower()
+        if suffix not in REPORT_SUFFIXES | LEDGER_SUFFIXES | LEDGER_MAP_SUFFIXES:
+            return IngestOutcome(
+                file_name, "error",
+                reason=f"不支持的文件类型 {suffix or '(无扩展名)'} / unsupported type",
+            )
+        digest = hashlib.sha256(data).hexdigest()
+        if digest in self.retirements():
+            return IngestOutcome(file_name, "retired", digest)
+        if any(e.sha256 == digest for e in self.all_entries()):
+            return IngestOutcome(file_name, "duplicate", digest)
+        target = self.object_path(digest, suffix)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp:
+                tmp_path = Path(tmp.name)
+                try:
+                    tmp.write(data)
+                except BaseException:
+                    tmp_path.unlink(missing_ok=True)
+                    raise
+            os.replace(tmp_path, target)
+            entry = InboxEntry(
+                sha256=digest,
+                file_name=file_name,
+                suffix=suffix,
+                size_bytes=len(data),
+                origin=origin,
+                ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                kind=kind or _kind(suffix),
+            )
+            self._append_index(entry)
+        except OSError as exc:
+            return IngestOutcome(file_name, "error", reason=_write_error(exc))
+        return IngestOutcome(file_name, "new", digest)
+
+    def _append_index(self, entry: InboxEntry) -> None:
+        """Append one index line in one write, so a kill never leaves half a line mid-file."""
+        line = json.dumps(asdict(entry), ensure_ascii=False) + "\n"
+        fd = os.open(self.index_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, line.encode("utf-8"))
+        finally:
+            os.close(fd)
+
     def _ingest_one(self, path: Path, known: set[str], retired: set[str],
                     kind: str | None = None) -> IngestOutcome:
         if path.is_symlink():

@@ -162,6 +162,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "（错误 {errors}，警告 {warnings}）",
                       "{rank:>3}. {body} {year}  {score:.0f} points ({errors} errors, "
                       "{warnings} warnings)"),
+    "collect.progress": ("检查来源", "checking sources"),
+    "collect.no_sources": (
+        "找不到来源文件 {path}：用 --sources 指定，格式见 {example}",
+        "no sources file {path}: pass --sources; the format is in {example}",
+    ),
+    "collect.bad_sources": ("{reason}", "{reason}"),
+    "collect.source": ("{status}  {body}：{reason}", "{status}  {body}: {reason}"),
+    "collect.summary": (
+        "{year} 年度：{sources} 个来源，已找到 {found}，尚未发布 {not_published}，失败 {failed}，"
+        "机关无法识别 {unresolved}；新文件 {files_new} 个，未变化 {files_unchanged} 个；"
+        "下载 {mb:.2f} MB，请求 {requests} 次，用时 {seconds:.1f} 秒",
+        "{year}: {sources} sources, {found} found, {not_published} not yet published, "
+        "{failed} failed, {unresolved} with an unresolved body; {files_new} new files, "
+        "{files_unchanged} unchanged; {mb:.2f} MB downloaded in {requests} requests, "
+        "{seconds:.1f} s",
+    ),
+    "collect.where": (
+        "状态：{status}；来源记录：{documents}；新文件已进入收件箱，运行 gongkai build 读取",
+        "statuses: {status}; provenance: {documents}; new files are in the inbox: run "
+        "gongkai build to read them",
+    ),
+    "collect.nothing_ran": (
+        "没有一个来源能检查（全部失败或机关无法识别）",
+        "no source could be checked (every one failed or has an unresolved body)",
+    ),
+    "collect.status.found": ("已找到", "found"),
+    "collect.status.not_published": ("未发布", "not published"),
+    "collect.status.failed": ("失败", "failed"),
+    "collect.status.unresolved_body": ("机关不明", "unresolved body"),
     "ledger.line": (
         "{path}：{body} {year} 年，{rows} 行，隔离 {quarantined} 行，超期答复 {overdue} 件",
         "{path}: {body} {year}, {rows} rows, {quarantined} quarantined, {overdue} replied late",

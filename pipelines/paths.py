@@ -28,11 +28,6 @@ class Paths:
         return self.home / "inbox" / "ledgers"
 
     @property
-    def collect(self) -> Path:
-        """The crawler's store: ``status.jsonl`` and ``documents.jsonl`` (append-only)."""
-        return self.home / "collect"
-
-    @property
     def extract_cache(self) -> Path:
         """Extraction results keyed by engine version and sha256."""
         return self.home / "cache" / "extract"
@@ -61,6 +56,12 @@ class Paths:
     def quality(self) -> Path:
         """Great Expectations results and Data Docs."""
         return self.home / "quality"
+
+    @property
+    def collect(self) -> Path:
+        """What ``gongkai collect`` knows of the sites: status.jsonl, documents.jsonl (append-only; the
+        build reads them), http.jsonl, pages/."""
+        return self.home / "collect"
 
     @property
     def demo(self) -> Path:

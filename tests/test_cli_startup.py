@@ -10,7 +10,8 @@ import json
 import subprocess
 import sys
 
-HEAVY = ("dagster", "duckdb", "polars", "pandas", "pandera", "pdfplumber", "pypinyin", "rich")
+HEAVY = ("dagster", "duckdb", "polars", "pandas", "pandera", "pdfplumber", "pypinyin", "rich",
+         "httpx")
 
 
 def _loaded_after(code: str) -> set[str]:
