@@ -60,7 +60,8 @@ class Paths:
     @property
     def collect(self) -> Path:
         """What ``gongkai collect`` knows of the sites: status.jsonl, documents.jsonl (append-only; the
-        build reads them), http.jsonl, pages/."""
+        build reads them), http.jsonl, pages/.
+        """
         return self.home / "collect"
 
     @property
