@@ -59,9 +59,7 @@ class Paths:
 
     @property
     def collect(self) -> Path:
-        """What ``gongkai collect`` knows of the sites: status.jsonl, documents.jsonl (append-only; the
-        build reads them), http.jsonl, pages/.
-        """
+        """The crawler's store: status/documents/http JSON lines (append-only) and pages/."""
         return self.home / "collect"
 
     @property
