@@ -242,3 +242,19 @@ def test_cross_year_rules_are_not_expected_of_one_document():
     found = [Finding("text_vs_table", "warning", keys, "", "publisher")]
     _score_publisher(d, expected, found)
     assert (d.pub_expected, d.pub_found, d.pub_reported, d.pub_correct) == (1, 1, 1, 1)
+
+
+def test_a_justified_pdf_line_split_before_its_figure_is_still_running_text() -> None:
+    """A layout reader can take a justified line's last figure for a second column (seen in a
+    LibreOffice PDF of a demo report); the sentence cell keeps the line prose, so the figure
+    and its unit on the next line are read together."""
+    from pipelines.extract.readers import EMPTY_MARK, Document
+
+    lines = [
+        ["（二）依申请公开。进一步规范依申请公开办理流程，2024年全年共收到政府信息公开申请", "46"],
+        ["件，均在法定期限内予以答复。", EMPTY_MARK],
+        ["一、本年新收政府信息公开申请数量", "46"],
+    ]
+    doc = Document("pdf", lines, table_rows=frozenset({0, 1, 2}))
+    running = [r for _, r in doc.prose_lines()]
+    assert running == [True, True, False]

@@ -73,17 +73,24 @@ class Document:
         """Each line's text, and whether it is running text (what the prose reader reads).
 
         A row of a real table with several short cells holds labels and numbers, not
-        sentences. A one-cell row, or a row with a long cell, is running text: old government
-        pages lay out their whole text in tables (a menu cell beside the article's cell).
+        sentences. A one-cell row, a row with a long cell, or a row with a cell that holds a
+        sentence is running text: old government pages lay out their whole text in tables (a menu
+        cell beside the article's cell), and a justified PDF line can print its last figure
+        apart from the sentence (``…共收到政府信息公开申请`` | ``46``), which a layout reader
+        takes for two columns.
         """
         rows = self.table_rows
         return [(" ".join(c for c in line if c != EMPTY_MARK),
                  i not in rows or sum(c != EMPTY_MARK for c in line) < 2
-                 or max(map(len, line)) > MAX_TABLE_CELL)
+                 or max(map(len, line)) > MAX_TABLE_CELL
+                 or any(len(c) >= MIN_SENTENCE_CELL and _SENTENCE_MARK.search(c) for c in line))
                 for i, line in enumerate(self.lines)]
 
 
 MAX_TABLE_CELL = 60  # longer than any template label: a cell holding running text
+# A cell this long with a full stop or a comma mid-text is a sentence, not a template label.
+MIN_SENTENCE_CELL = 20
+_SENTENCE_MARK = re.compile(r"[。；]|，(?=.)")
 
 _HTML_TAG = re.compile(r"<\s*(table|p|div|html|body|br|td|tr|span|h[1-6])\b", re.I)
 _JS_STRING = re.compile(r'"((?:[^"\\]|\\.){200,})"|\'((?:[^\'\\]|\\.){200,})\'', re.S)
