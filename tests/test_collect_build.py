@@ -46,7 +46,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict, dict, P
         rows = con.execute("SELECT report_id, body_id, year, status, quarantine_reason "
                            "FROM core_report").fetchall()
         values: dict[str, dict[str, float]] = {}
-        for rid, key, value in con.execute("SELECT report_id, key, value FROM core_value").fetchall():
+        read = con.execute("SELECT report_id, key, value FROM core_value").fetchall()
+        for rid, key, value in read:
             values.setdefault(rid, {})[key] = value
     reports = {r[0]: r[1:] for r in rows}
     from pipelines.demo import generate
