@@ -5,11 +5,15 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines import executors
-from pipelines.assets import checks, collect_store, core, ledgers, warehouse
+from pipelines.assets import checks, collect, collect_store, core, ledgers, warehouse
+from pipelines.assets.collect import CollectSettings
 from pipelines.io import GongkaiIOManager
 from pipelines.jobs import (
     annual_province_rollup,
+    build_after_collect,
     build_job,
+    collect_job,
+    february_collect,
     inbox_sensor,
     monthly_build,
     province_year_job,
@@ -17,15 +21,16 @@ from pipelines.jobs import (
 from pipelines.resources import GongkaiHome
 
 defs = dg.Definitions(
-    assets=dg.load_assets_from_modules([core, warehouse, ledgers, collect_store]),
+    assets=dg.load_assets_from_modules([core, warehouse, ledgers, collect_store, collect]),
     asset_checks=dg.load_asset_checks_from_modules([checks, ledgers]),
-    jobs=[build_job, province_year_job],
-    schedules=[monthly_build, annual_province_rollup],
-    sensors=[inbox_sensor],
+    jobs=[build_job, province_year_job, collect_job],
+    schedules=[monthly_build, annual_province_rollup, february_collect],
+    sensors=[inbox_sensor, build_after_collect],
     # GONGKAI_EXECUTOR=multiprocess (default) | celery. Step outputs are Parquet/JSON under
     # GONGKAI_HOME (GongkaiIOManager), the storage every executor's workers share.
     resources=executors.shared_resources(
-        {"gongkai": GongkaiHome(), "io_manager": GongkaiIOManager()}
+        {"gongkai": GongkaiHome(), "collect_settings": CollectSettings(),
+         "io_manager": GongkaiIOManager()}
     ),
     executor=executors.from_env(),
 )

@@ -15,8 +15,14 @@ from pipelines.resources import GongkaiHome
 
 build_job = dg.define_asset_job(
     "build_warehouse",
-    selection=dg.AssetSelection.all() - dg.AssetSelection.assets("out_province_year"),
+    selection=dg.AssetSelection.all()
+    - dg.AssetSelection.assets("out_province_year", "collect_reports"),
     description="Extract the inbox, validate, build and publish the warehouse, export.",
+)
+collect_job = dg.define_asset_job(
+    "collect",
+    selection=dg.AssetSelection.assets("collect_reports"),  # partitioned by report year
+    description="Fetch the year's reports from the bodies' sites into the inbox (gongkai collect).",
 )
 province_year_job = dg.define_asset_job(
     "province_year_rollup",
@@ -62,3 +68,33 @@ def inbox_sensor(context: dg.SensorEvaluationContext, gongkai: GongkaiHome):
         yield dg.RunRequest(run_key=f"inbox-{version}")
     else:
         yield dg.SkipReason(f"no new documents ({len(inbox.entries())} in the inbox)")
+
+
+@dg.schedule(job=collect_job, cron_schedule="0 7 * 2 *", execution_timezone="Asia/Shanghai")
+def february_collect(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+    """Collect last year's reports every morning of February.
+
+    Reports are due on 31 January; the first days of February find the punctual ones, the rest
+    of the month the late ones (each rerun downloads only what is new or changed).
+    """
+    day = context.scheduled_execution_time.date()
+    year = str(day.year - 1)
+    return dg.RunRequest(run_key=f"collect-{year}-{day.isoformat()}", partition_key=year)
+
+
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    monitored_jobs=[collect_job],
+    request_job=build_job,
+    minimum_interval_seconds=60,
+)
+def build_after_collect(context: dg.RunStatusSensorContext) -> dg.RunRequest:
+    """Build once a collect run succeeds: its new documents and its status records.
+
+    A run that found nothing new still changed the status records (a source checked again,
+    still not published), which the warehouse's collect tables and on-time check read; the
+    build's own input check makes it a no-op when neither inbox nor store changed.
+    """
+    run = context.dagster_run
+    return dg.RunRequest(run_key=f"after-collect-{run.run_id}",
+                         tags={"gongkai/run": "after-collect"})

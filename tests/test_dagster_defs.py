@@ -12,6 +12,7 @@ import urllib.request
 from datetime import date
 from pathlib import Path
 
+import dagster as dg
 import pytest
 
 from pipelines.definitions import defs
@@ -50,10 +51,20 @@ def test_every_consistency_rule_is_an_asset_check() -> None:
     assert {f"rule_{r['id']}" for r in RULES} <= checks
 
 
+def test_definitions_load_as_dagster_dev_loads_them() -> None:
+    """Name clashes (a job named like an asset) only fail when the repository is built."""
+    dg.Definitions.validate_loadable(defs)
+
+
 def test_schedules_sensor_and_jobs_are_defined() -> None:
-    assert {s.name for s in defs.schedules} == {"monthly_build", "annual_province_rollup"}
-    assert {s.name for s in defs.sensors} == {"inbox_sensor"}
+    assert {s.name for s in defs.schedules} == {
+        "monthly_build", "annual_province_rollup", "february_collect"}
+    assert {s.name for s in defs.sensors} == {"inbox_sensor", "build_after_collect"}
     assert defs.resolve_job_def("build_warehouse") and defs.resolve_job_def("province_year_rollup")
+    # A build never crawls: collecting is its own job, whose success starts a build.
+    build = defs.resolve_job_def("build_warehouse").asset_layer.executable_asset_keys
+    assert dg.AssetKey("collect_reports") not in build
+    assert dg.AssetKey("raw_documents") in build
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from pipelines.resources import GongkaiHome
 from warehouse.collect_store import CollectTables, read_store
 
 
-@dg.asset(group_name="validate", kinds={"polars"})
+@dg.asset(group_name="validate", kinds={"polars"}, deps=["collect_reports"])
 def core_collect(context: dg.AssetExecutionContext, gongkai: GongkaiHome) -> CollectTables:
     """The current collect status per source and year and every collected file's provenance."""
     store = read_store(gongkai.paths.collect)

@@ -43,7 +43,8 @@ def frame_entries(frame: pl.DataFrame) -> list[InboxEntry]:
     return [InboxEntry(*row[:7]) for row in frame.iter_rows()]
 
 
-@dg.asset(group_name="raw", kinds={"parquet"})
+# deps: collected reports arrive in the inbox through ``collect_reports`` (its own job).
+@dg.asset(group_name="raw", kinds={"parquet"}, deps=["collect_reports"])
 def raw_documents(context: dg.AssetExecutionContext, gongkai: GongkaiHome) -> pl.DataFrame:
     """Every report document in the content-addressed inbox (bytes unchanged, keyed by sha256)."""
     entries = [e for e in Inbox(gongkai.paths.inbox).entries() if e.kind == "report"]
