@@ -58,7 +58,8 @@ def con() -> duckdb.DuckDBPyConnection:
             [body, name, code, level, kind, year, rid, value],
         )
     c.execute(
-        "INSERT INTO core_finding VALUES ('hzq-cz-2017', 'hzq-cz', 2017, 'row_total', 'error', "
+        "INSERT INTO core_finding (report_id, body_id, year, rule, severity, keys, message, "
+            "blame) VALUES ('hzq-cz-2017', 'hzq-cz', 2017, 'row_total', 'error', "
         f"'{NR}', 'x', 'publisher')"
     )
     c.execute(yoy_findings_sql())
