@@ -125,6 +125,12 @@ def _table(browser: Browser, index: int = 0) -> list[dict[str, str]]:
     return [dict(zip(head, r, strict=False)) for r in rows[1:] if any(r)]
 
 
+def _table_with(browser: Browser, header: str) -> list[dict[str, str]]:
+    """The drawn rows of the first table that has the column ``header``."""
+    index = next(i for i, rows in enumerate(browser.tables()) if rows and header in rows[0])
+    return _table(browser, index)
+
+
 def _num(text: str) -> float | None:
     text = text.replace(",", "").replace("%", "").strip()
     return None if text in ("", "—") else float(text)
@@ -216,7 +222,8 @@ def test_late_bodies_first(served, browser, sql) -> None:
     ).fetchone()
     _open(browser, f"{served}/timeliness?year={year}", "d-timeliness-late-bodies",
           "各机关答复时效", body)
-    first = _table(browser)[0]
+    # The page opens with whether reports were published on time; the ledgers' table follows.
+    first = _table_with(browser, "超期比例")[0]
     assert first["机关"] == body
     assert _num(first["超期比例"]) == round(share * 100, 1)
     assert first["样本小"] == ("是" if replied < 20 else "")
