@@ -122,6 +122,29 @@ def _ledger_ids(ledgers: LedgerTables | None) -> dict[str, str]:
     return dict(ledgers.accounting.select("source", "ledger_id").iter_rows())
 
 
+def _divisions() -> pl.DataFrame:
+    """The division data (read once per process); only a build with a settled body needs it."""
+    from pipelines.bodies.divisions import divisions
+
+    return divisions()
+
+
+def with_reviewed_bodies(dim_body: pl.DataFrame, bodies: Sequence[Mapping]) -> pl.DataFrame:
+    """``dim_body`` with the bodies people placed (``core_body_reviewed`` rows) added once each.
+
+    The engine's unplaced body stays: ``core_report`` still names it (the reading as
+    published), and another report of the same name may still be unsettled.
+    """
+    rows = pl.DataFrame(
+        [{"body_id": b["body_id"], "name": b["body_name"], "region_code": b["region_code"],
+          "level": b["level"], "body_type": b["body_type"]} for b in bodies],
+        schema={"body_id": pl.Utf8, "name": pl.Utf8, "region_code": pl.Utf8, "level": pl.Utf8,
+                "body_type": pl.Utf8}, orient="row")
+    added = conform("dim_body", rows).filter(~pl.col("body_id").is_in(dim_body["body_id"]))
+    out = pl.concat([dim_body, added]).unique("body_id", keep="first").sort("body_id")
+    return validate("dim_body", out)
+
+
 def region_frame(codes: Sequence[str], divisions: pl.DataFrame) -> pl.DataFrame:
     """The regions the bodies sit in, with every ancestor up to the province."""
     wanted = {c for c in codes if c}
@@ -254,8 +277,6 @@ def _build(path: Path, core: CoreTables, regions: pl.DataFrame, plan, *, is_demo
     con = duckdb.connect(str(path), config=duckdb_config(path.parent))
     try:
         years = core.core_report["year"].drop_nulls().to_list()
-        load_table(con, "dim_region", regions)
-        load_table(con, "dim_body", core.dim_body)
         load_table(con, "dim_year", year_frame(years))
         load_table(con, "dim_measure", measure_frame())
         load_table(con, "raw_document", core.raw_document)
@@ -276,7 +297,22 @@ def _build(path: Path, core: CoreTables, regions: pl.DataFrame, plan, *, is_demo
         load_table(con, "core_quarantine", core.core_quarantine)
         corrections = core.corrections or {}
         ledger_ids = _ledger_ids(core.ledgers)
-        reviewed = load_reviewed(con, corrections, frozenset(ledger_ids.values()))
+        divisions = _divisions() if any(c.kind == "ambiguous_body"
+                                        for c in corrections.values()) else None
+        reviewed = load_reviewed(
+            con, corrections, frozenset(ledger_ids.values()),
+            dict(zip(divisions["region_code"], divisions["level"], strict=True))
+            if divisions is not None else None, core.dim_body)
+        # A body a person placed (core_body_reviewed) joins the dimension, and its region with
+        # its ancestors joins dim_region, so the marts and the region totals take it in.
+        dim_body = core.dim_body
+        if reviewed.bodies and divisions is not None:
+            dim_body = with_reviewed_bodies(dim_body, reviewed.bodies)
+            regions = region_frame(
+                regions["region_code"].to_list() + [b["region_code"] for b in reviewed.bodies],
+                divisions)
+        load_table(con, "dim_region", regions)
+        load_table(con, "dim_body", dim_body)
         wide = None
         if isinstance(core.core_value, TableFiles) and core.core_value.wide:
             wide = "_report_wide"
@@ -298,7 +334,7 @@ def _build(path: Path, core: CoreTables, regions: pl.DataFrame, plan, *, is_demo
         load_publication_timeliness(con, dates)
         build_scorecard(con, checks, collected=dates)
         load_ledgers(con, core.ledgers)
-        load_review_items(con, corrections, reviewed,
+        load_review_items(con, corrections, reviewed.status,
                           core.ledgers.quarantine if core.ledgers else None, ledger_ids)
         status = core.core_report["status"]
         published = int((status == "published").sum())

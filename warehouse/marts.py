@@ -7,6 +7,7 @@ are separate, labelled columns: a printed number is never replaced by a computed
 
 from __future__ import annotations
 
+from pipelines.review.items import BODY_KEY
 from schemas.registry import measures
 from schemas.tables import RATES, ROLLUP_MEASURES, SHARE_ROWS, YOY_KEYS
 
@@ -30,7 +31,8 @@ def body_year_sql(wide: str | None = None) -> str:
     # filtered aggregate per key, which scans every value once per key (270 scans).
     keys = ", ".join(f"'{m.key}'" for m in measures())
     # A reviewed value (core_value_reviewed, settled by a person) wins over the as-published
-    # one; which keys did is in ``reviewed_keys``, and core_value keeps what was printed.
+    # one; which keys did is in ``reviewed_keys`` (``body.region_code`` when a person placed
+    # the body), and core_value keeps what was printed.
     columns = ", ".join(f"coalesce(rv.{q(m.key)}, p.{q(m.key)}) AS {q(m.key)}"
                         for m in measures())
     reviewed = f"""
@@ -78,17 +80,25 @@ def body_year_sql(wide: str | None = None) -> str:
     ]
     return f"""
 CREATE TABLE out_body_year AS
-WITH ranked AS (
+WITH bodied AS (
+    -- A body a person placed (core_body_reviewed) stands in for the engine's unplaced one;
+    -- core_report keeps the engine's reading.
+    SELECT r.* REPLACE (coalesce(rb.body_id, r.body_id) AS body_id)
+    FROM core_report r LEFT JOIN core_body_reviewed rb USING (report_id)
+),
+ranked AS (
     SELECT r.*, row_number() OVER (
         PARTITION BY r.body_id, r.year ORDER BY r.values_count DESC, r.report_id) AS rn
-    FROM core_report r
+    FROM bodied r
     WHERE r.status = 'published' AND r.body_id IS NOT NULL AND r.year IS NOT NULL
 ),
 pivoted AS ({pivot}),
 reviewed AS ({reviewed}),
 reviewed_keys AS (
     SELECT report_id, string_agg(key, ',' ORDER BY key) AS reviewed_keys
-    FROM core_value_reviewed GROUP BY report_id
+    FROM (SELECT report_id, key FROM core_value_reviewed
+          UNION ALL SELECT report_id, '{BODY_KEY}' FROM core_body_reviewed)
+    GROUP BY report_id
 ),
 wide AS (
     SELECT r.body_id, b.name AS body_name, b.region_code, b.level, b.body_type, r.year,

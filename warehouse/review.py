@@ -1,9 +1,11 @@
 """The review tables of a build: reviewed values before the marts, the queue after the ledgers.
 
-:func:`load_reviewed` runs after ``core_value`` and ``core_finding`` are loaded and before
-``out_body_year``: it applies the corrections in force (:mod:`pipelines.review.apply`) and loads
-``core_value_reviewed`` and ``core_correction``; the body-year mart then prefers a reviewed
-value (:func:`warehouse.marts.body_year_sql`). :func:`load_review_items` runs last, when every
+:func:`load_reviewed` runs after ``core_report``, ``core_value`` and ``core_finding`` are loaded
+and before ``dim_body``, ``dim_region`` and ``out_body_year``: it applies the corrections in force
+(:mod:`pipelines.review.apply`) and loads ``core_value_reviewed``, ``core_body_reviewed`` and
+``core_correction``; the build then adds the reviewed bodies to ``dim_body`` (and their regions
+to ``dim_region``), and the body-year mart prefers a reviewed value and a reviewed body
+(:func:`warehouse.marts.body_year_sql`). :func:`load_review_items` runs last, when every
 finding (cross-year ones too) and the ledgers' set-aside columns are in, and loads
 ``out_review_item``. Both tables are small and rebuilt by every build, clean or incremental.
 """
@@ -16,7 +18,7 @@ from collections.abc import Mapping
 import duckdb
 import polars as pl
 
-from pipelines.review.apply import apply_corrections
+from pipelines.review.apply import Applied, apply_corrections
 from pipelines.review.items import (
     LEDGER_RULES,
     READING_RULES,
@@ -24,6 +26,7 @@ from pipelines.review.items import (
     dedupe,
     finding_item,
     ledger_item,
+    parse_detail,
 )
 from pipelines.review.store import Correction
 from schemas.models import conform, validate
@@ -38,12 +41,42 @@ def _json(d: object) -> str | None:
     return json.dumps(d, ensure_ascii=False, sort_keys=True) if d else None
 
 
+BODY_COLUMNS = ("body_id", "body_name", "region_code", "year")
+
+
+def _body_candidates(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> dict[str, str]:
+    """Report → the region codes its ``body_ambiguous`` finding listed (comma-separated)."""
+    if not report_ids:
+        return {}
+    rows = con.execute("SELECT report_id, detail FROM core_finding WHERE rule = 'body_ambiguous' "
+                       "AND list_contains($ids, report_id)", {"ids": report_ids}).fetchall()
+    out = {}
+    for report_id, detail in rows:
+        codes = [c.get("body.region_code") for c in parse_detail(detail).get("candidates") or ()
+                 if isinstance(c, dict)]
+        out[report_id] = ",".join(str(c) for c in codes if c)
+    return out
+
+
 def load_reviewed(con: duckdb.DuckDBPyConnection, corrections: Mapping[str, Correction],
-                  ledger_ids: frozenset[str] = frozenset()) -> dict[str, tuple[str, str]]:
-    """Load ``core_value_reviewed`` and ``core_correction``; return correction id → status."""
-    reports = {r: (b, y) for r, b, y in con.execute(
-        "SELECT report_id, body_id, year FROM core_report WHERE status = 'published'"
-    ).fetchall()}
+                  ledger_ids: frozenset[str] = frozenset(),
+                  regions: Mapping[str, str] | None = None,
+                  dim_body: pl.DataFrame | None = None) -> Applied:
+    """Load ``core_value_reviewed``, ``core_body_reviewed`` and ``core_correction``.
+
+    ``regions`` (division code → level) checks a reviewed body's code and ``dim_body`` (the
+    engine's bodies, not loaded yet) gives its level and type; both are only needed when a
+    body was settled. Returns what was applied: each correction's status and the reviewed
+    bodies (the build adds them to ``dim_body``).
+    """
+    engine_bodies: dict[str, dict] = {}
+    reports = {}
+    for r, *body in con.execute(
+        f"SELECT report_id, {', '.join(BODY_COLUMNS)} FROM core_report "
+        "WHERE status = 'published'"
+    ).fetchall():
+        engine_bodies[r] = dict(zip(BODY_COLUMNS, body, strict=True))
+        reports[r] = (engine_bodies[r]["body_id"], engine_bodies[r]["year"])
     wanted = [(c.report_id, k) for c in corrections.values() for k in c.values]
     engine: dict[tuple[str, str], float] = {}
     if wanted:
@@ -54,8 +87,24 @@ def load_reviewed(con: duckdb.DuckDBPyConnection, corrections: Mapping[str, Corr
             "SELECT v.report_id, v.key, v.value FROM core_value v "
             "JOIN _review_wanted w USING (report_id, key)").fetchall()}
         con.unregister("_review_wanted")
+    settled_bodies = {c.report_id for c in corrections.values() if c.kind == "ambiguous_body"}
+    kinds: dict[str, tuple] = {}
+    if settled_bodies and dim_body is not None:
+        kinds = {b: (lv, t) for b, lv, t in dim_body.select(
+            "body_id", "level", "body_type").iter_rows()}
+    for r in settled_bodies & set(engine_bodies):
+        level, body_type = kinds.get(engine_bodies[r]["body_id"], (None, None))
+        engine_bodies[r].update(level=level, body_type=body_type)
     applied = apply_corrections(corrections, reports, engine,
-                                frozenset(m.key for m in measures()), ledger_ids)
+                                frozenset(m.key for m in measures()), ledger_ids,
+                                {r: engine_bodies[r] for r in settled_bodies if r in reports},
+                                regions or {})
+    candidates = _body_candidates(con, sorted({b["report_id"] for b in applied.bodies}))
+    bodies = [{**b, "candidates": candidates.get(b["report_id"]) or None}
+              for b in applied.bodies]
+    load_table(con, "core_body_reviewed", validate("core_body_reviewed", conform(
+        "core_body_reviewed", pl.DataFrame(bodies, infer_schema_length=None)))
+        if bodies else _empty("core_body_reviewed"))
     schema = {"report_id": pl.Utf8, "body_id": pl.Utf8, "year": pl.Int64, "key": pl.Utf8,
               "value": pl.Float64, "as_published": pl.Float64, "method": pl.Utf8,
               "item_id": pl.Utf8, "correction_id": pl.Utf8, "reviewer": pl.Utf8,
@@ -77,7 +126,7 @@ def load_reviewed(con: duckdb.DuckDBPyConnection, corrections: Mapping[str, Corr
     load_table(con, "core_correction",
                validate("core_correction", conform("core_correction", frame))
                if frame is not None else _empty("core_correction"))
-    return applied.status
+    return applied
 
 
 def _empty(name: str) -> pl.DataFrame:

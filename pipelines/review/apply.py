@@ -5,13 +5,15 @@ The as-published value is never touched: a settled figure becomes a row of
 where one exists. Every correction also gets a status, so a reviewer sees what became of it:
 
 ============================  =================================================================
-``applied``                   its values are in ``core_value_reviewed``
+``applied``                   its values are in ``core_value_reviewed`` (a body's place: the
+                              report's row of ``core_body_reviewed``)
 ``engine_agrees``             the engine now reads every one of its values by itself (nothing to
-                              apply; a later engine solved the item)
+                              apply; a later engine solved the item or placed the body there)
 ``document_changed``          the document with that sha256 is no longer published (retired, or
                               replaced by a new version): not applied, shown for a new look
-``recorded``                  a body's place or a ledger column's field: kept on the record and
-                              shown on the item, not a figure
+``recorded``                  kept on the record and shown on the item, nothing to apply: a
+                              ledger column's field, or a value that cannot apply (an unknown
+                              key, a region code the division data does not hold; the note says)
 ============================  =================================================================
 """
 
@@ -20,8 +22,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from pipelines.review.items import VALUE_KINDS
+from pipelines.review.items import BODY_KEY, VALUE_KINDS
 from pipelines.review.store import Correction
+from warehouse.ids import body_id as make_body_id
 
 STATUSES = ("applied", "engine_agrees", "document_changed", "recorded")
 
@@ -32,6 +35,38 @@ class Applied:
 
     rows: list[dict] = field(default_factory=list)
     status: dict[str, tuple[str, str]] = field(default_factory=dict)  # id → (status, note)
+    bodies: list[dict] = field(default_factory=list)  # rows of core_body_reviewed
+
+
+def reviewed_body(c: Correction, report: Mapping[str, object],
+                  regions: Mapping[str, str]) -> tuple[dict | None, str, str]:
+    """The reviewed body of an ``ambiguous_body`` correction: (row or None, status, note).
+
+    ``report``: the engine's reading of the report (``body_id, body_name, region_code, level,
+    body_type, year``); ``regions``: every division code the data holds → its level. The body
+    keeps the name and type the engine read and takes the chosen code, its level the engine's
+    when it read one (a department of a county is county-level) else the code's — exactly what
+    :mod:`pipelines.bodies.resolve` gives a body it placed by itself. Its id is the
+    warehouse's ``region code|name``.
+    """
+    code = c.values.get(BODY_KEY)
+    code = code.strip() if isinstance(code, str) else str(code) if isinstance(code, int) else ""
+    if not code:
+        return None, "recorded", f"缺少 {BODY_KEY}，未应用 / no {BODY_KEY}: not applied"
+    if code not in regions:
+        return None, "recorded", (f"区划代码 {code} 不在区划数据中，未应用 / region code {code} "
+                                  "is not in the division data: not applied")
+    if report.get("region_code") == code:
+        return None, "engine_agrees", ""
+    name = str(report.get("body_name") or "")
+    return {
+        "report_id": c.report_id, "year": report.get("year"), "body_id": make_body_id(name, code),
+        "body_name": name, "region_code": code,
+        "level": report.get("level") or regions[code], "body_type": report.get("body_type"),
+        "as_published_body_id": report.get("body_id"),
+        "as_published_region_code": report.get("region_code"),
+        "method": "reviewed", "item_id": c.item_id, "correction_id": c.correction_id,
+        "reviewer": c.reviewer, "reviewed_at": c.at, "note": c.note}, "applied", ""
 
 
 def apply_corrections(
@@ -40,14 +75,28 @@ def apply_corrections(
     engine: Mapping[tuple[str, str], float],
     keys: frozenset[str],
     documents: frozenset[str] = frozenset(),
+    bodies: Mapping[str, Mapping[str, object]] | None = None,
+    regions: Mapping[str, str] | None = None,
 ) -> Applied:
     """Reviewed rows and statuses for ``corrections`` (item_id → the correction in force).
 
     ``reports``: published report_id → (body_id, year); ``engine``: (report_id, key) → the value
     the engine published; ``keys``: the canonical keys a figure may have; ``documents``: other
-    documents still in the inbox (ledgers), for corrections that are not figures.
+    documents still in the inbox (ledgers), for corrections that are not figures. ``bodies``:
+    published report_id → the engine's reading of its body (:func:`reviewed_body`), and
+    ``regions``: division code → level, for ``ambiguous_body`` corrections; a reviewed figure
+    of a report whose body was reviewed carries the reviewed body's id.
     """
     out = Applied()
+    placed_bodies: dict[str, dict] = {}
+    for c in sorted(corrections.values(), key=lambda c: (c.at, c.correction_id)):
+        if c.kind != "ambiguous_body" or c.report_id not in reports:
+            continue
+        row, status, note = reviewed_body(c, (bodies or {}).get(c.report_id, {}), regions or {})
+        out.status[c.correction_id] = (status, note)
+        if row is not None:
+            placed_bodies[c.report_id] = row
+    out.bodies.extend(placed_bodies[r] for r in sorted(placed_bodies))
     # Two items may share a cell (a row total broken by two rules): the later decision wins.
     placed: dict[tuple[str, str], dict] = {}
     for c in sorted(corrections.values(), key=lambda c: (c.at, c.correction_id)):
@@ -56,6 +105,8 @@ def apply_corrections(
                 "document_changed",
                 "该 sha256 的文件已不在收件箱中（已停用或被新版本替换），未应用 / the document "
                 "with this sha256 is no longer published (retired or replaced): not applied")
+            continue
+        if c.correction_id in out.status:
             continue
         if c.kind not in VALUE_KINDS:
             out.status[c.correction_id] = ("recorded", "")
@@ -72,6 +123,7 @@ def apply_corrections(
             out.status[c.correction_id] = ("recorded", note)
             continue
         body_id, year = reports[c.report_id]
+        body_id = placed_bodies.get(c.report_id, {}).get("body_id", body_id)
         for k, v in sorted(differs.items()):
             placed[(c.report_id, k)] = {
                 "report_id": c.report_id, "body_id": body_id, "year": year, "key": k,
