@@ -8,6 +8,10 @@ there (``dim_body``, ``out_body_year``, the region totals up to the province), k
 reading in ``core_report`` and the candidates in ``core_body_reviewed``, and mark the correction
 ``applied``. A new version of the document (new sha256) flags the correction
 ``document_changed`` and leaves the new report unplaced with an open item.
+
+A ledger with a deadline-like column the reader cannot map is ingested too; settling the column
+(``--value ledger.field=ignore``) in the same round must read it so on the next build: the
+column is no longer set aside and the correction is ``applied``.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ pytestmark = pytest.mark.slow
 NAME = "鼓楼区"
 CHOSEN = "320106"  # 南京市鼓楼区, in the demo's province but outside its city
 TOTAL = "applications.new_received.total"
+LEDGER = "某县_2024_ledger.csv"
+COLUMN = f"{LEDGER}#列「征求第三方意见日期」"
 
 
 def _craft(docs: Path, out: Path) -> Path:
@@ -54,6 +60,9 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     generate(home / "demo", seed=20240201, scale=0.05)
     _craft(home / "demo" / "docs", home / "crafted")
     _cli(home, "ingest", str(home / "demo" / "docs"))
+    (home / "crafted" / LEDGER).write_text(
+        "受理日期,申请人类型,征求第三方意见日期,答复日期,处理结果\n"
+        "2024-03-01,公民,2024-03-05,2024-03-20,予以公开\n", encoding="utf-8")
     _cli(home, "ingest", str(home / "crafted"))
     _cli(home, "build")
     return home
@@ -88,6 +97,13 @@ def test_settled_body_enters_dim_body_marts_and_rollups(home: Path) -> None:
     out = _cli(home, "review", "settle", it["item_id"][:10], "--pick",
                str(codes.index(CHOSEN) + 1), "--note", "网站在南京", "--by", "测试")
     assert "已记录更正" in out
+    (column,) = [json.loads(line) for line in _cli(
+        home, "review", "list", "--kind", "unmapped_ledger_column", "--json").splitlines()]
+    assert column["location"]["header"] == "征求第三方意见日期"
+    assert _sql(home, "SELECT count(*) FROM core_quarantine WHERE item = $i",
+                {"i": COLUMN}) == [(1,)]
+    _cli(home, "review", "settle", column["item_id"][:10], "--value", "ledger.field=ignore",
+         "--by", "测试")
     _cli(home, "build")
 
     def check_applied() -> None:
@@ -107,8 +123,13 @@ def test_settled_body_enters_dim_body_marts_and_rollups(home: Path) -> None:
         reviewed = _sql(home, "SELECT body_id, as_published_body_id, as_published_region_code, "
                         "candidates, method, reviewer FROM core_body_reviewed")
         assert reviewed == [(body_id, engine_body[0], None, ",".join(codes), "reviewed", "测试")]
-        assert _sql(home, "SELECT item_id, status FROM core_correction") == [
-            (it["item_id"], "applied")]
+        assert sorted(_sql(home, "SELECT item_id, status FROM core_correction")) == sorted([
+            (it["item_id"], "applied"), (column["item_id"], "applied")])
+        # The column is read (as ignored) now: not set aside, no longer in the queue.
+        assert _sql(home, "SELECT count(*) FROM core_quarantine WHERE item = $i",
+                    {"i": COLUMN}) == [(0,)]
+        assert _sql(home, "SELECT count(*) FROM out_review_item WHERE item_id = $i",
+                    {"i": column["item_id"]}) == [(0,)]
         assert _sql(home, "SELECT status FROM out_review_item WHERE item_id = $i",
                     {"i": it["item_id"]}) == [("settled",)]
 
@@ -124,8 +145,8 @@ def test_settled_body_enters_dim_body_marts_and_rollups(home: Path) -> None:
     _cli(home, "inbox", "remove", report, "--reason", "new version")
     _cli(home, "ingest", str(changed))
     _cli(home, "build")
-    assert _sql(home, "SELECT item_id, status FROM core_correction") == [
-        (it["item_id"], "document_changed")]
+    assert _sql(home, "SELECT status FROM core_correction WHERE item_id = $i",
+                {"i": it["item_id"]}) == [("document_changed",)]
     assert _sql(home, "SELECT count(*) FROM core_body_reviewed") == [(0,)]
     assert _province_total(home, year) == pytest.approx(before)
     (new,) = [json.loads(line) for line in _cli(

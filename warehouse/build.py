@@ -140,7 +140,8 @@ def with_reviewed_bodies(dim_body: pl.DataFrame, bodies: Sequence[Mapping]) -> p
           "level": b["level"], "body_type": b["body_type"]} for b in bodies],
         schema={"body_id": pl.Utf8, "name": pl.Utf8, "region_code": pl.Utf8, "level": pl.Utf8,
                 "body_type": pl.Utf8}, orient="row")
-    added = conform("dim_body", rows).filter(~pl.col("body_id").is_in(dim_body["body_id"]))
+    known = dim_body["body_id"].to_list()
+    added = conform("dim_body", rows).filter(~pl.col("body_id").is_in(known))
     out = pl.concat([dim_body, added]).unique("body_id", keep="first").sort("body_id")
     return validate("dim_body", out)
 

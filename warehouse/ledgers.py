@@ -192,6 +192,10 @@ def _column_findings(result: LedgerResult, now: datetime) -> pl.DataFrame:
     return frame.with_columns(redact_quoted(pl.col("item")), redact_quoted(pl.col("reason")))
 
 
+# How a ledger column settled in review is named where the reader says which map it used.
+REVIEW_SOURCE = "复核更正 / review corrections"
+
+
 def inbox_ledger_map(
     entries: Sequence[InboxEntry], inbox: Inbox, now: datetime | None = None
 ) -> tuple[LedgerMap, pl.DataFrame]:
@@ -256,6 +260,7 @@ def ledger_tables(
     reports: Mapping[str, Body],
     demo_root: str | None = None,
     maps: Sequence[InboxEntry] = (),
+    fixes: Mapping[str, Mapping[str, str]] | None = None,
 ) -> LedgerTables:
     """Read every ledger of the inbox into validated frames; one bad file never stops the rest.
 
@@ -263,6 +268,8 @@ def ledger_tables(
     ledgers (under ``demo_root``): the public demo key must not protect real people.
     ``maps``: the inbox's ledger maps (``ledger-map.toml``), merged in ingest order and applied
     to every ledger; column findings and refused maps join the quarantine records.
+    ``fixes``: ledger sha256 → {header: field}, the ledger columns people settled
+    (:func:`pipelines.review.apply.ledger_fixes`), applied to that ledger only, over the maps.
     """
     key_set = PII_KEY_ENV in os.environ and pii_key() != DEMO_KEY.encode()
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
@@ -274,7 +281,9 @@ def ledger_tables(
         is_demo = bool(demo_root) and e.origin.startswith(demo_root)
         key = pii_key() if key_set or is_demo else b""
         try:
-            one = _one_ledger(e, inbox, reports, key, now, ledger_map)
+            fix = (fixes or {}).get(e.sha256)
+            one = _one_ledger(e, inbox, reports, key, now, merge_maps(
+                [ledger_map, LedgerMap(REVIEW_SOURCE, dict(fix))]) if fix else ledger_map)
         except Exception as exc:  # any failure of one file sets that file aside
             quarantine.append(_failed_file(e, exc, now))
             accounting.append((e.sha256, e.file_name, None, 0, 0, True))

@@ -28,6 +28,7 @@ from pipelines.review.items import (
     ledger_item,
     parse_detail,
 )
+from pipelines.review.settle import ledger_fields
 from pipelines.review.store import Correction
 from schemas.models import conform, validate
 from schemas.registry import measures
@@ -98,7 +99,7 @@ def load_reviewed(con: duckdb.DuckDBPyConnection, corrections: Mapping[str, Corr
     applied = apply_corrections(corrections, reports, engine,
                                 frozenset(m.key for m in measures()), ledger_ids,
                                 {r: engine_bodies[r] for r in settled_bodies if r in reports},
-                                regions or {})
+                                regions or {}, frozenset(ledger_fields()))
     candidates = _body_candidates(con, sorted({b["report_id"] for b in applied.bodies}))
     bodies = [{**b, "candidates": candidates.get(b["report_id"]) or None}
               for b in applied.bodies]

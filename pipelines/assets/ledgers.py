@@ -31,12 +31,21 @@ def core_application(
     """Applications read, normalised, timed and stripped of personal data; bad rows quarantined."""
     inbox = Inbox(gongkai.paths.inbox)
     maps = [e for e in inbox.entries() if e.kind == "ledger_map"]
+    # Ledger columns people settled (pipelines/review): each read as the chosen field of its
+    # ledger, like a ledger-map entry for that ledger alone.
+    from pipelines.review import store
+    from pipelines.review.apply import ledger_fixes
+    from pipelines.review.settle import ledger_fields
+
+    fixes = ledger_fixes(store.effective(store.read(store.store_path(gongkai.paths.home))),
+                         frozenset(ledger_fields()))
     out = ledger_tables(
         raw_ledgers,
         inbox,
         report_bodies(core_report),
         demo_root=str(gongkai.paths.demo),
         maps=maps,
+        fixes=fixes,
     )
     context.add_output_metadata(
         {
@@ -46,6 +55,7 @@ def core_application(
             "rows_in": int(out.accounting["rows_in"].sum() or 0),
             "files_set_aside": int(out.accounting["file_set_aside"].sum() or 0),
             "ledger_maps": dg.MetadataValue.json([e.file_name for e in maps]),
+            "ledger_columns_reviewed": sum(len(f) for f in fixes.values()),
         }
     )
     return out

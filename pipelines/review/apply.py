@@ -6,14 +6,15 @@ where one exists. Every correction also gets a status, so a reviewer sees what b
 
 ============================  =================================================================
 ``applied``                   its values are in ``core_value_reviewed`` (a body's place: the
-                              report's row of ``core_body_reviewed``)
+                              report's row of ``core_body_reviewed``; a ledger column: the
+                              ledger was read with that column as the chosen field)
 ``engine_agrees``             the engine now reads every one of its values by itself (nothing to
                               apply; a later engine solved the item or placed the body there)
 ``document_changed``          the document with that sha256 is no longer published (retired, or
                               replaced by a new version): not applied, shown for a new look
 ``recorded``                  kept on the record and shown on the item, nothing to apply: a
-                              ledger column's field, or a value that cannot apply (an unknown
-                              key, a region code the division data does not hold; the note says)
+                              value that cannot apply (an unknown key or ledger field, a region
+                              code the division data does not hold; the note says)
 ============================  =================================================================
 """
 
@@ -22,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from pipelines.review.items import BODY_KEY, VALUE_KINDS
+from pipelines.review.items import BODY_KEY, HEADER_KEY, LEDGER_KEY, VALUE_KINDS, item_id
 from pipelines.review.store import Correction
 from warehouse.ids import body_id as make_body_id
 
@@ -69,6 +70,39 @@ def reviewed_body(c: Correction, report: Mapping[str, object],
         "reviewer": c.reviewer, "reviewed_at": c.at, "note": c.note}, "applied", ""
 
 
+def ledger_column(c: Correction, fields: frozenset[str]) -> tuple[str, str] | str:
+    """(header, field) of an ``unmapped_ledger_column`` correction, or why it cannot apply.
+
+    The header must be the one the item is about (its id is a digest of the ledger's sha256
+    and the header), so a hand-edited or mismatched line cannot read another column.
+    """
+    header, chosen = c.values.get(HEADER_KEY), c.values.get(LEDGER_KEY)
+    if not isinstance(header, str) or not header:
+        return (f"没有列名（{HEADER_KEY}），请重新复核 / no column header ({HEADER_KEY}): "
+                "settle it again")
+    if item_id(c.report_id, c.kind, f"column:{header}") != c.item_id:
+        return (f"列名 {header!r} 与事项不符 / header {header!r} is not the item's column")
+    if chosen not in fields:
+        return f"未知的台账字段 / unknown ledger field: {chosen!r}"
+    return header, str(chosen)
+
+
+def ledger_fixes(corrections: Mapping[str, Correction],
+                 fields: frozenset[str]) -> dict[str, dict[str, str]]:
+    """Ledger sha256 → {header: field} of the settled column corrections that can apply.
+
+    What the ledger reader takes as a ledger-map ``[headers]`` section for that one ledger
+    (:func:`warehouse.ledgers.ledger_tables`); a later decision on the same column wins.
+    """
+    out: dict[str, dict[str, str]] = {}
+    for c in sorted(corrections.values(), key=lambda c: (c.at, c.correction_id)):
+        if c.kind == "unmapped_ledger_column" and c.action == "settle":
+            got = ledger_column(c, fields)
+            if isinstance(got, tuple):
+                out.setdefault(c.report_id, {})[got[0]] = got[1]
+    return out
+
+
 def apply_corrections(
     corrections: Mapping[str, Correction],
     reports: Mapping[str, tuple[str | None, int | None]],
@@ -77,6 +111,7 @@ def apply_corrections(
     documents: frozenset[str] = frozenset(),
     bodies: Mapping[str, Mapping[str, object]] | None = None,
     regions: Mapping[str, str] | None = None,
+    ledger_fields: frozenset[str] = frozenset(),
 ) -> Applied:
     """Reviewed rows and statuses for ``corrections`` (item_id → the correction in force).
 
@@ -85,7 +120,9 @@ def apply_corrections(
     documents still in the inbox (ledgers), for corrections that are not figures. ``bodies``:
     published report_id → the engine's reading of its body (:func:`reviewed_body`), and
     ``regions``: division code → level, for ``ambiguous_body`` corrections; a reviewed figure
-    of a report whose body was reviewed carries the reviewed body's id.
+    of a report whose body was reviewed carries the reviewed body's id. ``ledger_fields``:
+    what a ledger column may be read as; a column correction whose ledger is in ``documents``
+    was read as its field by this build's ledger reader (:func:`ledger_fixes`): ``applied``.
     """
     out = Applied()
     placed_bodies: dict[str, dict] = {}
@@ -107,6 +144,11 @@ def apply_corrections(
                 "with this sha256 is no longer published (retired or replaced): not applied")
             continue
         if c.correction_id in out.status:
+            continue
+        if c.kind == "unmapped_ledger_column" and c.report_id in documents:
+            got = ledger_column(c, ledger_fields)
+            out.status[c.correction_id] = (("applied", "") if isinstance(got, tuple)
+                                           else ("recorded", got))
             continue
         if c.kind not in VALUE_KINDS:
             out.status[c.correction_id] = ("recorded", "")

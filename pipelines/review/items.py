@@ -50,6 +50,9 @@ VALUE_KINDS = ("ambiguous_split", "lost_cell", "unreadable_row", "unplaced_prose
                "publisher_error")
 BODY_KEY = "body.region_code"
 LEDGER_KEY = "ledger.field"
+# Stored beside the field in a ledger column's correction: the header it applies to (the item id
+# is a digest, and the correction must say which column to read as that field on its own).
+HEADER_KEY = "ledger.header"
 # Scores are capped below 10^10: no figure of a report comes near it, and an 11-digit number
 # is what the publish check's personal-data search takes for a mobile number.
 MAX_IMPORTANCE = 9_999_999_999.0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pipelines.review.items import BODY_KEY, LEDGER_KEY
+from pipelines.review.items import BODY_KEY, HEADER_KEY, LEDGER_KEY
 from pipelines.review.store import Correction, CorrectionError, make
 
 ITEM_COLUMNS = ("item_id", "report_id", "source", "body_id", "body_name", "region_code", "year",
@@ -91,11 +91,21 @@ def allowed_keys(item: dict, measure_keys: frozenset[str]) -> frozenset[str]:
     return frozenset(item["keys"]) & measure_keys
 
 
+def ledger_fields() -> tuple[str, ...]:
+    """What a ledger column may be read as: a field of the ledger reader, or ``ignore``."""
+    from pipelines.ledgers.headers import FIELDS, IGNORE
+
+    return (*FIELDS, IGNORE)
+
+
 def parse_value(key: str, text: str) -> float | str:
     """A typed value: a number for a figure, the text itself for a region code or a field."""
     if key in (BODY_KEY, LEDGER_KEY):
         if not text.strip():
             raise CorrectionError(f"{key} 不能为空 / {key} is empty")
+        if key == LEDGER_KEY and text.strip() not in ledger_fields():
+            raise CorrectionError(f"未知的台账字段 {text.strip()!r}；可用 / unknown ledger field "
+                                  f"{text.strip()!r}; fields: {', '.join(ledger_fields())}")
         return text.strip()
     try:
         v = float(text.replace(",", "").replace("，", "").strip())
@@ -136,7 +146,13 @@ def values_for(item: dict, pick: int | None, typed: dict[str, str],
 
 def correction_for(item: dict, values: dict, reviewer: str, note: str = "",
                    action: str = "settle") -> Correction:
-    """The correction of ``item`` (with the context a person reading the file needs)."""
+    """The correction of ``item`` (with the context a person reading the file needs).
+
+    A ledger column's correction also carries the column's header (``ledger.header``): the next
+    build reads that column of that ledger as the chosen field, like a ledger-map entry.
+    """
+    if item["kind"] == "unmapped_ledger_column" and action == "settle":
+        values = {**values, HEADER_KEY: item["location"].get("header", "")}
     return make(item["item_id"], item["report_id"], item["kind"], values, reviewer=reviewer,
                 note=note, action=action, source=item.get("source") or "",
                 body_name=item.get("body_name") or "", year=item.get("year"))
