@@ -27,6 +27,7 @@ EXPORT_TABLES = (
     "out_ledger_body_year",
     "core_value",
     "core_value_reviewed",
+    "core_body_reviewed",
     "core_correction",
     "out_review_item",
     "core_collect_status",

@@ -342,6 +342,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "table.out_region_year": ("地区-年度宽表", "region-year mart"),
     "table.core_value": ("指标长表（含来源）", "long values with provenance"),
     "table.core_value_reviewed": ("人工复核值（含原发布值）", "reviewed and as-published values"),
+    "table.core_body_reviewed": ("人工复核的机关所在地（含引擎候选）",
+                                 "reviewed bodies (with the engine's candidates)"),
     "table.core_correction": ("复核记录及其状态", "corrections and their status"),
     "table.out_review_item": ("待复核事项", "review queue"),
     "table.core_collect_status": ("采集状态", "collect status per source and year"),

@@ -48,6 +48,7 @@ EXPORT_TABLES = (
     # Reviewed values beside the as-published core_value, the corrections in force and the
     # review queue (pipelines/review): exports carry both readings.
     "core_value_reviewed",
+    "core_body_reviewed",
     "core_correction",
     "out_review_item",
     "core_collect_status",
