@@ -123,20 +123,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "stage.load": ("入库", "load"),
     "page.collect": ("采集情况", "Collection"),
     "collect.intro": (
-        "gongkai collect 按来源清单逐个检查各机关网站的年报栏目：已找到的年报下载入库，"
+        "`gongkai collect` 按来源清单逐个检查各机关网站的年报栏目：已找到的年报下载入库，"
         "尚未发布和检查失败的都记下原因。法定期限为次年 1 月 31 日（2018 年及以前为 3 月 31 日）。",
-        "gongkai collect checks each body's 年报 column from the source list: reports found are "
+        "`gongkai collect` checks each body's 年报 column from the source list: reports found are "
         "downloaded into the inbox; not yet published and failed checks are recorded with the "
         "reason. The deadline is 31 January of the next year (31 March up to 2018).",
     ),
     "collect.empty": (
         "数据仓库中还没有采集记录。在来源清单中列出各机关的年报栏目网址，运行下面的命令采集，"
-        "再运行 gongkai build：",
+        "再运行 `gongkai build`：",
         "The warehouse has no collect records yet. List each body's 年报 column in a sources "
-        "file, collect with the command below, then run gongkai build:",
+        "file, collect with the command below, then run `gongkai build`:",
     ),
     "collect.empty_help": (
-        "来源清单格式见 README「采集年报」一节；采集结果写在 GONGKAI_HOME/collect/。",
+        "来源清单格式见 `README.md`「采集年报」一节；采集结果写在 `GONGKAI_HOME/collect/`。",
         "The sources file is described in the README (collecting reports); the crawler writes "
         "to GONGKAI_HOME/collect/.",
     ),
@@ -527,7 +527,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "review.intro": (
         "机器未能确定的读取（数字串多种拆分、表格行缺单元格、正文数字未归位、机关所在地不唯一、台账列"
         "无法识别）和发布方自相矛盾的数字，按可能改变的数值大小排序。在此复核后记录到更正文件，"
-        "下次构建时应用：原文值保留，复核值另存（读取方式 reviewed），汇总与图表采用复核值并注明。",
+        "下次构建时应用：原文值保留，复核值另存（读取方式 `reviewed`），"
+        "汇总与图表采用复核值并注明。",
         "What the engine could not settle (a digit run several readings fit, a row that lost a "
         "cell, an unplaced prose figure, a body that fits several places, an unmapped ledger "
         "column) and publishers' own inconsistent figures, ordered by how much they could move "
@@ -563,6 +564,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "review.candidate": ("候选读法 {n}", "candidate {n}"),
     "review.type_value": ("输入数值（下方选择指标）", "type a value (choose the key below)"),
     "review.key": ("指标", "key"),
+    "review.key.body.region_code": ("机关所在地（行政区划代码）", "body's place (division code)"),
+    "review.key.ledger.field": ("台账列对应字段", "ledger column's field"),
+    "review.key.ledger.header": ("台账列标题", "ledger column header"),
     "review.value": ("数值", "value"),
     "review.value_hint": ("如 41", "e.g. 41"),
     "review.note": ("说明", "note"),
@@ -585,7 +589,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "review.why": ("原因", "why"),
     "review.build": ("应用更正：重新构建", "apply the corrections: rebuild"),
     "review.build_note": (
-        "本页不改动已发布的数据仓库；构建在后台运行（与 gongkai build 相同，受构建锁保护），"
+        "本页不改动已发布的数据仓库；构建在后台运行（与 `gongkai build` 相同，受构建锁保护），"
         "通过全部检查后才发布新的数据仓库。",
         "This page never writes the published warehouse; the build runs in the background (as "
         "gongkai build, under the build lock) and publishes only when every check passes.",

@@ -29,8 +29,8 @@ from tests.conftest import BuiltHome
 pytestmark = [pytest.mark.serial, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parent.parent
-PAGES = ("", "compare", "trends", "outcomes", "quality", "timeliness", "scorecard", "regions",
-         "downloads")
+PAGES = ("", "compare", "trends", "outcomes", "quality", "timeliness", "collect", "scorecard",
+         "regions", "review", "downloads")  # every page of dashboards/app.py PAGES
 TIMINGS: list[tuple[str, float]] = []
 
 # Latin words a Chinese page may show, each for a reason:

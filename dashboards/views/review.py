@@ -19,7 +19,7 @@ import polars as pl
 import streamlit as st
 
 from dashboards import review_build, review_data, store, trace_view, ui, urlstate
-from dashboards.i18n import frozen, lang, t
+from dashboards.i18n import STRINGS, frozen, lang, t
 from dashboards.store import query
 
 
@@ -34,10 +34,22 @@ def _kind_name(kind: str | None) -> str:
     return en if lang() == "en" else zh
 
 
+def _key_name(key: str) -> str:
+    """A canonical key's label; a body's place or a ledger column's field by what it is."""
+    if key.startswith(("body.", "ledger.")):
+        return t("review.key." + key) if "review.key." + key in STRINGS else key
+    return ui.measure_label(key)
+
+
+def _keys_text(keys: str | None) -> str:
+    """The queue's comma-separated keys as labels."""
+    return "、".join(_key_name(k) for k in keys.split(",") if k) if keys else ""
+
+
 def _values_text(values: dict) -> str:
     """``label = value`` pairs (a region code or ledger field as itself)."""
     def one(k: str, v: object) -> str:
-        name = k if k.startswith(("body.", "ledger.")) else ui.measure_label(k)
+        name = _key_name(k)
         shown = ui.fmt_number(v) if isinstance(v, int | float) else str(v)
         return f"{name} = {shown}"
 
@@ -84,7 +96,7 @@ def _form(it: dict) -> None:
         choice = st.radio(t("review.choice"), options, format_func=frozen(label),
                           key="pick_" + suffix)
         key = st.selectbox(t("review.key"), keys, format_func=frozen(
-            lambda k: ui.measure_label(k) if k in measure_keys else k), key="typed_key_" + suffix)
+            _key_name), key="typed_key_" + suffix)
         typed = st.text_input(t("review.value"), key="typed_value_" + it["item_id"],
                               placeholder=t("review.value_hint"))
         note = st.text_input(t("review.note"), key="note_" + it["item_id"])
@@ -170,6 +182,7 @@ def main() -> None:
         st.info(t("review.empty"))
     else:
         shown = df.with_columns(pl.col("kind").map_elements(_kind_name, return_dtype=pl.Utf8),
+                                pl.col("keys").map_elements(_keys_text, return_dtype=pl.Utf8),
                                 pl.col("status").map_elements(lambda s: t(f"review.{s}"),
                                                               return_dtype=pl.Utf8))
         labels = {"kind": t("review.kind"), "body_name": t("col.body"), "year": t("w.year"),
