@@ -7,7 +7,7 @@ import dagster as dg
 from pipelines import executors
 from pipelines.assets import checks, collect, collect_store, core, ledgers, warehouse
 from pipelines.assets.collect import CollectSettings
-from pipelines.io import GongkaiIOManager
+from pipelines.io import gongkai_io_manager
 from pipelines.jobs import (
     annual_province_rollup,
     build_after_collect,
@@ -27,10 +27,10 @@ defs = dg.Definitions(
     schedules=[monthly_build, annual_province_rollup, february_collect],
     sensors=[inbox_sensor, build_after_collect],
     # GONGKAI_EXECUTOR=multiprocess (default) | celery. Step outputs are Parquet/JSON under
-    # GONGKAI_HOME (GongkaiIOManager), the storage every executor's workers share.
+    # the run's home (gongkai_io_manager), the storage every executor's workers share.
     resources=executors.shared_resources(
         {"gongkai": GongkaiHome(), "collect_settings": CollectSettings(),
-         "io_manager": GongkaiIOManager()}
+         "io_manager": gongkai_io_manager, "collect_io_manager": dg.mem_io_manager}
     ),
     executor=executors.from_env(),
 )

@@ -24,7 +24,7 @@ import polars as pl
 
 from warehouse.segments import TableFiles
 
-__all__ = ["GongkaiIOManager", "TableFiles", "read_value", "write_value"]
+__all__ = ["GongkaiIOManager", "TableFiles", "gongkai_io_manager", "read_value", "write_value"]
 
 
 def _type_name(obj: Any) -> str:
@@ -117,18 +117,17 @@ def read_value(base: Path) -> Any:
     return _from_jsonable(json.loads(base.with_suffix(".json").read_text(encoding="utf-8")))
 
 
-class GongkaiIOManager(dg.ConfigurableIOManager):
+class GongkaiIOManager(dg.IOManager):
     """Step outputs as Parquet/JSON in ``<home>/io/<asset>``; see the module docstring.
 
-    ``home`` defaults to ``$GONGKAI_HOME``, the folder the run's workers already share. Runs
-    never overlap (the build lock), so each asset keeps only its latest output.
+    Runs never overlap (the build lock), so each asset keeps only its latest output.
     """
 
-    home: str = ""
+    def __init__(self, home: Path) -> None:
+        self.home = home
 
     def _base(self, key: dg.AssetKey) -> Path:
-        home = Path(self.home or os.environ.get("GONGKAI_HOME", "data")).resolve()
-        return home / "io" / "/".join(key.path)
+        return self.home / "io" / "/".join(key.path)
 
     def handle_output(self, context: dg.OutputContext, obj: Any) -> None:
         """Write a step's output (nothing for ``None``)."""
@@ -139,3 +138,14 @@ class GongkaiIOManager(dg.ConfigurableIOManager):
     def load_input(self, context: dg.InputContext) -> Any:
         """Read the latest output of the upstream asset."""
         return read_value(self._base(context.asset_key))
+
+
+@dg.io_manager(required_resource_keys={"gongkai"})
+def gongkai_io_manager(init_context: dg.InitResourceContext) -> GongkaiIOManager:
+    """The io manager in the home of the run's ``gongkai`` resource, whatever that home is.
+
+    Taken from the resource rather than from ``$GONGKAI_HOME``: a run given another home (a
+    test, a second province on one machine) must keep its step outputs there too — two such
+    runs once shared ``./data/io`` and read each other's staging warehouse.
+    """
+    return GongkaiIOManager(init_context.resources.gongkai.paths.home)

@@ -102,3 +102,16 @@ def test_celery_steps_lease_the_home_for_the_coordinator_not_the_worker(tmp_path
         coordinator.wait()
     with runlock.hold(tmp_path, "gongkai build") as got:
         assert got.previous is not None and got.previous.run_id == "run-a"
+
+
+def test_step_outputs_live_in_the_home_of_the_runs_gongkai_resource(tmp_path: Path) -> None:
+    """Two runs given two homes (two tests on two xdist workers) must not share ./data/io."""
+    from pipelines.io import gongkai_io_manager
+    from pipelines.resources import GongkaiHome
+
+    home = tmp_path / "province"
+    with dg.build_init_resource_context(
+        resources={"gongkai": GongkaiHome(home=str(home))}
+    ) as context:
+        manager = gongkai_io_manager(context)
+    assert manager._base(dg.AssetKey("core_report")) == home.resolve() / "io" / "core_report"

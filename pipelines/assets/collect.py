@@ -60,7 +60,11 @@ def missing_table(records: list[dict]) -> str:
     return "\n".join(lines) if rows else "所有来源均已找到年报 / every source's report was found"
 
 
-@dg.asset(partitions_def=report_year_partitions, group_name="collect", kinds={"http"})
+# Its own io manager key: the build's io manager lives in the ``gongkai`` resource's home, and
+# initialising that resource would take the build lock for the whole crawl. The asset hands on
+# no value (its product is the inbox and the collect store), so nothing is ever stored there.
+@dg.asset(partitions_def=report_year_partitions, group_name="collect", kinds={"http"},
+          io_manager_key="collect_io_manager")
 def collect_reports(
     context: dg.AssetExecutionContext, collect_settings: CollectSettings
 ) -> dg.MaterializeResult:
