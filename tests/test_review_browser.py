@@ -14,14 +14,13 @@ import csv
 import json
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
 import pytest
 from browser_cdp import Browser, free_port, stop_server, wait_healthy
 from browser_setup import ensure_chromium
+from test_review_build import _cli, _sql
 
 from pipelines.cli import serve_command
 
@@ -41,22 +40,6 @@ CLICK_JS = """((label) => {
   const r = b.getBoundingClientRect();
   return [r.x + r.width / 2, r.y + r.height / 2];
 })"""
-
-
-def _cli(home: Path, *args: str) -> str:
-    env = {**os.environ, "GONGKAI_HOME": str(home)}
-    done = subprocess.run([sys.executable, "-m", "pipelines.cli", *args], env=env,
-                          capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
-
-
-def _sql(home: Path, sql: str, params: dict | None = None) -> list[tuple]:
-    con = duckdb.connect(str(home / "warehouse" / "gongkai.duckdb"), read_only=True)
-    try:
-        return con.execute(sql, params or {}).fetchall()
-    finally:
-        con.close()
 
 
 def _click(browser: Browser, label: str) -> None:
