@@ -88,13 +88,18 @@ def february_collect(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     request_job=build_job,
     minimum_interval_seconds=60,
 )
-def build_after_collect(context: dg.RunStatusSensorContext) -> dg.RunRequest:
+def build_after_collect(context: dg.RunStatusSensorContext, gongkai: GongkaiHome):
     """Build once a collect run succeeds: its new documents and its status records.
 
     A run that found nothing new still changed the status records (a source checked again,
-    still not published), which the warehouse's collect tables and on-time check read; the
-    build's own input check makes it a no-op when neither inbox nor store changed.
+    still not published), which the warehouse's collect tables and on-time check read. When
+    neither the inbox nor the store changed since the published build
+    (:func:`pipelines.build_inputs.unchanged`, what ``gongkai build`` checks), no run starts.
     """
+    from pipelines import build_inputs
+
     run = context.dagster_run
+    if build_inputs.unchanged(gongkai.paths):
+        return dg.SkipReason(f"collect run {run.run_id} changed no build input")
     return dg.RunRequest(run_key=f"after-collect-{run.run_id}",
                          tags={"gongkai/run": "after-collect"})

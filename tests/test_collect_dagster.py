@@ -14,6 +14,7 @@ from pipelines.definitions import defs
 from pipelines.inbox import Inbox
 from pipelines.jobs import build_after_collect, february_collect
 from pipelines.paths import Paths
+from pipelines.resources import GongkaiHome
 from tests.collect_sites import EXPECTED, PUBLISHED, Sites
 
 pytestmark = pytest.mark.slow
@@ -45,14 +46,29 @@ def test_collect_job_fills_the_inbox_and_its_success_starts_a_build(tmp_path: Pa
     shas = {e.sha256 for e in Inbox(home.inbox).entries()}
     assert len(shas) == meta["files_new"]
 
-    context = dg.build_run_status_sensor_context(
+    with dg.build_run_status_sensor_context(
         sensor_name="build_after_collect", dagster_instance=instance,
         dagster_run=result.dagster_run, dagster_event=result.get_run_success_event(),
-    )
-    request = build_after_collect(context)
+        resources={"gongkai": GongkaiHome(home=str(home.home))},
+    ) as context:
+        request = build_after_collect(context)
     assert isinstance(request, dg.RunRequest)
     assert request.run_key == f"after-collect-{result.run_id}"
     assert build_after_collect.job_name == "build_warehouse"
+
+    # Once a build has published from exactly these inputs, the same success starts nothing.
+    from pipelines import build_inputs
+
+    home.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    home.warehouse.touch()
+    (home.export / "gongkai-x").mkdir(parents=True)
+    build_inputs.record(home, home.export / "gongkai-x")
+    with dg.build_run_status_sensor_context(
+        sensor_name="build_after_collect", dagster_instance=instance,
+        dagster_run=result.dagster_run, dagster_event=result.get_run_success_event(),
+        resources={"gongkai": GongkaiHome(home=str(home.home))},
+    ) as context:
+        assert isinstance(build_after_collect(context), dg.SkipReason)
 
 
 def test_a_missing_sources_file_fails_the_run_naming_it(tmp_path: Path) -> None:
