@@ -136,9 +136,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "file, collect with the command below, then run `gongkai build`:",
     ),
     "collect.empty_help": (
-        "来源清单格式见 `README.md`「采集年报」一节；采集结果写在 `GONGKAI_HOME/collect/`。",
-        "The sources file is described in the README (collecting reports); the crawler writes "
-        "to GONGKAI_HOME/collect/.",
+        "来源清单的写法见带注释的示例 `pipelines/collect/sources.example.yaml`；"
+        "采集结果写在 `GONGKAI_HOME/collect/`。",
+        "The sources file is described in the annotated example "
+        "`pipelines/collect/sources.example.yaml`; the crawler writes to `GONGKAI_HOME/collect/`.",
     ),
     "collect.status_filter": ("采集结果", "Result"),
     "collect.sources": ("来源", "Sources"),
