@@ -44,11 +44,11 @@ def inputs_digest(paths: Paths) -> str:
     for name in ("index.jsonl", "retired.jsonl"):
         _hash_file(h, paths.inbox / name)
     # A settled correction changes the warehouse as much as a new document does.
+    from pipelines.collect.store import DOCUMENTS, STATUS
     from pipelines.review.store import store_path
-    from warehouse.collect_store import DOCUMENTS_FILE, STATUS_FILE
 
     _hash_file(h, store_path(paths.home))
-    for name in (STATUS_FILE, DOCUMENTS_FILE):
+    for name in (STATUS, DOCUMENTS):
         _hash_file(h, paths.collect / name)
     h.update(reading_fingerprint(current_limits()).encode())
     _hash_file(h, Path(weights_path()))

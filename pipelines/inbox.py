@@ -31,6 +31,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pipelines.jsonlines import append_line
+
 # .doc: Word 97-2003; .wps: WPS Writer (a Word-97-compatible OLE2 file), both read as reports
 # (pipelines/extract/office.py). .et: WPS Spreadsheets, a ledger by default like .xls.
 REPORT_SUFFIXES = {".html", ".htm", ".txt", ".md", ".pdf", ".docx", ".json", ".js", ".shtml",
@@ -329,12 +331,7 @@ class Inbox:
 
     def _append_index(self, entry: InboxEntry) -> None:
         """Append one index line in one write, so a kill never leaves half a line mid-file."""
-        line = json.dumps(asdict(entry), ensure_ascii=False) + "\n"
-        fd = os.open(self.index_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(fd, line.encode("utf-8"))
-        finally:
-            os.close(fd)
+        append_line(self.index_path, asdict(entry))
 
     def _ingest_one(self, path: Path, known: set[str], retired: set[str],
                     kind: str | None = None) -> IngestOutcome:
@@ -381,8 +378,7 @@ class Inbox:
                 ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
                 kind=kind or _kind(suffix),
             )
-            with self.index_path.open("a", encoding="utf-8") as f:
-                f.write(json.dumps(asdict(entry), ensure_ascii=False) + "\n")
+            self._append_index(entry)
         except OSError as exc:
             return IngestOutcome(str(path), "error", reason=_write_error(exc))
         known.add(digest)

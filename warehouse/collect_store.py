@@ -3,8 +3,10 @@
 ``gongkai collect`` appends to two JSON-lines files under ``<home>/collect/``
 (``status.jsonl``: one record each time a source is checked for a year; ``documents.jsonl``:
 one record per file it put into the inbox, with its URL and HTTP headers). This module only
-reads them — it never imports the crawler — so a build works on any home, with or without a
-store, and with a store written by any version of the crawler that keeps the interface.
+reads them — it takes only their names from :mod:`pipelines.collect.store`, never the crawler
+— so a build works on any home, with or without a store, and with a store written by any
+version of the crawler that keeps the interface. Unlike that module's tolerant readers (the
+crawler resumes from them), this one reports every bad line, so it parses on its own.
 
 Reading is line by line: a crawler killed mid-write leaves a torn last line, and a record the
 interface does not allow (an unknown status, a ``found`` without its URL, a date outside the
@@ -24,11 +26,11 @@ from pathlib import Path
 
 import polars as pl
 
+# The file names the crawler writes (its store module imports nothing beyond the stdlib).
+from pipelines.collect.store import DOCUMENTS, STATUS
 from schemas.models import conform, empty_frame, validate
 from schemas.tables import COLLECT_DATE_SOURCES, COLLECT_STATUSES, DOCUMENT_ROLES
 
-STATUS_FILE = "status.jsonl"
-DOCUMENTS_FILE = "documents.jsonl"
 STAGE = "collect"
 # A checked_at may run ahead of the machine that reads it by a clock's skew, no more.
 CLOCK_SKEW = timedelta(days=1)
@@ -270,9 +272,9 @@ def _frame(rows: list[dict], schema: dict) -> pl.DataFrame:
 def read_store(root: Path, now: datetime | None = None) -> CollectTables:
     """Read ``root/status.jsonl`` and ``root/documents.jsonl``; empty tables when absent."""
     now = now or _utcnow()
-    status_rows, aside = _parse(f"collect/{STATUS_FILE}", _read(root / STATUS_FILE),
+    status_rows, aside = _parse(f"collect/{STATUS}", _read(root / STATUS),
                                 lambda r: status_row(r, now))
-    doc_rows, doc_aside = _parse(f"collect/{DOCUMENTS_FILE}", _read(root / DOCUMENTS_FILE),
+    doc_rows, doc_aside = _parse(f"collect/{DOCUMENTS}", _read(root / DOCUMENTS),
                                  document_row)
     status = _frame(status_rows, _STATUS_SCHEMA)
     documents = _frame(doc_rows, _DOCUMENT_SCHEMA)

@@ -24,6 +24,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pipelines.jsonlines import append_line
+
 STATUS = "status.jsonl"
 DOCUMENTS = "documents.jsonl"
 HTTP = "http.jsonl"
@@ -73,17 +75,6 @@ def http_cache(root: Path) -> dict[str, dict]:
     return {rec["url"]: rec for rec in _records(Path(root) / HTTP) if rec.get("url")}
 
 
-def _append(path: Path, rec: dict) -> None:
-    """Append one line with a single write (O_APPEND): never interleaved, never half-written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = (json.dumps(rec, ensure_ascii=False) + "\n").encode("utf-8")
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        os.write(fd, data)
-    finally:
-        os.close(fd)
-
-
 class Store:
     """Writes of one collect run; keeps the sets it needs to avoid duplicate lines."""
 
@@ -95,13 +86,13 @@ class Store:
 
     def add_status(self, rec: dict) -> None:
         """Append a source's status record."""
-        _append(self.root / STATUS, rec)
+        append_line(self.root / STATUS, rec)
 
     def add_document(self, rec: dict) -> bool:
         """Append a provenance record unless its sha256 has one already; True when written."""
         if rec["sha256"] in self.documented:
             return False
-        _append(self.root / DOCUMENTS, rec)
+        append_line(self.root / DOCUMENTS, rec)
         self.documented.add(rec["sha256"])
         return True
 
@@ -113,7 +104,7 @@ class Store:
         old = self.http.get(url)
         if old and all(old.get(k) == rec[k] for k in ("sha256", "etag", "last_modified")):
             return
-        _append(self.root / HTTP, rec)
+        append_line(self.root / HTTP, rec)
         self.http[url] = rec
 
     def page_path(self, sha256: str) -> Path:
