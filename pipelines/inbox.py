@@ -64,6 +64,17 @@ def _kind_error(suffix: str, kind: str) -> str | None:
     return f"{suffix} 文件不能作为 {kind} 收入 / a {suffix} file cannot be ingested as a {kind}"
 
 
+def _type_refusal(name: str, suffix: str, kind: str | None) -> IngestOutcome | None:
+    """The error outcome for a file the inbox does not take by its suffix (and asked kind)."""
+    if suffix not in REPORT_SUFFIXES | LEDGER_SUFFIXES | LEDGER_MAP_SUFFIXES:
+        return IngestOutcome(
+            name, "error", reason=f"不支持的文件类型 {suffix or '(无扩展名)'} / unsupported type"
+        )
+    if kind is not None and (why := _kind_error(suffix, kind)):
+        return IngestOutcome(name, "error", reason=why)
+    return None
+
+
 @dataclass(frozen=True)
 class InboxEntry:
     """One ingested document: its content address and where it came from."""
@@ -294,40 +305,33 @@ class Inbox:
         a ``report``, although an ``.xls`` dropped into the inbox is taken for a ledger.
         """
         suffix = Path(file_name).suffix.lower()
-        if suffix not in REPORT_SUFFIXES | LEDGER_SUFFIXES | LEDGER_MAP_SUFFIXES:
-            return IngestOutcome(
-                file_name, "error",
-                reason=f"不支持的文件类型 {suffix or '(无扩展名)'} / unsupported type",
-            )
+        if refused := _type_refusal(file_name, suffix, kind):
+            return refused
         digest = hashlib.sha256(data).hexdigest()
         if digest in self.retirements():
             return IngestOutcome(file_name, "retired", digest)
         if self.has(digest):
             return IngestOutcome(file_name, "duplicate", digest)
-        target = self.object_path(digest, suffix)
+        return self._add(file_name, file_name, digest, suffix, len(data), origin, kind,
+                         lambda target: self._write(data, target))
+
+    def _add(self, name: str, file_name: str, digest: str, suffix: str, size: int, origin: str,
+             kind: str | None, put) -> IngestOutcome:
+        """Write a new object with ``put(target)``, then its index line (OSError: an outcome)."""
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp:
-                tmp_path = Path(tmp.name)
-                try:
-                    tmp.write(data)
-                except BaseException:
-                    tmp_path.unlink(missing_ok=True)
-                    raise
-            os.replace(tmp_path, target)
-            entry = InboxEntry(
+            put(self.object_path(digest, suffix))
+            self._append_index(InboxEntry(
                 sha256=digest,
                 file_name=file_name,
                 suffix=suffix,
-                size_bytes=len(data),
+                size_bytes=size,
                 origin=origin,
                 ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
                 kind=kind or _kind(suffix),
-            )
-            self._append_index(entry)
+            ))
         except OSError as exc:
-            return IngestOutcome(file_name, "error", reason=_write_error(exc))
-        return IngestOutcome(file_name, "new", digest)
+            return IngestOutcome(name, "error", reason=_write_error(exc))
+        return IngestOutcome(name, "new", digest)
 
     def _append_index(self, entry: InboxEntry) -> None:
         """Append one index line in one write, so a kill never leaves half a line mid-file."""
@@ -350,14 +354,8 @@ class Inbox:
                 "not a regular file (FIFO, socket or device)",
             )
         suffix = path.suffix.lower()
-        if suffix not in REPORT_SUFFIXES | LEDGER_SUFFIXES | LEDGER_MAP_SUFFIXES:
-            return IngestOutcome(
-                str(path),
-                "error",
-                reason=f"不支持的文件类型 {suffix or '(无扩展名)'} / unsupported type",
-            )
-        if kind is not None and (why := _kind_error(suffix, kind)):
-            return IngestOutcome(str(path), "error", reason=why)
+        if refused := _type_refusal(str(path), suffix, kind):
+            return refused
         try:
             digest = sha256_file(path)
         except OSError as exc:
@@ -366,23 +364,24 @@ class Inbox:
             return IngestOutcome(str(path), "retired", digest)
         if digest in known:
             return IngestOutcome(str(path), "duplicate", digest)
-        target = self.object_path(digest, suffix)
-        try:
-            self._copy(path, target)
-            entry = InboxEntry(
-                sha256=digest,
-                file_name=path.name,
-                suffix=suffix,
-                size_bytes=path.stat().st_size,
-                origin=str(path.resolve()),
-                ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
-                kind=kind or _kind(suffix),
-            )
-            self._append_index(entry)
-        except OSError as exc:
-            return IngestOutcome(str(path), "error", reason=_write_error(exc))
-        known.add(digest)
-        return IngestOutcome(str(path), "new", digest)
+        outcome = self._add(str(path), path.name, digest, suffix, path.stat().st_size,
+                            str(path.resolve()), kind, lambda target: self._copy(path, target))
+        if outcome.status == "new":
+            known.add(digest)
+        return outcome
+
+    @staticmethod
+    def _write(data: bytes, target: Path) -> None:
+        """Write via a temporary file renamed into place; no temporary outlives a failure."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp:
+            tmp_path = Path(tmp.name)
+            try:
+                tmp.write(data)
+            except BaseException:
+                tmp_path.unlink(missing_ok=True)
+                raise
+        os.replace(tmp_path, target)
 
     @staticmethod
     def _copy(path: Path, target: Path) -> None:
