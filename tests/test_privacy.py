@@ -229,3 +229,38 @@ def test_text_quoted_from_reports_is_redacted_only_where_the_check_would_fire() 
     assert plain in provenance["proactive.items_published"]  # untouched, full width kept
     assert findings["message"].to_list()[1] == plain
     assert "张科长" in findings["message"].to_list()[0]  # names are not what the check seeks
+
+
+def test_short_digest_ids_are_not_taken_for_phone_numbers() -> None:
+    # A 20-hex review item id whose digits happen to run like a mobile number (1 in ~1,000).
+    ids = ["ab13812345678cd0e1f2", "0f1e2d3c4b5a69788796"]
+    frame = pl.DataFrame({"item_id": ids, "correction_id": ["e13912345678ffab", None],
+                          "note": ["ab13812345678cd0e1f2", None]})
+    assert find_personal_data(frame) == {"note": 1}
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT * FROM frame")
+    assert scan_database(con) == {"t.note": 1}
+
+
+def test_hash_columns_of_a_built_warehouse_hold_only_hex(built_home) -> None:
+    """The scan skips these columns, so they hold nothing but digests (a ledger row: ``:line``)."""
+    from pipelines.ledgers.privacy import HASH_COLUMNS
+
+    con = duckdb.connect(str(built_home.warehouse), read_only=True)
+    try:
+        columns = con.execute(
+            "SELECT table_name, column_name FROM duckdb_columns() WHERE NOT internal "
+            "AND data_type = 'VARCHAR'").fetchall()
+        seen = 0
+        for table, column in columns:
+            if column not in HASH_COLUMNS:
+                continue
+            digest = "'[0-9a-f]{16,64}(:[0-9]+)?'"
+            bad, n = con.execute(
+                f'SELECT coalesce(count_if(NOT regexp_full_match("{column}", {digest})), 0), '
+                f'count("{column}") FROM "{table}"').fetchall()[0]
+            assert bad == 0, f"{table}.{column}: {bad} values are not digests"
+            seen += n
+        assert seen > 0
+    finally:
+        con.close()
