@@ -104,6 +104,9 @@ def run_suites(frames: dict[str, pd.DataFrame], quality_dir: Path) -> list[Suite
     except (KeyError, ValueError):
         source = context.data_sources.add_pandas(source_name)
     results = []
+    # Listed once: each listing reads every stored suite or definition back from disk.
+    suites = {s.name for s in context.suites.all()}
+    definitions = {v.name for v in context.validation_definitions.all()}
     for name, df in frames.items():
         if name.endswith(PROFILE_SUFFIX):
             expectations = profile_expectations(tables()[name.removesuffix(PROFILE_SUFFIX)])
@@ -113,13 +116,12 @@ def run_suites(frames: dict[str, pd.DataFrame], quality_dir: Path) -> list[Suite
             source.delete_asset(asset.name)
         batch = source.add_dataframe_asset(name=name).add_batch_definition_whole_dataframe(name)
         suite_name = f"{name}_suite"
-        for existing in [s for s in context.suites.all() if s.name == suite_name]:
-            context.suites.delete(existing.name)
-        suite = context.suites.add(gx.ExpectationSuite(name=suite_name))
-        for e in expectations:
-            suite.add_expectation(e)
+        if suite_name in suites:
+            context.suites.delete(suite_name)
+        # Given whole: a saved suite writes itself to disk again on every add_expectation.
+        suite = context.suites.add(gx.ExpectationSuite(name=suite_name, expectations=expectations))
         vd_name = f"{name}_validation"
-        if any(v.name == vd_name for v in context.validation_definitions.all()):
+        if vd_name in definitions:
             context.validation_definitions.delete(vd_name)
         vd = context.validation_definitions.add(
             gx.ValidationDefinition(name=vd_name, data=batch, suite=suite)

@@ -49,52 +49,87 @@ def continuity_frame(
     ``wide_files`` are the segments' values pivoted per report (``report_wide``), aligned with
     ``value_files``: the twenty keys are read from them (one row per report) instead of
     searching 40 million values, and the long files are opened only for the provenance of
-    the reports that have a problem.
+    the reports that have a problem. Pairs are formed and screened in polars with the rules'
+    own comparisons (:func:`_may_break`), so only the few pairs that break a rule become
+    Python dicts for :func:`check_continuity`, which decides and words the problems.
     """
     published = reports.filter(pl.col("status") == "published").select(
         "report_id", "body_id", "year")
     if not published.height or not value_files:
         return report_check_frame([], reports)
-    values, where = _wide_values(published, wide_files, value_files)
-    # The same body's report of each year; with two, the first by report id (deterministic).
-    by_body_year: dict[tuple[str, int], str] = {}
-    for rid, body, year in published.sort("report_id").iter_rows():
-        by_body_year.setdefault((body, year), rid)
-    pairs = []
-    for rid, body, year in published.iter_rows():
-        prev = by_body_year.get((body, (year or 0) - 1))
-        if prev is not None:
-            pairs.append((rid, year, prev))
+    table = _wide_table(published, wide_files, value_files)
+    suspects = _may_break(_pairs(published, table))
+    where = dict(zip(suspects["report_id"], suspects["_file"], strict=True))
     no_provenance = _Provenance()
-    found = [(rid, year, prev) for rid, year, prev in pairs
-             if check_continuity(year, values.get(rid, {}), no_provenance,
-                                 values.get(prev, {}), year - 1)]
-    provenance = _provenance({rid for rid, _, _ in found}, where)
+    found = []
+    for row in suspects.iter_rows(named=True):
+        now = {k: row[k] for k in KEYS if row[k] is not None}
+        before = {k: row[f"{k}{_PREV}"] for k in KEYS if row[f"{k}{_PREV}"] is not None}
+        if check_continuity(row["year"], now, no_provenance, before, row["year"] - 1):
+            found.append((row["report_id"], row["year"], now, before))
+    provenance = _provenance({rid for rid, *_ in found}, where)
     out: list[dict] = []
-    for rid, year, prev in found:
-        problems = check_continuity(year, values.get(rid, {}), provenance.get(rid, no_provenance),
-                                    values.get(prev, {}), year - 1)
+    for rid, year, now, before in found:
+        problems = check_continuity(year, now, provenance.get(rid, no_provenance), before,
+                                    year - 1)
         out += problem_rows(rid, problems, weights)
     return report_check_frame(out, reports)
 
 
-def _wide_values(
+_PREV = "__prev"
+
+
+def _pairs(published: pl.DataFrame, table: pl.DataFrame) -> pl.DataFrame:
+    """Each published report beside its body's report of the year before, in report order.
+
+    With two reports of a body and year, the previous one is the first by report id (the
+    same choice for every build). Columns: the report's keys and file, the previous
+    report's keys suffixed :data:`_PREV`.
+    """
+    previous = (published.sort("report_id")
+                .unique(["body_id", "year"], keep="first", maintain_order=True)
+                .select("body_id", (pl.col("year") + 1).alias("year"),
+                        pl.col("report_id").alias("_prev_id")))
+    pairs = (published.with_row_index("_order")
+             .join(previous, on=["body_id", "year"], how="inner", nulls_equal=True)
+             .join(table, on="report_id", how="left")
+             .join(table.drop("_file").rename({k: f"{k}{_PREV}" for k in KEYS}),
+                   left_on="_prev_id", right_on="report_id", how="left"))
+    return pairs.sort("_order")
+
+
+def _may_break(pairs: pl.DataFrame) -> pl.DataFrame:
+    """The pairs where a rule of :mod:`pipelines.checker.continuity` finds a difference.
+
+    The same comparisons as the rules, value for value: a carried-over column present in both
+    and unequal, or in-force counts present and not following from last year's.
+    """
+    def col(key: str, prev: bool = False) -> pl.Expr:
+        return pl.col(f"{key}{_PREV}" if prev else key)
+
+    tests = []
+    for c in COLUMNS:
+        now, before = f"applications.carried_over.{c}", f"applications.carried_forward.{c}"
+        tests.append(col(now).is_not_null() & col(before, True).is_not_null()
+                     & (col(now) != col(before, True)))
+    for kind in ("rules", "normative_docs"):
+        k = [f"proactive.{kind}.{x}" for x in ("in_force", "issued", "repealed")]
+        present = pl.all_horizontal(*(col(x).is_not_null() for x in k)) & col(
+            k[0], True).is_not_null()
+        tests.append(present & ((col(k[0], True) + col(k[1]) - col(k[2])) != col(k[0])))
+    return pairs.filter(pl.any_horizontal(*tests))
+
+
+def _wide_table(
     published: pl.DataFrame, wide_files: Sequence[str], value_files: Sequence[str]
-) -> tuple[dict[str, dict[str, float]], dict[str, str]]:
-    """The keys' values per published report, and the value file each report sits in."""
+) -> pl.DataFrame:
+    """The keys' values per published report, and the value file (``_file``) it sits in."""
     frames = []
     for wide, long in zip(wide_files, value_files, strict=True):
         frames.append(pl.scan_parquet(wide).select("report_id", *KEYS)
                       .with_columns(pl.lit(long).alias("_file")))
-    table = pl.concat(frames).join(published.lazy().select("report_id"), on="report_id",
-                                   how="semi").collect()
-    values: dict[str, dict[str, float]] = {}
-    where: dict[str, str] = {}
-    for row in table.iter_rows():
-        rid = row[0]
-        values[rid] = {k: v for k, v in zip(KEYS, row[1:-1], strict=True) if v is not None}
-        where[rid] = row[-1]
-    return values, where
+    return pl.concat(frames).join(published.lazy().select("report_id"), on="report_id",
+                                  how="semi").collect()
 
 
 def _provenance(rids: set[str], where: dict[str, str]) -> dict[str, _Provenance]:
