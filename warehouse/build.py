@@ -9,6 +9,7 @@ a failed build leaves the last good warehouse in place.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -245,11 +246,14 @@ def build_database(
     dataset_version: str,
     base: Path | None = None,
     basis: str = "",
+    seconds: dict[str, float] | None = None,
 ) -> dict[str, int]:
     """Write every table into a new DuckDB file at ``path``; return row counts per table.
 
     With ``base`` (the published warehouse) and ``basis`` (:func:`warehouse.delta.table_basis`),
     the file starts as a copy of the base when that is cheaper (:mod:`warehouse.delta`).
+    ``seconds``, when given, receives the wall time of each phase (the run's metadata shows
+    where a build's time went).
     """
     from warehouse import delta as deltas
 
@@ -258,23 +262,39 @@ def build_database(
         plan = deltas.plan(base, core.core_value, basis)
     try:
         return _build(path, core, regions, plan, is_demo=is_demo, engine_version=engine_version,
-                      dataset_version=dataset_version, basis=basis)
+                      dataset_version=dataset_version, basis=basis, seconds=seconds)
     except deltas.DeltaMismatch:
         return _build(path, core, regions, None, is_demo=is_demo,
                       engine_version=engine_version, dataset_version=dataset_version,
-                      basis=basis)
+                      basis=basis, seconds=seconds)
+
+
+class _Laps:
+    """Wall seconds per phase, each lap timed from the end of the one before."""
+
+    def __init__(self, into: dict[str, float] | None) -> None:
+        self.into = into if into is not None else {}
+        self.last = time.monotonic()
+
+    def __call__(self, phase: str) -> None:
+        now = time.monotonic()
+        self.into[phase] = round(self.into.get(phase, 0.0) + now - self.last, 3)
+        self.last = now
 
 
 def _build(path: Path, core: CoreTables, regions: pl.DataFrame, plan, *, is_demo: bool,
-           engine_version: str, dataset_version: str, basis: str) -> dict[str, int]:
+           engine_version: str, dataset_version: str, basis: str,
+           seconds: dict[str, float] | None = None) -> dict[str, int]:
     """:func:`build_database`, clean (``plan`` None) or from a copy of the base."""
     from warehouse import delta as deltas
 
+    lap = _Laps(seconds)
     if path.exists():
         path.unlink()
     (path.parent / deltas.DELTA_FILE).unlink(missing_ok=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     prefetched = deltas.start_from(plan, path) if plan is not None else False
+    lap("start")
     con = duckdb.connect(str(path), config=duckdb_config(path.parent))
     try:
         years = core.core_report["year"].drop_nulls().to_list()
@@ -282,6 +302,7 @@ def _build(path: Path, core: CoreTables, regions: pl.DataFrame, plan, *, is_demo
         load_table(con, "dim_measure", measure_frame())
         load_table(con, "raw_document", core.raw_document)
         load_table(con, "core_report", core.core_report)
+        lap("load_small")
         if plan is not None:
             deltas.apply(con, plan, core.core_value)
         else:
@@ -293,6 +314,7 @@ def _build(path: Path, core: CoreTables, regions: pl.DataFrame, plan, *, is_demo
                         "basis": pl.Utf8}, orient="row"))
         else:
             load_table(con, deltas.PART_TABLE, empty_frame(deltas.PART_TABLE))
+        lap("core_value")
         load_table(con, "core_finding", core.core_finding)
         load_table(con, "meta_scan", scan_frame(core))
         load_table(con, "core_quarantine", core.core_quarantine)
@@ -314,17 +336,20 @@ def _build(path: Path, core: CoreTables, regions: pl.DataFrame, plan, *, is_demo
                 divisions)
         load_table(con, "dim_region", regions)
         load_table(con, "dim_body", dim_body)
+        lap("findings_reviewed_dims")
         wide = None
         if isinstance(core.core_value, TableFiles) and core.core_value.wide:
             wide = "_report_wide"
             listed = ", ".join("'" + f.replace("'", "''") + "'" for f in core.core_value.wide)
             con.execute(f"CREATE TEMP VIEW {wide} AS SELECT * FROM read_parquet([{listed}])")
         _load_mart(con, "out_body_year", body_year_sql(wide))
+        lap("out_body_year")
         con.execute(cross_year_findings_sql())
         con.execute(yoy_findings_sql())
         _load_mart(con, "out_region_year", region_year_sql())
         _load_mart(con, "out_government_year", government_year_sql())
         _load_mart(con, "out_region_rate", region_rate_sql())
+        lap("region_marts")
         checks = core.out_report_check
         if isinstance(checks, TableFiles):
             checks = (pl.read_parquet(list(checks.files)) if checks.files
@@ -334,9 +359,11 @@ def _build(path: Path, core: CoreTables, regions: pl.DataFrame, plan, *, is_demo
         dates = collected_dates(collect)
         load_publication_timeliness(con, dates)
         build_scorecard(con, checks, collected=dates)
+        lap("collect_scorecard")
         load_ledgers(con, core.ledgers)
         load_review_items(con, corrections, reviewed.status,
                           core.ledgers.quarantine if core.ledgers else None, ledger_ids)
+        lap("ledgers_review")
         status = core.core_report["status"]
         published = int((status == "published").sum())
         meta = pl.DataFrame(
@@ -358,6 +385,7 @@ def _build(path: Path, core: CoreTables, regions: pl.DataFrame, plan, *, is_demo
         con.execute("CHECKPOINT")
     finally:
         con.close()
+    lap("meta_checkpoint")
     if plan is not None:
         deltas.record(path, plan, prefetched)
     return counts

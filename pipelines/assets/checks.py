@@ -19,6 +19,12 @@ from schemas.rules import RULES
 from schemas.tables import tables
 from warehouse.personal_data import scan_warehouse
 
+# Great Expectations evaluates each expectation of a whole frame at a fixed cost of tens of
+# milliseconds in pandas; a table over this many rows goes to its suite as its profile (the same
+# registry constraints, counted by DuckDB). National figures: 184 expectations on whole frames
+# took 6.1 s, the same checks on profiles 1.8 s.
+GE_FRAME_ROWS = 10_000
+
 GE_TABLES = (
     "dim_region",
     "dim_body",
@@ -150,14 +156,14 @@ def warehouse_expectations(gongkai: GongkaiHome, out_warehouse_staging: str) -> 
     import pandas as pd
 
     from schemas.expectations import PROFILE_SUFFIX, publish_data_docs, run_suites
-    from schemas.profile import FRAME_ROWS, profile
+    from schemas.profile import profile
 
     con = _open(out_warehouse_staging)
     try:
         frames = {}
         for name in GE_TABLES:
             rows = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
-            if rows <= FRAME_ROWS:
+            if rows <= GE_FRAME_ROWS:
                 frames[name] = con.sql(f"SELECT * FROM {name}").df()
             else:
                 frames[name + PROFILE_SUFFIX] = pd.DataFrame(

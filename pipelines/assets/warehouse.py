@@ -69,6 +69,7 @@ def out_warehouse_staging(
         store.read(store.store_path(gongkai.paths.home))))
     # Any generated report in the warehouse labels the whole dataset 演示数据.
     is_demo = bool(core_report.height) and bool(core_report["is_demo"].any())
+    seconds: dict[str, float] = {}
     counts = build_database(
         staging,
         core,
@@ -78,6 +79,7 @@ def out_warehouse_staging(
         dataset_version=dataset_version(),
         base=gongkai.paths.warehouse,
         basis=table_basis(),
+        seconds=seconds,
     )
     delta = recorded(staging)
     context.add_output_metadata({
@@ -85,6 +87,7 @@ def out_warehouse_staging(
         "incremental": delta is not None,
         "parts_added": len(delta["added"]) if delta else len(core_value.files),
         "base_prefetched": bool(delta and delta.get("prefetched")),
+        "seconds": dg.MetadataValue.json(seconds),
     })
     return str(staging)
 
