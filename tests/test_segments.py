@@ -187,10 +187,43 @@ def test_continuity_screened_in_polars_equals_the_rules_pair_by_pair(demo_inbox)
         wide.write_parquet(path)
         disturbed.append(str(path))
     for wide_files in (files["report_wide"], disturbed):
-        got = continuity_frame(core, files["core_value"], load_weights(), wide_files)
+        got = continuity_frame(core, files["core_value"], load_weights(), wide_files).rows
         want = _continuity_by_pairs(core, wide_files)
         assert set(zip(got["report_id"], got["rule"], got["keys"], got["message_zh"],
                        strict=True)) == want
         assert got.height == len(want)
     assert len(want) > 10  # the disturbed values break the rules many times
     assert got["location_text"].str.contains("表").all()  # located from the value files
+
+
+def test_continuity_reuses_the_pairs_an_earlier_build_judged(demo_inbox, tmp_path) -> None:
+    """Judged with a third of the reports first, then all: equal to judging all at once."""
+    from pipelines.checker.score import load_weights
+    from warehouse.continuity import continuity_frame, read_earlier, write
+
+    root, inbox = demo_inbox
+    reports = [e for e in inbox.entries() if e.kind == "report"]
+    files: dict[str, list[str]] = {"core_report": [], "core_value": [], "report_wide": []}
+    for shard in SHARDS:
+        mine = [e for e in reports if shard_of(e.sha256) == shard]
+        out = update_shard(shard, mine, inbox, root / "cache", root / "parts6", set(), workers=1)
+        for t in files:
+            files[t] += [str(p) for p in read_shard(Path(out.folder)).files(t)]
+    core = pl.concat([pl.read_parquet(f) for f in files["core_report"]]).sort("source",
+                                                                              "report_id")
+    weights = load_weights()
+    whole = continuity_frame(core, files["core_value"], weights, files["report_wide"])
+    assert whole.rows.height > 0 and whole.pairs.height > whole.rows["report_id"].n_unique()
+    # Reports with an odd first digit are "new": the earlier build did not have them.
+    old = core.filter(pl.col("report_id").str.slice(0, 1).is_in(list("02468ace")))
+    first = continuity_frame(old, files["core_value"], weights, files["report_wide"])
+    rows_file, pairs_file = tmp_path / "c.parquet", tmp_path / "p.parquet"
+    write(first, rows_file, pairs_file)
+    earlier = read_earlier(rows_file, pairs_file)
+    assert earlier is not None and earlier.rows.equals(first.rows)
+    again = continuity_frame(core, files["core_value"], weights, files["report_wide"], earlier)
+    assert again.rows.equals(whole.rows) and again.pairs.equals(whole.pairs)
+    # A rows file that is not the one the pairs were written with: not reused.
+    whole.rows.write_parquet(rows_file)
+    assert read_earlier(rows_file, pairs_file) is None
+    assert read_earlier(tmp_path / "missing.parquet", pairs_file) is None

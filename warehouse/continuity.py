@@ -9,8 +9,12 @@ rules of :mod:`pipelines.checker.continuity` judge each pair.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -40,10 +44,25 @@ class _Provenance(dict):
         return json.loads(raw) if raw else default
 
 
+@dataclass(frozen=True)
+class Continuity:
+    """The continuity rows of a build and the pairs they were judged on.
+
+    ``pairs`` (``report_id``, ``previous_id``): every published report with its body's report
+    of the year before. A report id is a document's sha256 and its values never change within
+    a generation of segments, so a pair judged by an earlier build has the same problems now:
+    the next build judges only the pairs that are new (:func:`continuity_frame`'s
+    ``earlier``).
+    """
+
+    rows: pl.DataFrame
+    pairs: pl.DataFrame
+
+
 def continuity_frame(
     reports: pl.DataFrame, value_files: Sequence[str], weights: Weights,
-    wide_files: Sequence[str],
-) -> pl.DataFrame:
+    wide_files: Sequence[str], earlier: Continuity | None = None,
+) -> Continuity:
     """``out_report_check`` rows of the continuity rules for every published report.
 
     ``wide_files`` are the segments' values pivoted per report (``report_wide``), aligned with
@@ -52,13 +71,23 @@ def continuity_frame(
     the reports that have a problem. Pairs are formed and screened in polars with the rules'
     own comparisons (:func:`_may_break`), so only the few pairs that break a rule become
     Python dicts for :func:`check_continuity`, which decides and words the problems.
+    ``earlier`` (the previous build's result in the same generation) supplies the rows of
+    every pair it already judged; the rows come out in report order either way, so the
+    result equals a computation from scratch.
     """
     published = reports.filter(pl.col("status") == "published").select(
         "report_id", "body_id", "year")
+    pairs = _pairs(published)
     if not published.height or not value_files:
-        return report_check_frame([], reports)
-    table = _wide_table(published, wide_files, value_files)
-    suspects = _may_break(_pairs(published, table))
+        return Continuity(report_check_frame([], reports), pairs)
+    todo, kept = pairs, None
+    if earlier is not None:
+        todo = pairs.join(earlier.pairs, on=["report_id", "previous_id"], how="anti")
+        known = pairs.join(earlier.pairs, on=["report_id", "previous_id"], how="semi")
+        kept = earlier.rows.join(known.select("report_id"), on="report_id", how="semi")
+    wanted = pl.concat([todo["report_id"], todo["previous_id"]]).unique()
+    table = _wide_table(wanted, wide_files, value_files)
+    suspects = _may_break(_with_values(todo, table))
     where = dict(zip(suspects["report_id"], suspects["_file"], strict=True))
     no_provenance = _Provenance()
     found = []
@@ -73,29 +102,69 @@ def continuity_frame(
         problems = check_continuity(year, now, provenance.get(rid, no_provenance), before,
                                     year - 1)
         out += problem_rows(rid, problems, weights)
-    return report_check_frame(out, reports)
+    rows = report_check_frame(out, reports)
+    if kept is not None and kept.height:
+        rows = pl.concat([kept.select(rows.columns), rows], how="vertical")
+    order = published.select("report_id").with_row_index("_order")
+    rows = (rows.join(order, on="report_id", how="left", maintain_order="left")
+            .sort("_order", maintain_order=True).drop("_order"))
+    return Continuity(rows, pairs)
+
+
+def read_earlier(rows_file: Path, pairs_file: Path) -> Continuity | None:
+    """The continuity an earlier build wrote with :func:`write`, or None if not whole.
+
+    The pairs file names the digest of the rows file it was written with; a build killed
+    between the two writes leaves them unmatched, and the next build judges every pair.
+    """
+    try:
+        pairs = pl.read_parquet(pairs_file)
+        digest = hashlib.sha256(rows_file.read_bytes()).hexdigest()
+        if pairs.height and pairs["rows_sha256"][0] != digest:
+            return None
+        return Continuity(pl.read_parquet(rows_file), pairs.drop("rows_sha256"))
+    except (OSError, pl.exceptions.PolarsError, KeyError):
+        return None
+
+
+def write(result: Continuity, rows_file: Path, pairs_file: Path) -> None:
+    """Write the rows, then the pairs with the rows file's digest (each file atomically)."""
+    for frame, path in ((result.rows, rows_file), (None, pairs_file)):
+        tmp = path.with_name(f".{path.name}.tmp")
+        if frame is None:
+            digest = hashlib.sha256(rows_file.read_bytes()).hexdigest()
+            frame = result.pairs.with_columns(pl.lit(digest).alias("rows_sha256"))
+        frame.write_parquet(tmp, compression="zstd")
+        os.replace(tmp, path)
 
 
 _PREV = "__prev"
 
 
-def _pairs(published: pl.DataFrame, table: pl.DataFrame) -> pl.DataFrame:
-    """Each published report beside its body's report of the year before, in report order.
+def _pairs(published: pl.DataFrame) -> pl.DataFrame:
+    """Each published report and its body's report of the year before, in report order.
 
     With two reports of a body and year, the previous one is the first by report id (the
-    same choice for every build). Columns: the report's keys and file, the previous
-    report's keys suffixed :data:`_PREV`.
+    same choice for every build).
     """
     previous = (published.sort("report_id")
                 .unique(["body_id", "year"], keep="first", maintain_order=True)
                 .select("body_id", (pl.col("year") + 1).alias("year"),
-                        pl.col("report_id").alias("_prev_id")))
-    pairs = (published.with_row_index("_order")
-             .join(previous, on=["body_id", "year"], how="inner", nulls_equal=True)
-             .join(table, on="report_id", how="left")
-             .join(table.drop("_file").rename({k: f"{k}{_PREV}" for k in KEYS}),
-                   left_on="_prev_id", right_on="report_id", how="left"))
-    return pairs.sort("_order")
+                        pl.col("report_id").alias("previous_id")))
+    return (published.join(previous, on=["body_id", "year"], how="inner", nulls_equal=True,
+                           maintain_order="left")
+            .select("report_id", "previous_id", "year"))
+
+
+def _with_values(pairs: pl.DataFrame, table: pl.DataFrame) -> pl.DataFrame:
+    """The pairs with the report's keys and file, the previous report's keys suffixed.
+
+    The suffix is :data:`_PREV`.
+    """
+    return (pairs.join(table, on="report_id", how="left", maintain_order="left")
+            .join(table.drop("_file").rename({k: f"{k}{_PREV}" for k in KEYS}),
+                  left_on="previous_id", right_on="report_id", how="left",
+                  maintain_order="left"))
 
 
 def _may_break(pairs: pl.DataFrame) -> pl.DataFrame:
@@ -121,15 +190,15 @@ def _may_break(pairs: pl.DataFrame) -> pl.DataFrame:
 
 
 def _wide_table(
-    published: pl.DataFrame, wide_files: Sequence[str], value_files: Sequence[str]
+    report_ids: pl.Series, wide_files: Sequence[str], value_files: Sequence[str]
 ) -> pl.DataFrame:
-    """The keys' values per published report, and the value file (``_file``) it sits in."""
+    """The keys' values of ``report_ids``, and the value file (``_file``) each sits in."""
     frames = []
     for wide, long in zip(wide_files, value_files, strict=True):
         frames.append(pl.scan_parquet(wide).select("report_id", *KEYS)
                       .with_columns(pl.lit(long).alias("_file")))
-    return pl.concat(frames).join(published.lazy().select("report_id"), on="report_id",
-                                  how="semi").collect()
+    wanted = pl.LazyFrame({"report_id": report_ids}, schema={"report_id": pl.Utf8})
+    return pl.concat(frames).join(wanted, on="report_id", how="semi").collect()
 
 
 def _provenance(rids: set[str], where: dict[str, str]) -> dict[str, _Provenance]:

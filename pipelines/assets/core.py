@@ -22,7 +22,8 @@ from pipelines.resources import GongkaiHome
 from pipelines.shard_build import ShardOutcome, catalogues, shard_generation, update_shard
 from schemas.models import conform, empty_frame, validate
 from warehouse import frames
-from warehouse.continuity import continuity_frame
+from warehouse.continuity import continuity_frame, read_earlier
+from warehouse.continuity import write as write_continuity
 from warehouse.segments import SHARDS, TABLES, TableFiles, prune_generations, shard_of
 
 _ENTRY_SCHEMA = {
@@ -118,9 +119,12 @@ def core_tables_asset(context: dg.AssetExecutionContext, gongkai: GongkaiHome,
     weights = load_weights()
     generation = shard_generation(found, weights)
     pruned = prune_generations(paths.parts, generation)
-    continuity = continuity_frame(reports, files["core_value"], weights, files["report_wide"])
     extra = paths.parts / generation / "continuity.parquet"
-    continuity.write_parquet(extra, compression="zstd")
+    pairs_file = paths.parts / generation / "continuity-pairs.parquet"
+    result = continuity_frame(reports, files["core_value"], weights, files["report_wide"],
+                              read_earlier(extra, pairs_file))
+    write_continuity(result, extra, pairs_file)
+    continuity = result.rows
     entries = frame_entries(raw_documents)
     bodies = (pl.concat([pl.read_parquet(f) for f in files["dim_body"]], how="vertical")
               if files["dim_body"] else empty_frame("dim_body"))
