@@ -82,6 +82,27 @@ def raw_document_frame(entries: Sequence[InboxEntry]) -> pl.DataFrame:
     )
 
 
+def raw_document_from_entries(entries: pl.DataFrame) -> pl.DataFrame:
+    """:func:`raw_document_frame` from a frame of inbox entries (the ``raw_documents`` asset).
+
+    The same rows, built column-wise: a national inbox has 200,000 entries, and making an
+    object of each to read its fields back cost two seconds of every build.
+    """
+    if not entries.height:
+        return empty_frame("raw_document")
+    return conform(
+        "raw_document",
+        entries.select(
+            "sha256", "file_name",
+            pl.col("suffix").str.strip_prefix(".").alias("container"),
+            "size_bytes",
+            pl.col("ingested_at").str.to_datetime(time_zone="UTC")
+            .dt.replace_time_zone(None).alias("ingested_at"),
+            "origin",
+        ),
+    )
+
+
 def report_frame(extractions: Iterable[Extraction], demo: set[str] | bool) -> pl.DataFrame:
     """One row per document with its status (published / quarantined / not_report) and metadata.
 

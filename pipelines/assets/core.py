@@ -125,7 +125,6 @@ def core_tables_asset(context: dg.AssetExecutionContext, gongkai: GongkaiHome,
                               read_earlier(extra, pairs_file))
     write_continuity(result, extra, pairs_file)
     continuity = result.rows
-    entries = frame_entries(raw_documents)
     bodies = (pl.concat([pl.read_parquet(f) for f in files["dim_body"]], how="vertical")
               if files["dim_body"] else empty_frame("dim_body"))
     bodies = bodies.unique("body_id", keep="first").sort("body_id")
@@ -151,8 +150,8 @@ def core_tables_asset(context: dg.AssetExecutionContext, gongkai: GongkaiHome,
         mine = {k.split(".", 1)[1]: n for k, n in found.items() if k.startswith(f"{name}.")}
         return TableFiles(name, fs, sum(rows), mine, file_rows=rows)
 
-    yield dg.Output(validate("raw_document", frames.raw_document_frame(entries)),
-                    "raw_document", metadata={"rows": len(entries)})
+    yield dg.Output(validate("raw_document", frames.raw_document_from_entries(raw_documents)),
+                    "raw_document", metadata={"rows": raw_documents.height})
     yield dg.Output(reports, "core_report", metadata={"rows": reports.height})
     value = replace(table_files("core_value"), wide=tuple(files["report_wide"]))
     yield dg.Output(value, "core_value", metadata={"rows": value.rows, "files": len(value.files)})
