@@ -57,5 +57,16 @@ def write_provinces(out_dir: Path, provinces: list[tuple[str, str]], seed: int, 
     if n == 1:
         yield from map(write_one, tasks)
         return
-    with mp.get_context("spawn").Pool(n) as pool:
+    # Not ``with Pool``: its exit terminates the workers, and a worker killed while it holds
+    # the task queue's lock leaves another blocked on that lock for ever, and terminate()
+    # joining it (seen as a hung test). Finished, the pool is closed and joined instead.
+    pool = mp.get_context("spawn").Pool(n)
+    try:
         yield from pool.imap(write_one, tasks)
+    except BaseException:  # also GeneratorExit: the caller stopped early
+        pool.terminate()
+        raise
+    else:
+        pool.close()
+    finally:
+        pool.join()
