@@ -261,6 +261,11 @@ def stop_orphan_workers(home: Path, grace: float = 3.0) -> list[int]:
     for pid, start in orphans:
         if alive(pid, start):
             _signal(pid, signal.SIGKILL)
+    # SIGKILL is delivered asynchronously: return once they are gone, so the caller (and the
+    # line saying what was cleaned) never sees one still running.
+    deadline = time.monotonic() + 2.0
+    while time.monotonic() < deadline and any(alive(p, s) for p, s in orphans):
+        time.sleep(0.02)
     return [pid for pid, _ in orphans]
 
 

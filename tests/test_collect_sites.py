@@ -209,7 +209,12 @@ def test_the_per_host_rate_limit_spaces_requests(tmp_path: Path) -> None:
     finally:
         sites.close()
     gaps = [b - a for a, b in itertools.pairwise(times)]
-    assert len(times) >= 5 and min(gaps) >= 0.2 * 0.9, gaps
+    # Sends are spaced 0.2 s apart; an arrival the loaded machine delays shortens the gap after
+    # it (0.229 s then 0.173 s was seen), so each arrival is held to its place in the schedule,
+    # with 50 ms for scheduling. Requests sent unspaced would fail both.
+    assert len(times) >= 5
+    assert all(t - times[0] >= i * 0.2 - 0.05 for i, t in enumerate(times)), gaps
+    assert min(gaps) >= 0.2 - 0.05, gaps
 
 
 def test_a_redirect_to_an_address_the_sources_do_not_name_is_refused() -> None:

@@ -2,9 +2,10 @@
 
 Every other check needs one document and runs while its segment is written
 (:mod:`pipelines.shard_build`); continuity needs two reports of the same body, which may sit in
-any two shards. DuckDB reads only the twenty keys the rules compare from the segments' value
-files, pairs each published report with its body's report of the year before, and the pure
-rules of :mod:`pipelines.checker.continuity` judge each pair.
+any two shards. polars reads only the twenty keys the rules compare from the segments' pivoted
+values, pairs each published report with its body's report of the year before, and screens the
+pairs; the pure rules of :mod:`pipelines.checker.continuity` judge the ones that differ, and
+DuckDB reads the provenance of the reports with a problem from the value files.
 """
 
 from __future__ import annotations
