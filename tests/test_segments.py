@@ -158,6 +158,20 @@ def _continuity_by_pairs(reports: pl.DataFrame, wide_files: list[str]) -> set[tu
     return out
 
 
+def _every_shard(demo_inbox, parts: str) -> tuple[dict[str, list[str]], pl.DataFrame]:
+    """Every shard written: the segment files by table, core_report sorted as the asset does."""
+    root, inbox = demo_inbox
+    reports = [e for e in inbox.entries() if e.kind == "report"]
+    files: dict[str, list[str]] = {"core_report": [], "core_value": [], "report_wide": []}
+    for shard in SHARDS:
+        mine = [e for e in reports if shard_of(e.sha256) == shard]
+        out = update_shard(shard, mine, inbox, root / "cache", root / parts, set(), workers=1)
+        for t in files:
+            files[t] += [str(p) for p in read_shard(Path(out.folder)).files(t)]
+    core = pl.concat([pl.read_parquet(f) for f in files["core_report"]])
+    return files, core.sort("source", "report_id")
+
+
 def test_continuity_screened_in_polars_equals_the_rules_pair_by_pair(demo_inbox) -> None:
     """Every pair the rules flag is found, and nothing else, also after values are disturbed."""
     import random
@@ -165,16 +179,8 @@ def test_continuity_screened_in_polars_equals_the_rules_pair_by_pair(demo_inbox)
     from pipelines.checker.score import load_weights
     from warehouse.continuity import KEYS, continuity_frame
 
-    root, inbox = demo_inbox
-    reports = [e for e in inbox.entries() if e.kind == "report"]
-    files: dict[str, list[str]] = {"core_report": [], "core_value": [], "report_wide": []}
-    for shard in SHARDS:
-        mine = [e for e in reports if shard_of(e.sha256) == shard]
-        out = update_shard(shard, mine, inbox, root / "cache", root / "parts5", set(), workers=1)
-        for t in files:
-            files[t] += [str(p) for p in read_shard(Path(out.folder)).files(t)]
-    core = pl.concat([pl.read_parquet(f) for f in files["core_report"]]).sort("source",
-                                                                              "report_id")
+    root, _ = demo_inbox
+    files, core = _every_shard(demo_inbox, "parts5")
     rng = random.Random(5)
     disturbed = []
     for i, f in enumerate(files["report_wide"]):
@@ -201,16 +207,7 @@ def test_continuity_reuses_the_pairs_an_earlier_build_judged(demo_inbox, tmp_pat
     from pipelines.checker.score import load_weights
     from warehouse.continuity import continuity_frame, read_earlier, write
 
-    root, inbox = demo_inbox
-    reports = [e for e in inbox.entries() if e.kind == "report"]
-    files: dict[str, list[str]] = {"core_report": [], "core_value": [], "report_wide": []}
-    for shard in SHARDS:
-        mine = [e for e in reports if shard_of(e.sha256) == shard]
-        out = update_shard(shard, mine, inbox, root / "cache", root / "parts6", set(), workers=1)
-        for t in files:
-            files[t] += [str(p) for p in read_shard(Path(out.folder)).files(t)]
-    core = pl.concat([pl.read_parquet(f) for f in files["core_report"]]).sort("source",
-                                                                              "report_id")
+    files, core = _every_shard(demo_inbox, "parts6")
     weights = load_weights()
     whole = continuity_frame(core, files["core_value"], weights, files["report_wide"])
     assert whole.rows.height > 0 and whole.pairs.height > whole.rows["report_id"].n_unique()
