@@ -26,7 +26,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -313,13 +313,16 @@ class Inbox:
         if self.has(digest):
             return IngestOutcome(file_name, "duplicate", digest)
         return self._add(file_name, file_name, digest, suffix, len(data), origin, kind,
-                         lambda target: self._write(data, target))
+                         lambda tmp: tmp.write_bytes(data))
 
     def _add(self, name: str, file_name: str, digest: str, suffix: str, size: int, origin: str,
-             kind: str | None, put) -> IngestOutcome:
-        """Write a new object with ``put(target)``, then its index line (OSError: an outcome)."""
+             kind: str | None, fill: Callable[[Path], object]) -> IngestOutcome:
+        """Write a new object, then its index line (OSError: an outcome).
+
+        ``fill`` writes the object's bytes into a temporary file that is renamed into place.
+        """
         try:
-            put(self.object_path(digest, suffix))
+            self._into_place(self.object_path(digest, suffix), fill)
             self._append_index(InboxEntry(
                 sha256=digest,
                 file_name=file_name,
@@ -365,32 +368,23 @@ class Inbox:
         if digest in known:
             return IngestOutcome(str(path), "duplicate", digest)
         outcome = self._add(str(path), path.name, digest, suffix, path.stat().st_size,
-                            str(path.resolve()), kind, lambda target: self._copy(path, target))
+                            str(path.resolve()), kind,
+                            lambda tmp: shutil.copyfile(path, tmp, follow_symlinks=False))
         if outcome.status == "new":
             known.add(digest)
         return outcome
 
     @staticmethod
-    def _write(data: bytes, target: Path) -> None:
-        """Write via a temporary file renamed into place; no temporary outlives a failure."""
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp:
-            tmp_path = Path(tmp.name)
-            try:
-                tmp.write(data)
-            except BaseException:
-                tmp_path.unlink(missing_ok=True)
-                raise
-        os.replace(tmp_path, target)
+    def _into_place(target: Path, fill: Callable[[Path], object]) -> None:
+        """``fill`` a temporary file beside ``target``, then rename it into place.
 
-    @staticmethod
-    def _copy(path: Path, target: Path) -> None:
-        """Copy via a temporary file renamed into place; no temporary outlives a failure."""
+        No temporary outlives a failure, whether the filling or the rename fails.
+        """
         target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp:
             tmp_path = Path(tmp.name)
         try:
-            shutil.copyfile(path, tmp_path, follow_symlinks=False)
+            fill(tmp_path)
             os.replace(tmp_path, target)
         except BaseException:
             tmp_path.unlink(missing_ok=True)
