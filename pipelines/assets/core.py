@@ -16,7 +16,7 @@ import dagster as dg
 import polars as pl
 
 from pipelines.checker.score import load_weights
-from pipelines.inbox import Inbox, InboxEntry
+from pipelines.inbox import Inbox
 from pipelines.ledgers.privacy import find_personal_data
 from pipelines.resources import GongkaiHome
 from pipelines.shard_build import ShardOutcome, catalogues, shard_generation, update_shard
@@ -24,24 +24,8 @@ from schemas.models import conform, empty_frame, validate
 from warehouse import frames
 from warehouse.continuity import continuity_frame, read_earlier
 from warehouse.continuity import write as write_continuity
-from warehouse.segments import SHARDS, TABLES, TableFiles, prune_generations, shard_of
-
-_ENTRY_SCHEMA = {
-    "sha256": pl.Utf8, "file_name": pl.Utf8, "suffix": pl.Utf8, "size_bytes": pl.Int64,
-    "origin": pl.Utf8, "ingested_at": pl.Utf8, "kind": pl.Utf8, "shard": pl.Utf8,
-}
-
-
-def entries_frame(entries: list[InboxEntry]) -> pl.DataFrame:
-    """Inbox entries as a frame, with their shard."""
-    rows = [(e.sha256, e.file_name, e.suffix, e.size_bytes, e.origin, e.ingested_at, e.kind,
-             shard_of(e.sha256)) for e in entries]
-    return pl.DataFrame(rows, schema=_ENTRY_SCHEMA, orient="row")
-
-
-def frame_entries(frame: pl.DataFrame) -> list[InboxEntry]:
-    """Inverse of :func:`entries_frame`."""
-    return [InboxEntry(*row[:7]) for row in frame.iter_rows()]
+from warehouse.frames import entries_frame, frame_entries
+from warehouse.segments import SHARDS, TABLES, TableFiles, prune_generations
 
 
 # deps: collected reports arrive in the inbox through ``collect_reports`` (its own job).
