@@ -11,6 +11,7 @@ DuckDB reads the provenance of the reports with a problem from the value files.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 from collections.abc import Sequence
@@ -120,23 +121,26 @@ def read_earlier(rows_file: Path, pairs_file: Path) -> Continuity | None:
     """
     try:
         pairs = pl.read_parquet(pairs_file)
-        digest = hashlib.sha256(rows_file.read_bytes()).hexdigest()
-        if pairs.height and pairs["rows_sha256"][0] != digest:
+        data = rows_file.read_bytes()
+        if pairs.height and pairs["rows_sha256"][0] != hashlib.sha256(data).hexdigest():
             return None
-        return Continuity(pl.read_parquet(rows_file), pairs.drop("rows_sha256"))
+        return Continuity(pl.read_parquet(io.BytesIO(data)), pairs.drop("rows_sha256"))
     except (OSError, pl.exceptions.PolarsError, KeyError):
         return None
 
 
 def write(result: Continuity, rows_file: Path, pairs_file: Path) -> None:
     """Write the rows, then the pairs with the rows file's digest (each file atomically)."""
-    for frame, path in ((result.rows, rows_file), (None, pairs_file)):
-        tmp = path.with_name(f".{path.name}.tmp")
-        if frame is None:
-            digest = hashlib.sha256(rows_file.read_bytes()).hexdigest()
-            frame = result.pairs.with_columns(pl.lit(digest).alias("rows_sha256"))
-        frame.write_parquet(tmp, compression="zstd")
-        os.replace(tmp, path)
+    _write_atomically(result.rows, rows_file)
+    digest = hashlib.sha256(rows_file.read_bytes()).hexdigest()
+    _write_atomically(result.pairs.with_columns(pl.lit(digest).alias("rows_sha256")),
+                      pairs_file)
+
+
+def _write_atomically(frame: pl.DataFrame, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    frame.write_parquet(tmp, compression="zstd")
+    os.replace(tmp, path)
 
 
 _PREV = "__prev"
