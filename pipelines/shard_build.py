@@ -238,6 +238,8 @@ def update_shard(
     else:
         for key, task in tasks:
             written[key] = build_segment(task)
+    building.segments = [replace(s, rows=written[s.name]) if s.name in written else s
+                         for s in building.segments]
     write_shard(building)
     if log and (new or removed):
         log(f"shard {shard}: {len(new)} new, {len(removed)} removed, {len(tasks)} segments "

@@ -75,10 +75,15 @@ def generation(*parts: str) -> str:
 
 @dataclass(frozen=True)
 class Segment:
-    """One segment: its folder name and the documents (sha256) whose rows it holds."""
+    """One segment: its folder name and the documents (sha256) whose rows it holds.
+
+    ``rows``: table → rows written, so a build gathering hundreds of segments need not open
+    each file's footer to count them (empty in manifests written before it was kept).
+    """
 
     name: str
     docs: tuple[str, ...]
+    rows: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass
@@ -98,6 +103,11 @@ class Shard:
     def files(self, table: str) -> list[Path]:
         """The Parquet files of ``table`` across the shard's segments."""
         return [self.folder / s.name / f"{table}.parquet" for s in self.segments]
+
+    def file_rows(self, table: str) -> list[int] | None:
+        """Rows of ``table`` per segment, aligned with :meth:`files`; None if any is unknown."""
+        rows = [s.rows.get(table) for s in self.segments]
+        return None if None in rows else rows
 
     def personal_data(self) -> dict[str, int]:
         """``table.column`` → hits found in the shard's segments (only hits)."""
@@ -122,7 +132,9 @@ def read_shard(folder: Path) -> Shard:
     """The shard in ``folder``; an absent or damaged manifest is an empty shard (rebuilt)."""
     try:
         data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        segments = [Segment(s["name"], tuple(s["docs"])) for s in data["segments"]]
+        segments = [Segment(s["name"], tuple(s["docs"]),
+                            {str(t): int(n) for t, n in (s.get("rows") or {}).items()})
+                    for s in data["segments"]]
         issued = int(data.get("issued", 0))
     except (OSError, ValueError, KeyError, TypeError):
         return Shard(folder)

@@ -11,6 +11,7 @@ is thin wiring around :mod:`pipelines.shard_build` and :mod:`warehouse`.
 
 
 from dataclasses import replace
+from pathlib import Path
 
 import dagster as dg
 import polars as pl
@@ -25,7 +26,7 @@ from warehouse import frames
 from warehouse.continuity import continuity_frame, read_earlier
 from warehouse.continuity import write as write_continuity
 from warehouse.frames import entries_frame, frame_entries
-from warehouse.segments import SHARDS, TABLES, TableFiles, prune_generations
+from warehouse.segments import SHARDS, TABLES, TableFiles, prune_generations, read_shard
 
 
 # deps: collected reports arrive in the inbox through ``collect_reports`` (its own job).
@@ -93,10 +94,11 @@ def core_tables_asset(context: dg.AssetExecutionContext, gongkai: GongkaiHome,
     again (its keys must be unique across shards) and the continuity rules run across shards.
     """
     paths = gongkai.paths
-    outcomes = [shards[f"core_shard_{s}"] for s in SHARDS]
-    files = {t: [f for o in outcomes for f in o.files(t)] for t in TABLES}
-    reports = (pl.concat([pl.read_parquet(f) for f in files["core_report"]], how="vertical")
-               if files["core_report"] else empty_frame("core_report"))
+    # Each manifest read once: it lists the files, their rows and their personal-data hits.
+    states = [read_shard(Path(shards[f"core_shard_{s}"].folder)) for s in SHARDS]
+    files = {t: [str(f) for st in states for f in st.files(t)] for t in TABLES}
+    reports = (pl.read_parquet(files["core_report"]) if files["core_report"]
+               else empty_frame("core_report"))
     reports = validate("core_report", conform("core_report", reports.sort("source",
                                                                           "report_id")))
     found = catalogues(Inbox(paths.inbox))
@@ -109,8 +111,8 @@ def core_tables_asset(context: dg.AssetExecutionContext, gongkai: GongkaiHome,
                               read_earlier(extra, pairs_file))
     write_continuity(result, extra, pairs_file)
     continuity = result.rows
-    bodies = (pl.concat([pl.read_parquet(f) for f in files["dim_body"]], how="vertical")
-              if files["dim_body"] else empty_frame("dim_body"))
+    bodies = (pl.read_parquet(files["dim_body"]) if files["dim_body"]
+              else empty_frame("dim_body"))
     bodies = bodies.unique("body_id", keep="first").sort("body_id")
     counts = dict(reports.group_by("status").len().iter_rows())
     context.log.info(
@@ -122,15 +124,19 @@ def core_tables_asset(context: dg.AssetExecutionContext, gongkai: GongkaiHome,
     quarantine = frames.quarantine_frame(reports)
 
     found: dict[str, int] = {}
-    for o in outcomes:
-        for k, n in o.personal_data().items():
+    for st in states:
+        for k, n in st.personal_data().items():
             found[k] = found.get(k, 0) + n
     found |= {f"out_report_check.{c}": n
               for c, n in find_personal_data(continuity).items()}
 
     def table_files(name: str, extra_files: tuple[str, ...] = ()) -> TableFiles:
         fs = (*files[name], *extra_files)
-        rows = tuple(pl.scan_parquet(f).select(pl.len()).collect().item() for f in fs)
+        known = [st.file_rows(name) for st in states]
+        rows = (tuple(n for k in known for n in k or ()) if None not in known else
+                tuple(pl.scan_parquet(f).select(pl.len()).collect().item()
+                      for f in files[name]))
+        rows += tuple(pl.scan_parquet(f).select(pl.len()).collect().item() for f in extra_files)
         mine = {k.split(".", 1)[1]: n for k, n in found.items() if k.startswith(f"{name}.")}
         return TableFiles(name, fs, sum(rows), mine, file_rows=rows)
 
