@@ -143,3 +143,34 @@ def test_dagster_dev_starts_headless_and_serves_every_asset_and_check(tmp_path: 
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_every_check_of_the_warehouse_gate_blocks_publication() -> None:
+    """The gate's checks are blocking specs of one multi-check: a failed one must stop
+    ``out_warehouse`` the way a failed single blocking check did."""
+    from pipelines.assets.checks import warehouse_gate
+
+    specs = list(warehouse_gate.check_specs)
+    assert {s.name for s in specs} == {
+        "warehouse_schemas", "warehouse_expectations", "no_reading_errors_published",
+        "no_personal_data_published", "collect_tables_consistent"}
+    assert all(s.blocking for s in specs)
+
+    # The same construction in miniature, with one check failing: downstream never runs.
+    @dg.asset
+    def staged() -> str:
+        return "x"
+
+    @dg.multi_asset_check(specs=[dg.AssetCheckSpec(n, asset="staged", blocking=True)
+                                 for n in ("fine", "broken")])
+    def gate(staged: str):
+        yield dg.AssetCheckResult(check_name="fine", passed=True)
+        yield dg.AssetCheckResult(check_name="broken", passed=False)
+
+    @dg.asset
+    def published(staged: str) -> str:
+        return staged
+
+    result = dg.materialize([staged, published, gate], raise_on_error=False)
+    done = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert done == {"staged"}

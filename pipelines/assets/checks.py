@@ -13,7 +13,6 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from pipelines.assets.warehouse import out_warehouse_staging
 from pipelines.resources import GongkaiHome
 from schemas.rules import RULES
 from schemas.tables import tables
@@ -121,8 +120,7 @@ def consistency_rules(out_warehouse_staging: str):
         )
 
 
-@dg.asset_check(asset=out_warehouse_staging, blocking=True)
-def warehouse_schemas(out_warehouse_staging: str) -> dg.AssetCheckResult:
+def warehouse_schemas(staging: str) -> dg.AssetCheckResult:
     """Every table in the staging file conforms to its contract (generated metadata).
 
     Columns and types always; rows by the pandera model for tables that fit a frame, by
@@ -131,23 +129,23 @@ def warehouse_schemas(out_warehouse_staging: str) -> dg.AssetCheckResult:
     """
     from schemas.profile import check_table
 
-    con = _open(out_warehouse_staging)
+    con = _open(staging)
     failures = {}
     try:
         for name, table in tables().items():
-            why = check_table(con, table, _scope(out_warehouse_staging, name))
+            why = check_table(con, table, _scope(staging, name))
             if why:
                 failures[name] = why
     finally:
         con.close()
     return dg.AssetCheckResult(
+        check_name="warehouse_schemas",
         passed=not failures,
         metadata={"tables": len(tables()), "failures": dg.MetadataValue.json(failures)},
     )
 
 
-@dg.asset_check(asset=out_warehouse_staging, blocking=True)
-def warehouse_expectations(gongkai: GongkaiHome, out_warehouse_staging: str) -> dg.AssetCheckResult:
+def warehouse_expectations(staging: str, quality: Path) -> dg.AssetCheckResult:
     """Great Expectations suites over the warehouse tables; Data Docs kept in the quality folder.
 
     The GE project is the run's own (``build/<run_id>/gx``, removed with the staging folder), so
@@ -158,7 +156,7 @@ def warehouse_expectations(gongkai: GongkaiHome, out_warehouse_staging: str) -> 
     from schemas.expectations import PROFILE_SUFFIX, publish_data_docs, run_suites
     from schemas.profile import profile
 
-    con = _open(out_warehouse_staging)
+    con = _open(staging)
     try:
         frames = {}
         for name in GE_TABLES:
@@ -167,17 +165,18 @@ def warehouse_expectations(gongkai: GongkaiHome, out_warehouse_staging: str) -> 
                 frames[name] = con.sql(f"SELECT * FROM {name}").df()
             else:
                 frames[name + PROFILE_SUFFIX] = pd.DataFrame(
-                    profile(con, tables()[name], _scope(out_warehouse_staging, name)),
+                    profile(con, tables()[name], _scope(staging, name)),
                     columns=["column", "rule", "rows_breaking"],
                 ).assign(table_rows=rows)
     finally:
         con.close()
-    project = Path(out_warehouse_staging).parent / "gx"
+    project = Path(staging).parent / "gx"
     results = run_suites(frames, project)
     failed = {r.table: list(r.failed) for r in results if not r.success}
-    index = publish_data_docs(project, gongkai.paths.quality)
+    index = publish_data_docs(project, quality)
     docs = str(index) if index else None
     return dg.AssetCheckResult(
+        check_name="warehouse_expectations",
         passed=not failed,
         metadata={
             "expectations": sum(r.evaluated for r in results),
@@ -187,10 +186,9 @@ def warehouse_expectations(gongkai: GongkaiHome, out_warehouse_staging: str) -> 
     )
 
 
-@dg.asset_check(asset=out_warehouse_staging, blocking=True)
-def no_reading_errors_published(out_warehouse_staging: str) -> dg.AssetCheckResult:
+def no_reading_errors_published(staging: str) -> dg.AssetCheckResult:
     """A report with a reading-blamed error is never published (it must sit in quarantine)."""
-    con = _open(out_warehouse_staging)
+    con = _open(staging)
     try:
         bad = con.execute(
             """
@@ -201,22 +199,23 @@ def no_reading_errors_published(out_warehouse_staging: str) -> dg.AssetCheckResu
         ).fetchall()[0][0]
     finally:
         con.close()
-    return dg.AssetCheckResult(passed=bad == 0, metadata={"reports": bad})
+    return dg.AssetCheckResult(check_name="no_reading_errors_published", passed=bad == 0,
+                              metadata={"reports": bad})
 
 
-@dg.asset_check(asset=out_warehouse_staging, blocking=True)
-def no_personal_data_published(out_warehouse_staging: str) -> dg.AssetCheckResult:
+def no_personal_data_published(staging: str) -> dg.AssetCheckResult:
     """No column of any table of the staging warehouse looks like an ID number, phone or e-mail.
 
     Every table is published and most are exported, so every table is searched, not only the
     ledger ones (``warehouse.personal_data``). Metadata holds counts per column, never values.
     """
-    con = _open(out_warehouse_staging)
+    con = _open(staging)
     try:
         hits = scan_warehouse(con)
     finally:
         con.close()
-    return dg.AssetCheckResult(passed=not hits, metadata={"hits": dg.MetadataValue.json(hits)})
+    return dg.AssetCheckResult(check_name="no_personal_data_published", passed=not hits,
+                              metadata={"hits": dg.MetadataValue.json(hits)})
 
 
 # Rules across columns of the collect tables that the per-column contract cannot state: each
@@ -243,21 +242,50 @@ COLLECT_RULES = {
 }
 
 
-@dg.asset_check(asset=out_warehouse_staging, blocking=True)
-def collect_tables_consistent(out_warehouse_staging: str) -> dg.AssetCheckResult:
+def collect_tables_consistent(staging: str) -> dg.AssetCheckResult:
     """The collect status, collected files and publication-timeliness mart agree with themselves.
 
     A found report has its URL; a publication date lies between 1 January of its year and
     the check; a file's report id is its own sha256; one row per body and year; on time and
     late agree with the date and the deadline.
     """
-    con = _open(out_warehouse_staging)
+    con = _open(staging)
     try:
         broken = {rule: con.execute(sql).fetchall()[0][0] for rule, sql in COLLECT_RULES.items()}
     finally:
         con.close()
     return dg.AssetCheckResult(
-        passed=not any(broken.values()), metadata={"rows_breaking": dg.MetadataValue.json(broken)})
+        check_name="collect_tables_consistent", passed=not any(broken.values()),
+        metadata={"rows_breaking": dg.MetadataValue.json(broken)})
+
+
+def _gate_spec(check) -> dg.AssetCheckSpec:
+    return dg.AssetCheckSpec(check.__name__, asset="out_warehouse_staging", blocking=True,
+                             description=(check.__doc__ or "").split("\n")[0])
+
+
+# The blocking checks, cheapest-to-longest in one lane and Great Expectations in the other.
+_DUCKDB_LANE = (no_personal_data_published, warehouse_schemas, no_reading_errors_published,
+                collect_tables_consistent)
+
+
+@dg.multi_asset_check(specs=[_gate_spec(c) for c in (*_DUCKDB_LANE, warehouse_expectations)])
+def warehouse_gate(gongkai: GongkaiHome, out_warehouse_staging: str):
+    """The blocking checks of the staging warehouse; any failure keeps it from being published.
+
+    One step runs them in two threads: Great Expectations is Python (its import alone takes
+    seconds) while the other checks are DuckDB queries that release the GIL, so on two cores
+    the gate takes about as long as its longest lane rather than the sum (national
+    incremental build: 15 s → about 8 s). Each check keeps its own name and result.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="gongkai-gate") as pool:
+        expectations = pool.submit(warehouse_expectations, out_warehouse_staging,
+                                   gongkai.paths.quality)
+        lane = pool.submit(lambda: [check(out_warehouse_staging) for check in _DUCKDB_LANE])
+        yield from lane.result()
+        yield expectations.result()
 
 
 @dg.asset_check(asset="core_report")
