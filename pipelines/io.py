@@ -102,10 +102,32 @@ def write_value(base: Path, obj: Any) -> Path:
     return target
 
 
+# The last frames read, by path and file identity: under the in-process executor the 16 shard
+# steps and the gathering step all load ``raw_documents`` (200,000 rows nationally, about
+# 0.13 s a read); a rewritten file has a new identity, so a stale frame is never returned.
+_FRAME_MEMO: dict[str, tuple[tuple[int, int, int], pl.DataFrame]] = {}
+_FRAME_MEMO_SIZE = 2
+
+
+def _read_frame(path: Path) -> pl.DataFrame:
+    st = path.stat()
+    ident = (st.st_ino, st.st_size, st.st_mtime_ns)
+    key = str(path)
+    hit = _FRAME_MEMO.get(key)
+    if hit is not None and hit[0] == ident:
+        return hit[1]
+    frame = pl.read_parquet(path)
+    _FRAME_MEMO.pop(key, None)
+    while len(_FRAME_MEMO) >= _FRAME_MEMO_SIZE:
+        _FRAME_MEMO.pop(next(iter(_FRAME_MEMO)))
+    _FRAME_MEMO[key] = (ident, frame)
+    return frame
+
+
 def read_value(base: Path) -> Any:
-    """Read what :func:`write_value` wrote at ``base``."""
+    """Read what :func:`write_value` wrote at ``base`` (frames are immutable: shared)."""
     if base.with_suffix(".parquet").is_file():
-        return pl.read_parquet(base.with_suffix(".parquet"))
+        return _read_frame(base.with_suffix(".parquet"))
     folder = base.with_suffix(".frames")
     if folder.is_dir():
         meta = json.loads((folder / "object.json").read_text(encoding="utf-8"))

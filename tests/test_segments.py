@@ -125,6 +125,15 @@ def test_io_round_trips_frames_and_table_files(tmp_path: Path) -> None:
     assert payload["fields"]["files"] == ["/x/a.parquet", "/x/b.parquet"]
 
 
+def test_a_frame_read_again_is_the_same_until_its_file_is_rewritten(tmp_path: Path) -> None:
+    first = pl.DataFrame({"a": [1, 2]})
+    write_value(tmp_path / "f", first)
+    once = read_value(tmp_path / "f")
+    assert read_value(tmp_path / "f") is once  # the 16 shard steps share one read
+    write_value(tmp_path / "f", pl.DataFrame({"a": [3]}))
+    assert read_value(tmp_path / "f")["a"].to_list() == [3]
+
+
 def test_profile_counts_every_broken_constraint() -> None:
     con = duckdb.connect()
     table = tables()["core_value"]

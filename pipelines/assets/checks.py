@@ -276,7 +276,8 @@ def warehouse_gate(gongkai: GongkaiHome, out_warehouse_staging: str):
     One step runs them in two threads: Great Expectations is Python (its import alone takes
     seconds) while the other checks are DuckDB queries that release the GIL, so on two cores
     the gate takes about as long as its longest lane rather than the sum (national
-    incremental build: 15 s → about 8 s). Each check keeps its own name and result.
+    incremental build: 15.3 s for the five steps → 11.2 s for the gate). Each check keeps
+    its own name and result.
     """
     from concurrent.futures import ThreadPoolExecutor
 
