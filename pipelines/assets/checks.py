@@ -264,7 +264,7 @@ def _gate_spec(check) -> dg.AssetCheckSpec:
                              description=(check.__doc__ or "").split("\n")[0])
 
 
-# The blocking checks, cheapest-to-longest in one lane and Great Expectations in the other.
+# The blocking checks that are DuckDB queries, one after another in one lane; GE has the other.
 _DUCKDB_LANE = (no_personal_data_published, warehouse_schemas, no_reading_errors_published,
                 collect_tables_consistent)
 
