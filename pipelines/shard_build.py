@@ -70,14 +70,6 @@ class ShardOutcome:
     removed: int
     written: int
 
-    def files(self, table: str) -> list[str]:
-        """The Parquet files of ``table`` in this shard."""
-        return [str(p) for p in read_shard(Path(self.folder)).files(table)]
-
-    def personal_data(self) -> dict[str, int]:
-        """``table.column`` → values shaped like personal data in this shard's segments."""
-        return read_shard(Path(self.folder)).personal_data()
-
 
 def catalogue_for(body: str | None, found: Sequence[Catalogue]) -> Catalogue | None:
     """The catalogue of a body: named in its file name or in its 制定机关 column."""
