@@ -82,7 +82,8 @@ def test_a_damaged_manifest_means_an_empty_shard_rebuilt(demo_inbox) -> None:
 
 def test_the_manifest_counts_each_segment_file_rows(demo_inbox) -> None:
     """Rows per table per segment are kept in the manifest (a build gathers them without
-    opening hundreds of Parquet footers); a manifest from before they were kept says unknown."""
+    opening hundreds of Parquet footers); a manifest from before they were kept is counted
+    from the footers."""
     root, inbox = demo_inbox
     shard, mine = _shard_with_most(inbox)
     out = update_shard(shard, mine, inbox, root / "cache", root / "parts3", set(), workers=1)
@@ -98,7 +99,11 @@ def test_the_manifest_counts_each_segment_file_rows(demo_inbox) -> None:
         del seg["rows"]
     manifest.write_text(json.dumps(data), encoding="utf-8")
     older = read_shard(Path(out.folder))
-    assert older.segments and older.file_rows("core_value") is None
+    assert older.segments and not any(s.rows for s in older.segments)
+    for table in ("core_report", "core_value", "core_finding", "out_report_check"):
+        counted = [pl.scan_parquet(f).select(pl.len()).collect().item()
+                   for f in older.files(table)]
+        assert older.file_rows(table) == counted  # from the footers
 
 
 def test_wide_values_match_duckdb_pivot(demo_inbox) -> None:

@@ -32,7 +32,7 @@ from pathlib import Path
 import duckdb
 
 from schemas.tables import tables
-from warehouse.segments import TableFiles
+from warehouse.segments import TableFiles, footer_rows
 
 DELTA_TABLE = "core_value"
 PART_TABLE = "meta_part"
@@ -83,10 +83,8 @@ def part_rows(files: TableFiles, basis: str) -> list[tuple[str, str, int, str]]:
 
     Rows per file as counted when the files were gathered, from the Parquet footers otherwise.
     """
-    import polars as pl
-
     counts = files.file_rows if len(files.file_rows) == len(files.files) else tuple(
-        pl.scan_parquet(f).select(pl.len()).collect().item() for f in files.files)
+        footer_rows(f) for f in files.files)
     return [(files.table, part_name(f), n, basis)
             for f, n in zip(files.files, counts, strict=True)]
 

@@ -63,6 +63,13 @@ class TableFiles:
     file_rows: tuple[int, ...] = ()
 
 
+def footer_rows(path: str | Path) -> int:
+    """Rows of a Parquet file, from its footer."""
+    import polars as pl
+
+    return pl.scan_parquet(path).select(pl.len()).collect().item()
+
+
 def shard_of(sha256: str) -> str:
     """The shard of a document: the first hex digit of its sha256."""
     return sha256[0].lower()
@@ -104,10 +111,14 @@ class Shard:
         """The Parquet files of ``table`` across the shard's segments."""
         return [self.folder / s.name / f"{table}.parquet" for s in self.segments]
 
-    def file_rows(self, table: str) -> list[int] | None:
-        """Rows of ``table`` per segment, aligned with :meth:`files`; None if any is unknown."""
-        rows = [s.rows.get(table) for s in self.segments]
-        return None if None in rows else rows
+    def file_rows(self, table: str) -> list[int]:
+        """Rows of ``table`` per segment, aligned with :meth:`files`.
+
+        From the manifest; a segment written before the counts were kept is counted from its
+        file's footer.
+        """
+        return [s.rows[table] if table in s.rows else footer_rows(f)
+                for s, f in zip(self.segments, self.files(table), strict=True)]
 
     def personal_data(self) -> dict[str, int]:
         """``table.column`` → hits found in the shard's segments (only hits)."""

@@ -26,7 +26,14 @@ from warehouse import frames
 from warehouse.continuity import continuity_frame, read_earlier
 from warehouse.continuity import write as write_continuity
 from warehouse.frames import entries_frame, frame_entries
-from warehouse.segments import SHARDS, TABLES, TableFiles, prune_generations, read_shard
+from warehouse.segments import (
+    SHARDS,
+    TABLES,
+    TableFiles,
+    footer_rows,
+    prune_generations,
+    read_shard,
+)
 
 
 # deps: collected reports arrive in the inbox through ``collect_reports`` (its own job).
@@ -132,11 +139,8 @@ def core_tables_asset(context: dg.AssetExecutionContext, gongkai: GongkaiHome,
 
     def table_files(name: str, extra_files: tuple[str, ...] = ()) -> TableFiles:
         fs = (*files[name], *extra_files)
-        known = [st.file_rows(name) for st in states]
-        rows = (tuple(n for k in known for n in k or ()) if None not in known else
-                tuple(pl.scan_parquet(f).select(pl.len()).collect().item()
-                      for f in files[name]))
-        rows += tuple(pl.scan_parquet(f).select(pl.len()).collect().item() for f in extra_files)
+        rows = (*(n for st in states for n in st.file_rows(name)),
+                *(footer_rows(f) for f in extra_files))
         mine = {k.split(".", 1)[1]: n for k, n in found.items() if k.startswith(f"{name}.")}
         return TableFiles(name, fs, sum(rows), mine, file_rows=rows)
 
