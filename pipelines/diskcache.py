@@ -15,7 +15,6 @@ own processes only (atomic rename), so unpickling them trusts nothing that came 
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import os
 import pickle
@@ -24,6 +23,8 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
+
+from pipelines.gc_pause import gc_paused
 
 T = TypeVar("T")
 STALE_S = 7 * 24 * 3600  # other keys older than this are removed
@@ -53,12 +54,8 @@ def source_key(parts: Iterable[str], files: Iterable[Path]) -> str:
 
 def _load(path: Path) -> object:
     # Tens of thousands of small objects: the cyclic GC would run a dozen times for nothing.
-    gc.disable()
-    try:
-        with path.open("rb") as f:
-            return pickle.load(f)
-    finally:
-        gc.enable()
+    with gc_paused(), path.open("rb") as f:
+        return pickle.load(f)
 
 
 def load_or_build(name: str, key: str, build: Callable[[], T]) -> T:

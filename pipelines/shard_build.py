@@ -26,9 +26,11 @@ from pipelines.checker.run import CHECKER_VERSION, check_extraction
 from pipelines.checker.score import Weights, load_weights
 from pipelines.extract import ENGINE_VERSION
 from pipelines.extract.limits import current_limits
+from pipelines.gc_pause import gc_paused
 from pipelines.inbox import Inbox, InboxEntry
 from pipelines.ledgers.privacy import find_personal_data
 from pipelines.pool import run_tasks
+from warehouse.frames import ROWS_VERSION
 from warehouse.segments import (
     SCAN_FILE,
     SCANNED_TABLES,
@@ -100,10 +102,15 @@ def _catalogues(root: str, others: tuple[tuple[str, str, str], ...]) -> tuple[Ca
 
 
 def shard_generation(found: Sequence[Catalogue], weights: Weights) -> str:
-    """The generation of every shard: what the rows depend on besides the documents."""
+    """The generation of every shard: what the rows depend on besides the documents.
+
+    ``ROWS_VERSION`` stands for how an extraction becomes rows (:mod:`warehouse.frames`): a
+    change there starts new shards from the cached extractions rather than mixing two forms.
+    """
     return generation(
         ENGINE_VERSION,
         CHECKER_VERSION,
+        ROWS_VERSION,
         reading_fingerprint(current_limits()),
         repr(sorted(weights.checks.items())),
         f"{weights.base}/{weights.floor}",
@@ -134,8 +141,14 @@ def build_segment(task: SegmentTask) -> dict:
     """Write the tables of one segment (pure of everything but the files it names).
 
     Files are written into a hidden folder renamed into place last, so a segment folder
-    always holds complete, validated tables.
+    always holds complete, validated tables. The collector is paused: the segment's
+    extractions are millions of live objects it would walk again and again.
     """
+    with gc_paused():
+        return _build_segment(task)
+
+
+def _build_segment(task: SegmentTask) -> dict:
     from warehouse.build import core_tables
     from warehouse.scorecard import problem_rows, report_check_frame
 

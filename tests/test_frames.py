@@ -40,3 +40,69 @@ def test_raw_document_from_the_entries_frame_equals_the_per_entry_frame() -> Non
     assert str(built["ingested_at"][1]) == "2025-01-31 15:59:59.123456"  # UTC, naive
     assert raw_document_from_entries(entries_frame([])).equals(_entry_by_entry([]))
     assert raw_document_frame([]).equals(_entry_by_entry([]))
+
+
+def test_value_frame_keeps_every_known_value_with_its_provenance_as_sorted_json() -> None:
+    """One row per known key with a value; provenance is the reading's own, source first."""
+    import json
+
+    from pipelines.extract.model import Extraction
+    from warehouse.frames import value_frame
+
+    a = Extraction(source="甲县年报.html", sha256="a" * 64)
+    a.values = {"applications.new_received.total": 12, "proactive.items_published": 3.5,
+                "applications.carried_over.total": None, "not.a.key": 7}
+    a.cells = {"proactive.items_published": "dash"}
+    a.provenance = {"applications.new_received.total": {"row": "一、本年新收", "method": "table",
+                                                        "column": "total", "line": 29},
+                    "proactive.items_published": {"method": "prose", "span": [4, 9]}}
+    b = Extraction(source="乙县年报.txt", sha256="b" * 64)
+    b.values = {"applications.new_received.total": 1}
+    quarantined = Extraction(source="丙.pdf", sha256="c" * 64)
+    quarantined.values = {"applications.new_received.total": 2}
+
+    got = value_frame([a, b, quarantined], {a.sha256, b.sha256})
+    rows = {(r["report_id"][0], r["key"]): r for r in got.iter_rows(named=True)}
+    assert set(rows) == {("a", "applications.new_received.total"),
+                         ("a", "proactive.items_published"),
+                         ("b", "applications.new_received.total")}
+    assert got.schema["value"] == pl.Float64
+    first = rows["a", "applications.new_received.total"]
+    assert (first["value"], first["cell_kind"], first["method"]) == (12.0, "number", "table")
+    prov = first["provenance"]
+    assert json.loads(prov) == {"source": "甲县年报.html", "row": "一、本年新收",
+                                "method": "table", "column": "total", "line": 29}
+    assert list(json.loads(prov)) == sorted(json.loads(prov))  # keys sorted, as published
+    assert "甲县" in prov  # Chinese kept as written, not \\u escapes
+    second = rows["a", "proactive.items_published"]
+    assert (second["value"], second["cell_kind"], second["method"]) == (3.5, "dash", "prose")
+    bare = rows["b", "applications.new_received.total"]
+    assert (bare["method"], json.loads(bare["provenance"])) == ("table", {"source": "乙县年报.txt"})
+
+
+def test_value_frame_of_nothing_published_is_the_empty_contract_frame() -> None:
+    from pipelines.extract.model import Extraction
+    from warehouse.frames import value_frame
+
+    ex = Extraction(source="x.txt", sha256="d" * 64)
+    ex.values = {"applications.new_received.total": 1}
+    assert value_frame([ex], set()).schema == empty_frame("core_value").schema
+
+
+def test_gc_paused_restores_the_collector_even_when_nested_or_failing() -> None:
+    import gc
+
+    import pytest
+
+    from pipelines.gc_pause import gc_paused
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner block does not turn it back on early
+    assert gc.isenabled()
+    with pytest.raises(ValueError), gc_paused():
+        raise ValueError("boom")
+    assert gc.isenabled()
