@@ -119,3 +119,33 @@ def test_scorecard_fixes_xlsx(tmp_path: Path) -> None:
     fixes = list(wb["整改清单"].iter_rows(values_only=True))
     assert ranking[1][1] == "'=cmd()" and ranking[1][3] == -5
     assert {"'@A1", "'+题", "'-m", "'\tfile.txt"} <= set(fixes[1])
+
+
+def test_a_frame_sheet_keeps_types_leaves_missing_cells_empty_and_writes_text_as_text(
+        tmp_path: Path) -> None:
+    """Numbers, booleans and dates stay typed; text that looks like a formula or a number
+    stays the text it is; a missing value is an empty cell; header, widths and filter set."""
+    from datetime import date
+
+    import xlsxwriter
+
+    from warehouse.stream_out import XLSX_OPTIONS, write_frame
+
+    frame = pl.DataFrame({
+        "机关": ["甲县", "'=1+1", None], "得分": [91.5, None, -3.0], "名次": [1, 2, 3],
+        "达标": [True, False, None], "日期": [date(2024, 1, 31), None, date(2023, 12, 1)],
+        "编号": ["007", "1e5", "http://x.gov.cn"],
+    })
+    path = tmp_path / "f.xlsx"
+    with xlsxwriter.Workbook(str(path), XLSX_OPTIONS) as wb:
+        write_frame(wb, "整改清单", frame, {"机关": 33})
+    ws = openpyxl.load_workbook(path)["整改清单"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == tuple(frame.columns) and ws["A1"].font.b
+    assert rows[1][:4] == ("甲县", 91.5, 1, True)
+    assert rows[1][4].date() == date(2024, 1, 31) and ws["E2"].number_format == "yyyy-mm-dd"
+    assert rows[2][:5] == ("'=1+1", None, 2, False, None)
+    assert rows[3][0] is None and rows[3][3] is None
+    assert [r[5] for r in rows[1:]] == ["007", "1e5", "http://x.gov.cn"]  # never guessed
+    assert ws.column_dimensions["A"].width > 30 and ws.auto_filter.ref == "A1:F4"
+    assert ws.freeze_panes == "A2"

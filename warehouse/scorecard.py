@@ -209,13 +209,14 @@ def fixes_xlsx(con: duckdb.DuckDBPyConnection, region: str | None = None,
     import xlsxwriter
 
     from warehouse.safe_cells import neutralise_formulas
+    from warehouse.stream_out import XLSX_OPTIONS, write_frame
 
     ranking, problems = fixes(con, region, year)
     buf = io.BytesIO()
-    with xlsxwriter.Workbook(buf) as wb:
+    with xlsxwriter.Workbook(buf, {"in_memory": True, **XLSX_OPTIONS}) as wb:
         for frame, sheet in ((ranking, "评分排名"), (problems, "整改清单")):
             safe = neutralise_formulas(frame)
-            safe.write_excel(wb, worksheet=sheet, column_widths=column_widths(safe))
+            write_frame(wb, sheet, safe, column_widths(safe))
     return buf.getvalue()
 
 
