@@ -133,3 +133,114 @@ def test_real_pdf_glyphs_and_ruled_table(rotate: int) -> None:
     title = next(cs for t, cs in words(content.chars) if t == "政府信息公开")
     assert all(abs(ch.bottom - ch.top - 12) < 0.01 for ch in title)  # one font size tall
     assert abs(title[0].x0 - 20) < 0.01 and abs(title[0].bottom - 40) < 0.01
+
+
+def _pdf_file(objects: list[bytes]) -> bytes:
+    """A PDF of numbered ``objects`` (the first the catalog) with a correct cross-reference."""
+    import io
+
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.writelines(b"%010d 00000 n \n" % off for off in offsets)
+    out.write(b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+              % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def _stream(data: bytes) -> bytes:
+    return b"<< /Length %d >>\nstream\n%s\nendstream" % (len(data), data)
+
+
+def _pdf_with_unmeasurable_glyph() -> bytes:
+    """One page: ``AB`` in Helvetica, then ``开`` alone and ``开开`` in a font without outlines.
+
+    The second font is a Type 3 font whose glyph draws nothing, so PDFium measures a text
+    object of one such glyph as having no size, on every machine: the same as a non-embedded
+    Chinese font on a machine without a Chinese font (a wrapped label's last character).
+    Its ``/Widths`` and ``/ToUnicode`` are all pdfminer needs.
+    """
+    content = (b"BT /F1 12 Tf 20 260 Td (AB) Tj ET\n"
+               b"BT /F2 12 Tf 20 240 Td (A) Tj ET\n"
+               b"BT /F2 12 Tf 60 240 Td (AA) Tj ET")
+    to_unicode = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap "
+                  b"/CMapName /T3 def 1 begincodespacerange <00> <FF> endcodespacerange "
+                  b"1 beginbfchar <41> <5F00> endbfchar endcmap CMapName currentdict /CMap "
+                  b"defineresource pop end end")
+    return _pdf_file([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 300] "
+        b"/Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> /Contents 4 0 R >>",
+        _stream(content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Font /Subtype /Type3 /FontBBox [0 0 0 0] "
+        b"/FontMatrix [0.001 0 0 0.001 0 0] /CharProcs << /g 7 0 R >> "
+        b"/Encoding << /Type /Encoding /Differences [65 /g] >> /FirstChar 65 /LastChar 65 "
+        b"/Widths [1000] /ToUnicode 8 0 R /Resources << >> >>",
+        _stream(b"1000 0 d0"),
+        _stream(to_unicode),
+    ])
+
+
+def test_pdfium_leaves_out_a_glyph_it_cannot_measure_and_the_page_says_so() -> None:
+    import pypdfium2 as pdfium
+
+    from pipelines.extract.pdf_text import page_content
+
+    pdf = pdfium.PdfDocument(_pdf_with_unmeasurable_glyph())
+    try:
+        content = page_content(pdf[0])
+    finally:
+        pdf.close()
+    assert content.unmeasured == 1
+    # the lone 开 at x = 20 is missing from PDFium's text page; the pair at x = 60 is there
+    assert [(c.text, round(c.x0)) for c in content.chars if c.text == "开"] == [("开", 60),
+                                                                               ("开", 72)]
+
+
+def test_page_with_unmeasured_text_is_read_by_pdfminer() -> None:
+    from pipelines.extract.readers import read_bytes, read_pdf_lines
+
+    data = _pdf_with_unmeasurable_glyph()
+    pages: list[int] = []
+    assert read_pdf_lines(data, pdfminer_pages=pages) == [["AB"], ["开", "开开"]]
+    assert pages == [1]
+    assert read_bytes(data, "t3.pdf").reader == "pdfium+pdfminer:1"
+
+
+def test_pdfminer_chars_have_the_boxes_pdfium_gives() -> None:
+    """On a page PDFium reads whole, pdfminer's glyphs are PDFium's to within a point."""
+    import io
+
+    import pdfplumber
+    import pypdfium2 as pdfium
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    from pipelines.extract.pdf_text import page_content, pdfminer_chars
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(400, 300))
+    c.setFont("STSong-Light", 12)
+    c.drawString(20, 260, "本年新收政府信息公开申请数量")
+    c.drawString(20, 240, "合计 1234")
+    c.save()
+    pdf = pdfium.PdfDocument(buf.getvalue())
+    try:
+        ours = page_content(pdf[0]).chars
+    finally:
+        pdf.close()
+    with pdfplumber.open(io.BytesIO(buf.getvalue())) as plumber:
+        theirs = [ch for ch in pdfminer_chars(plumber.pages[0]) if ch.text != " "]
+    ours = [ch for ch in ours if ch.text != " "]
+    assert [ch.text for ch in ours] == [ch.text for ch in theirs]
+    for a, b in zip(ours, theirs, strict=True):
+        assert abs(a.x0 - b.x0) < 1 and abs(a.top - b.top) < 1 and abs(a.bottom - b.bottom) < 1

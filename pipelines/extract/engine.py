@@ -24,10 +24,12 @@ from pipelines.extract.tokens import group_tokens, tokenize
 from schemas.rules import check_all
 
 # 0.5.3: old Office formats (.doc/.wps/.xls/.et) read; findings carry a detail (candidates,
-# where) for review.
-ENGINE_VERSION = "0.5.3"
+# where) for review. 0.5.4: a PDF page with glyphs PDFium could not measure (a Chinese font
+# neither embedded nor installed) is read by pdfminer, so extractions made without a font differ.
+ENGINE_VERSION = "0.5.4"
 # Containers read through another format or program (:mod:`pipelines.extract.office`): each
-# value's provenance says how (``"via": "doc→docx (LibreOffice 7.4)"``).
+# value's provenance says how (``"via": "doc→docx (LibreOffice 7.4)"``). A PDF some of whose
+# pages were read by pdfminer says so too (``"via": "pdfium+pdfminer:2,3"``).
 CONVERTED = frozenset(("doc", "rtf", "xls", "xlsx"))
 
 
@@ -114,7 +116,7 @@ def extract_document(doc: Document, source: str, sha256: str) -> Extraction:
     if not ex.values:
         msg = f"{source}: 未读出任何数字"
         ex.findings.append(Finding("no_values", "warning", (), msg, "reading"))
-    if doc.container in CONVERTED:
+    if doc.container in CONVERTED or "+" in doc.reader:
         for where in ex.provenance.values():
             where["via"] = doc.reader
     return ex

@@ -39,6 +39,9 @@ EDGE_MIN_LENGTH = 3.0
 EDGE_MIN_LENGTH_PREFILTER = 1.0
 INTERSECTION_TOLERANCE = 3.0
 MAX_FORM_DEPTH = 15  # nesting of form XObjects followed (pypdfium2's default)
+# PDFium's kSizeEpsilon: a text object whose width plus height is below it is left out of the
+# text page (cpdf_textpage.cpp, ProcessTextObject)
+TEXT_SIZE_EPSILON = 0.01
 
 LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
 
@@ -75,10 +78,16 @@ class Table(NamedTuple):
 
 
 class PageContent(NamedTuple):
-    """What the reader needs of a page: its glyphs and its ruling edges."""
+    """What the reader needs of a page: its glyphs and its ruling edges.
+
+    ``unmeasured`` counts the page's text objects PDFium measured as having no size: it
+    leaves their glyphs out of the text page (see :func:`page_content`), so ``chars`` then
+    misses them and the page is read again by :func:`pdfminer_chars`.
+    """
 
     chars: list[Char]
     edges: list[Edge]
+    unmeasured: int = 0
 
 
 # --- PDFium: glyphs and paths of one page -------------------------------------------------
@@ -114,7 +123,16 @@ class _Frame:
 
 
 def page_content(page) -> PageContent:
-    """The glyphs and edges of a pypdfium2 ``PdfPage`` (its text page is closed on return)."""
+    """The glyphs and edges of a pypdfium2 ``PdfPage`` (its text page is closed on return).
+
+    PDFium measures a text object by its glyphs' outlines and leaves out of the text page an
+    object whose box has no size (``kSizeEpsilon`` in ``cpdf_textpage.cpp``). A font that is
+    not embedded is drawn with a system font; on a machine without a Chinese font a one-character
+    object in such a font (a wrapped label's last character, ``开``) has no outline, so its
+    character silently disappears: a reportlab PDF read 144 of its 200 values without
+    ``fonts-noto-cjk`` and all 200 with it. Such objects are counted (``unmeasured``) so the
+    reader can take the page's glyphs from pdfminer, which measures them by the PDF's widths.
+    """
     import pypdfium2.raw as pdfium_c
 
     frame = _Frame(page.get_mediabox(), page.get_rotation())
@@ -123,7 +141,29 @@ def page_content(page) -> PageContent:
         chars = _chars(pdfium_c, textpage.raw, frame)
     finally:
         textpage.close()
-    return PageContent(chars, _edges(pdfium_c, page.raw, frame))
+    edges, unmeasured = _edges(pdfium_c, page.raw, frame)
+    return PageContent(chars, edges, unmeasured)
+
+
+def pdfminer_chars(page) -> list[Char]:
+    """The glyphs of a pdfplumber page, in the boxes :func:`_chars` gives.
+
+    pdfminer measures each glyph by the advance widths the PDF itself gives and never needs
+    the font's outlines, so it reads what PDFium leaves out for want of a font; it is slower
+    (its content-stream parser is pure Python) and so only reads the pages that need it.
+    Its box starts at the font's descent where :func:`_chars` starts at the baseline (a
+    quarter of the font size lower for a Chinese CID font), so an upright glyph's box is
+    moved up to its baseline; a turned glyph keeps pdfminer's box.
+    """
+    out = []
+    for c in page.chars:
+        top, bottom = c["top"], c["bottom"]
+        _, b, cc, d, _, f = c["matrix"]
+        if b == 0 and cc == 0 and d > 0:
+            shift = c["y0"] - f  # the descent, in page units (display y grows downwards)
+            top, bottom = top + shift, bottom + shift
+        out.append(Char(c["text"], c["x0"], c["x1"], top, bottom, bool(c["upright"])))
+    return out
 
 
 def _chars(pdfium_c, tp, frame: _Frame) -> list[Char]:
@@ -199,16 +239,23 @@ def _chars(pdfium_c, tp, frame: _Frame) -> list[Char]:
     return out
 
 
-def _edges(pdfium_c, page_raw, frame: _Frame) -> list[Edge]:
-    """Edges of every path on the page, form XObjects included (pdfminer renders those too).
+def _edges(pdfium_c, page_raw, frame: _Frame) -> tuple[list[Edge], int]:
+    """Edges of every path on the page, and the text objects PDFium could not measure.
+
+    Form XObjects are walked too (pdfminer renders those); a text object without a measured
+    size is counted (:func:`page_content`).
 
     The PDFium functions and the ``byref`` arguments are looked up once: a ruled page has
     hundreds of paths of a few segments each, and the lookups were most of the walk.
     """
     found: dict[str, list[Edge]] = {"line": [], "rect": [], "curve": []}
+    unmeasured = 0
     matrix = pdfium_c.FS_MATRIX()
     fx, fy = ctypes.c_float(), ctypes.c_float()
     matrix_p, fx_p, fy_p = ctypes.byref(matrix), ctypes.byref(fx), ctypes.byref(fy)
+    bounds = [ctypes.c_float() for _ in range(4)]
+    bounds_p = [ctypes.byref(v) for v in bounds]
+    get_bounds, text_kind = pdfium_c.FPDFPageObj_GetBounds, pdfium_c.FPDF_PAGEOBJ_TEXT
     get_type, get_matrix = pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDFPageObj_GetMatrix
     count_segments, get_segment = pdfium_c.FPDFPath_CountSegments, pdfium_c.FPDFPath_GetPathSegment
     get_point, segment_type = pdfium_c.FPDFPathSegment_GetPoint, pdfium_c.FPDFPathSegment_GetType
@@ -217,11 +264,18 @@ def _edges(pdfium_c, page_raw, frame: _Frame) -> list[Edge]:
     point = frame.point
 
     def walk(count: int, get, parent, outer: tuple[float, ...], depth: int) -> None:
+        nonlocal unmeasured
         for i in range(count):
             obj = get(parent, i)
             if not obj:
                 continue
             kind = get_type(obj)
+            if kind == text_kind:
+                if get_bounds(obj, *bounds_p):
+                    left, bottom, right, top = (v.value for v in bounds)
+                    if abs(right - left) + abs(top - bottom) < TEXT_SIZE_EPSILON:
+                        unmeasured += 1
+                continue
             if kind not in (path_kind, form_kind):
                 continue
             if not get_matrix(obj, matrix_p):
@@ -248,7 +302,7 @@ def _edges(pdfium_c, page_raw, frame: _Frame) -> list[Edge]:
 
     walk(pdfium_c.FPDFPage_CountObjects(page_raw), pdfium_c.FPDFPage_GetObject, page_raw,
          (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), 0)
-    return found["line"] + found["rect"] + found["curve"]  # pdfplumber's page.edges order
+    return found["line"] + found["rect"] + found["curve"], unmeasured  # pdfplumber's order
 
 
 def _compose(inner: tuple[float, ...], outer: tuple[float, ...]) -> tuple[float, ...]:

@@ -42,6 +42,7 @@ from pipelines.extract.pdf_text import (
     find_tables,
     outside,
     page_content,
+    pdfminer_chars,
     table_text,
     words,
 )
@@ -316,13 +317,17 @@ def _pdf_page_lines(content: PageContent, carried: Columns | None = None
 
 def read_pdf_lines(data: bytes, table_rows: set[int] | None = None, source: str = "",
                    limits: Limits | None = None,
-                   line_pages: list[int] | None = None) -> list[Line]:
+                   line_pages: list[int] | None = None,
+                   pdfminer_pages: list[int] | None = None) -> list[Line]:
     """PDF text layer via PDFium: ruled tables as cell rows, other text as lines, top-down.
 
     A PDF of more pages than :attr:`Limits.pdf_pages` is refused before any page is laid out;
     each page is closed once read (PDFium keeps loaded pages otherwise), and the text and line
     limits stop a document that produces too much. pdfplumber read PDFs before (about twice
     as slow: its content-stream parser is pure Python); :mod:`pdf_text` keeps its geometry.
+    A page where PDFium left glyphs out for want of a font (:func:`page_content`) takes its
+    glyphs from pdfminer instead; its number (1-based) is added to ``pdfminer_pages``, so the
+    reading does not depend on the fonts the machine has.
     """
     import pypdfium2 as pdfium
 
@@ -330,6 +335,7 @@ def read_pdf_lines(data: bytes, table_rows: set[int] | None = None, source: str 
     lines: list[Line] = []
     columns: Columns | None = None
     chars = 0
+    plumber = None
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -347,6 +353,15 @@ def read_pdf_lines(data: bytes, table_rows: set[int] | None = None, source: str 
                 content = page_content(page)
             finally:
                 page.close()
+            if content.unmeasured:
+                if plumber is None:
+                    import pdfplumber
+
+                    plumber = pdfplumber.open(io.BytesIO(data))
+                content = content._replace(chars=pdfminer_chars(plumber.pages[index]))
+                plumber.pages[index].close()
+                if pdfminer_pages is not None:
+                    pdfminer_pages.append(index + 1)
             items, columns = _pdf_page_lines(content, columns)
             for _, cells, is_row in items:
                 if is_row and table_rows is not None:
@@ -361,6 +376,8 @@ def read_pdf_lines(data: bytes, table_rows: set[int] | None = None, source: str 
                 raise too_many_lines(limits.lines, source, limits, more=True)
     finally:
         pdf.close()
+        if plumber is not None:
+            plumber.close()
     return lines
 
 
@@ -651,8 +668,7 @@ def read_bytes(data: bytes, source: str = "", limits: Limits | None = None) -> D
     check_file_size(len(data), container, source, limits)
     rows: set[int] = set()
     if container == "pdf":
-        lines = read_pdf_lines(data, rows, source, limits)
-        return Document("pdf", lines, reader="pdfium", table_rows=frozenset(rows))
+        return _pdf_document(data, source, limits)
     if container == "docx":
         if _is_xlsx(data):
             return _office_document("xlsx", data, source, limits)
@@ -693,6 +709,17 @@ def read_bytes(data: bytes, source: str = "", limits: Limits | None = None) -> D
         raise text_too_long(chars, source, limits)
     doc.findings.extend(findings)
     return doc
+
+
+def _pdf_document(data: bytes, source: str, limits: Limits) -> Document:
+    """A PDF as a report; its reader names the pages pdfminer read (``pdfium+pdfminer:2,3``)."""
+    rows: set[int] = set()
+    pdfminer_pages: list[int] = []
+    lines = read_pdf_lines(data, rows, source, limits, pdfminer_pages=pdfminer_pages)
+    reader = "pdfium"
+    if pdfminer_pages:
+        reader += "+pdfminer:" + ",".join(map(str, pdfminer_pages))
+    return Document("pdf", lines, reader=reader, table_rows=frozenset(rows))
 
 
 def _office_document(kind: str, data: bytes, source: str, limits: Limits) -> Document:
