@@ -254,16 +254,21 @@ def _locked_build(lang: str, workers: int, force: bool = False) -> int:
         click.echo(t("build.unchanged", lang, path=paths.warehouse))
         return BuildExit.OK
     build_inputs.forget(paths)
-    from warehouse.delta import discard_prefetch, prefetch
+    from warehouse.delta import discard_prefetch, keep_standby, prefetch
 
-    # The copy an incremental warehouse starts from, made while documents are extracted.
+    # The copy an incremental warehouse starts from: left ready by the previous build, or
+    # made while documents are extracted.
     copying = prefetch(paths.warehouse, paths.builds)
+    code = BuildExit.NOT_PUBLISHED
     try:
-        return _build_job(lang, workers, paths)
+        code = _build_job(lang, workers, paths)
+        return code
     finally:
         if copying is not None:
             copying.join()
         discard_prefetch(paths.builds)
+        if code in (BuildExit.OK, BuildExit.EXPORT_FAILED):
+            keep_standby(paths.warehouse, paths.builds)
 
 
 def _build_job(lang: str, workers: int, paths) -> int:

@@ -89,12 +89,20 @@ def clean_start(
 
 
 def remove_stale_staging(paths: Paths, keep: str | None = None) -> list[Path]:
-    """Every entry of ``build/`` but the current run's: staging DuckDB files, GE projects."""
+    """Every entry of ``build/`` but the current run's: staging DuckDB files, GE projects.
+
+    The standby copy of the published warehouse (``warehouse.delta.keep_standby``) stays while
+    it is complete and of the file now published; a half-made or outdated one goes.
+    """
+    from warehouse.delta import PREFETCH, prefetched
+
     removed = []
     if not paths.builds.is_dir():
         return removed
     for entry in sorted(paths.builds.iterdir()):
         if keep and entry.name == keep:
+            continue
+        if entry.name == PREFETCH and prefetched(paths.warehouse, paths.builds):
             continue
         _remove(entry)
         removed.append(entry)

@@ -19,6 +19,7 @@ import pytest
 from pipelines import housekeeping, runlock
 from pipelines.inbox import Inbox
 from pipelines.paths import Paths
+from warehouse import delta
 
 pytestmark = [pytest.mark.hostile, pytest.mark.serial]
 
@@ -90,7 +91,10 @@ def test_a_build_killed_mid_run_is_cleaned_up_by_the_next_one(tmp_path: Path) ->
     assert staging, "the build never reached its staging database"
     build.send_signal(signal.SIGKILL)
     build.wait(10)
-    prefetched = (paths.builds / ".prefetch").exists()
+    # A copy of the published warehouse for an incremental build (warehouse/delta.py) that
+    # is still being made is the dead build's; a complete one of the published file is not.
+    half_copied = ((paths.builds / ".prefetch").exists()
+                   and not delta.prefetched(paths.warehouse, paths.builds))
 
     # What the dead build left behind.
     run_id = staging[0].parent.name
@@ -113,12 +117,13 @@ def test_a_build_killed_mid_run_is_cleaned_up_by_the_next_one(tmp_path: Path) ->
     )
     out, err = " ".join(done.stdout.split()), " ".join(done.stderr.split())
     assert done.returncode == 2, (out, err)
-    # The dead build's staging folder, and the copy of the published warehouse it was making
-    # for an incremental build (warehouse/delta.py) when it is still there.
-    left = 2 if prefetched else 1
+    # The dead build's staging folder, and the copy it was making when it is still there.
+    left = 2 if half_copied else 1
     assert f"cleaned up after interrupted builds: {left} staging entries" in out
     assert "1 runs marked failed" in out
-    assert not paths.builds.exists() or list(paths.builds.iterdir()) == []
+    # Only the standby copy of what this build published, for the next one.
+    assert [p.name for p in paths.builds.iterdir()] == [".prefetch"]
+    assert delta.prefetched(paths.warehouse, paths.builds)
     assert _run_status(paths.home, run_id) == "FAILURE"
     assert "the published warehouse is unchanged" not in err
     assert f"the new warehouse was published ({paths.warehouse})" in err
