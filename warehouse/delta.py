@@ -168,17 +168,16 @@ def prefetch(base: Path, builds: Path) -> threading.Thread | None:
 def _take_prefetched(base: Path, staging: Path) -> bool:
     """Move a complete prefetched copy of ``base`` to ``staging``; whether there was one."""
     folder = staging.parent.parent / PREFETCH
+    taken = prefetched(base, folder.parent)
     try:
-        done = json.loads((folder / "base.json").read_text(encoding="utf-8"))
-        if done["base"] != str(base) or done["key"] != _stat_key(base):
-            return False
-        os.replace(folder / PREFETCHED, staging)
-    except (OSError, ValueError, KeyError):
-        return False
+        if taken:
+            os.replace(folder / PREFETCHED, staging)
+    except OSError:
+        taken = False
     finally:
         if (folder / "base.json").exists():
             shutil.rmtree(folder, ignore_errors=True)
-    return True
+    return taken
 
 
 def discard_prefetch(builds: Path) -> None:
