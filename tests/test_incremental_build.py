@@ -42,15 +42,21 @@ def _incremental(home: Path) -> dict:
     """The metadata the last run's staging step recorded."""
     code = (
         "import json\nfrom pipelines.cli import _instance\n"
-        "KEYS = ('incremental', 'parts_added', 'base_prefetched')\n"
+        "KEYS = ('incremental', 'parts_added', 'base_prefetched', 'base_values_skipped',\n"
+        "        'body_years_kept')\n"
+        "out = {}\n"
         "with _instance() as inst:\n"
         "    run = inst.get_runs(limit=1)[0]\n"
         "    for e in inst.all_logs(run.run_id):\n"
-        "        m = e.dagster_event and e.dagster_event.event_type_value == "
-        "'ASSET_MATERIALIZATION' and e.dagster_event.materialization\n"
+        "        ev = e.dagster_event\n"
+        "        m = ev and ev.event_type_value == 'ASSET_MATERIALIZATION' and ev.materialization\n"
         "        if m and m.asset_key.path == ['out_warehouse_staging']:\n"
-        "            print(json.dumps({k: v.value for k, v in m.metadata.items()\n"
-        "                              if k in KEYS}))\n")
+        "            out.update({k: v.value for k, v in m.metadata.items() if k in KEYS})\n"
+        "        c = ev and ev.event_type_value == 'ASSET_CHECK_EVALUATION' and "
+        "ev.event_specific_data\n"
+        "        if c and c.check_name == 'no_personal_data_published':\n"
+        "            out.update({k: v.value for k, v in c.metadata.items() if k in KEYS})\n"
+        "print(json.dumps(out))\n")
     env = {**os.environ, "GONGKAI_HOME": str(home)}
     env.pop("DAGSTER_HOME", None)
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
@@ -102,7 +108,9 @@ def test_incremental_builds_equal_a_clean_build(tmp_path: Path) -> None:
     grown = tmp_path / "grown"
     Inbox(grown / "inbox").ingest([first])
     _build(grown)
-    assert _incremental(grown)["incremental"] is False  # nothing to start from
+    step = _incremental(grown)
+    assert step["incremental"] is False  # nothing to start from
+    assert step["base_values_skipped"] is False and step["body_years_kept"] == -1
 
     before = _exported_values(grown)
     Inbox(grown / "inbox").ingest([later])
@@ -112,6 +120,10 @@ def test_incremental_builds_equal_a_clean_build(tmp_path: Path) -> None:
     # The first build left a standby copy of what it published; this one started from it
     # and left one of its own warehouse for the next build.
     assert step["base_prefetched"] is True
+    # The personal-data check searched only values the published warehouse did not hold,
+    # and the body-year mart kept the rows of the bodies no new report touched.
+    assert step["base_values_skipped"] is True
+    assert step["body_years_kept"] > 0
     assert prefetched(grown / "warehouse" / "gongkai.duckdb", grown / "build")
     after = _exported_values(grown)
     # The fact table goes out one file per segment and year: the segments the first export
@@ -126,7 +138,8 @@ def test_incremental_builds_equal_a_clean_build(tmp_path: Path) -> None:
                   if e.kind == "report" and e.file_name.endswith(".html"))
     Inbox(grown / "inbox").retire(victim.sha256, "test: a retired report leaves its segment")
     _build(grown)
-    assert _incremental(grown)["incremental"] is True
+    step = _incremental(grown)
+    assert step["incremental"] is True and step["body_years_kept"] > 0
 
     clean = tmp_path / "clean"
     Inbox(clean / "inbox").ingest([first, later])

@@ -137,6 +137,38 @@ def test_the_duckdb_scan_agrees_with_the_polars_detector(tmp_path) -> None:
     assert scan_database(con) == {"t.reason": 2, "t.mail": 1, "t.fee": 1, "t.full": 1}
 
 
+def test_a_wide_table_with_one_large_number_is_searched_column_by_column(tmp_path) -> None:
+    # Numeric columns are first asked together whether any value could be a number to search.
+    columns = {f"n{i}": [float(i), 2.0, None] for i in range(40)}
+    columns["n17"] = [1.0, 13912345678.0, None]
+    columns["big"] = [12345678901.5, None, 3.0]  # 11 digits, not a mobile (12…)
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.register("frame", pl.DataFrame(columns))
+    con.execute("CREATE TABLE t AS SELECT * FROM frame")
+    assert scan_database(con) == {"t.n17": 1}
+    con.execute("CREATE TABLE quiet AS SELECT * EXCLUDE (n17) FROM frame")
+    assert scan_database(con, skip={"t"}) == {}
+
+
+def test_values_the_known_base_holds_are_not_searched_again(tmp_path) -> None:
+    base = duckdb.connect(str(tmp_path / "base.duckdb"))
+    base.execute("CREATE TABLE t (note VARCHAR, fee DOUBLE)")
+    # The base passed the check; a value it holds is not searched (here one that would match,
+    # to show that it is skipped), and its NULL must not hide anything new.
+    base.execute("INSERT INTO t VALUES ('电话 13912345678', 1), (NULL, 2)")
+    base.close()
+    con = duckdb.connect(str(tmp_path / "new.duckdb"))
+    con.execute("CREATE TABLE t (note VARCHAR, fee DOUBLE)")
+    con.execute("CREATE TABLE other (note VARCHAR)")
+    con.execute("INSERT INTO t VALUES ('电话 13912345678', 1), ('邮箱 a@b.cn', 13812345678), "
+                "('邮箱 a@b.cn', 3), (NULL, 4)")
+    con.execute("INSERT INTO other VALUES ('电话 13912345678')")
+    assert scan_database(con) == {"t.note": 3, "t.fee": 1, "other.note": 1}
+    con.execute(f"ATTACH '{tmp_path / 'base.duckdb'}' AS known (READ_ONLY)")
+    # Numbers are always searched; a table the base does not have is searched whole.
+    assert scan_database(con, known="known") == {"t.note": 2, "t.fee": 1, "other.note": 1}
+
+
 def test_shape_says_what_a_cell_looks_like_without_its_characters() -> None:
     cells = [
         "320102199001011234",

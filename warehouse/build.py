@@ -25,7 +25,7 @@ from schemas.models import conform, empty_frame, validate
 from schemas.profile import check_table
 from schemas.registry import measures
 from schemas.tables import comments, tables
-from warehouse import frames
+from warehouse import frames, mart_delta
 from warehouse.collect_store import CollectTables, empty_store
 from warehouse.ledgers import LedgerTables, load_ledgers
 from warehouse.loading import load_table
@@ -216,7 +216,12 @@ def scan_frame(core: CoreTables) -> pl.DataFrame:
 def _load_mart(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> None:
     """Create a mart from SQL, validate it against its generated schema, add comments."""
     con.execute(sql)
-    why = check_table(con, tables()[name])
+    _check_mart(con, name)
+
+
+def _check_mart(con: duckdb.DuckDBPyConnection, name: str, where: str = "TRUE") -> None:
+    """Validate a created mart (the rows ``where`` selects) and add its comments."""
+    why = check_table(con, tables()[name], where)
     if why:
         raise ValueError(f"{name}: {why}")
     for stmt in comments(tables()[name]):
@@ -342,7 +347,7 @@ def _build(path: Path, core: CoreTables, regions: pl.DataFrame, plan, *, is_demo
             wide = "_report_wide"
             listed = ", ".join("'" + f.replace("'", "''") + "'" for f in core.core_value.wide)
             con.execute(f"CREATE TEMP VIEW {wide} AS SELECT * FROM read_parquet([{listed}])")
-        _load_mart(con, "out_body_year", body_year_sql(wide))
+        kept = _body_year(con, plan, wide)
         lap("out_body_year")
         con.execute(cross_year_findings_sql())
         con.execute(yoy_findings_sql())
@@ -379,6 +384,7 @@ def _build(path: Path, core: CoreTables, regions: pl.DataFrame, plan, *, is_demo
             }
         )
         load_table(con, "meta_build", validate("meta_build", conform("meta_build", meta)))
+        mart_delta.drop_kept(con)
         counts = {
             name: con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0] for name in tables()
         }
@@ -387,8 +393,30 @@ def _build(path: Path, core: CoreTables, regions: pl.DataFrame, plan, *, is_demo
         con.close()
     lap("meta_checkpoint")
     if plan is not None:
-        deltas.record(path, plan, prefetched)
+        deltas.record(path, plan, prefetched, body_years_kept=kept)
     return counts
+
+
+def _body_year(con: duckdb.DuckDBPyConnection, plan, wide: str | None) -> int | None:
+    """Load ``out_body_year``; the base's rows kept, or None when it was built whole.
+
+    An incremental build rebuilds only the bodies it touched (:mod:`warehouse.mart_delta`),
+    and checks only those rows; it builds the mart whole when the base's tables do not fit.
+    """
+    if plan is not None and mart_delta.can_update(con):
+        try:
+            kept = mart_delta.update_body_year(con, plan.added)
+        except duckdb.Error:
+            con.execute("DROP TABLE IF EXISTS out_body_year")
+        else:
+            # The kept rows passed the same checks in the base (the mart's constraints are
+            # part of the basis); the touched bodies' rows are checked here.
+            _check_mart(con, "out_body_year",
+                        f"body_id IN (SELECT body_id FROM {mart_delta.TOUCHED})")
+            con.execute(f"DROP TABLE {mart_delta.TOUCHED}")
+            return kept
+    _load_mart(con, "out_body_year", body_year_sql(wide))
+    return None
 
 
 def publish(staging: Path, target: Path) -> Path:

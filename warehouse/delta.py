@@ -59,17 +59,24 @@ class Delta:
 def table_basis() -> str:
     """Digest of what the kept rows' loading and checking depended on besides their segments.
 
-    The table's DDL and the constraints the checks count; the segments' own content is keyed
-    by their generation (engine, checker, limits, weights), which is part of every part name.
-    Anything else may change without making the base's rows wrong.
+    The table's DDL, the constraints the checks count, the pattern the personal-data check
+    searched the base with (the gate does not search a value the base holds again,
+    :func:`warehouse.personal_data.scan_database`) and the SQL, DDL and constraints of the
+    body-year mart, whose rows of untouched bodies are kept (:mod:`warehouse.mart_delta`).
+    The segments' content is keyed by their generation (engine, checker, limits, weights),
+    part of every part name. Anything else may change without making the base's rows wrong.
     """
     import hashlib
 
+    from pipelines.ledgers.privacy import detector
     from schemas.profile import constraints
     from schemas.tables import ddl
+    from warehouse.marts import body_year_sql
 
     table = tables()[DELTA_TABLE]
-    text = "\n".join([ddl(table), *(c.count_sql for c in constraints(table))])
+    mart = tables()["out_body_year"]
+    text = "\n".join([ddl(table), *(c.count_sql for c in constraints(table)), detector(),
+                      body_year_sql(), ddl(mart), *(c.count_sql for c in constraints(mart))])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -202,8 +209,12 @@ def keep_standby(base: Path, builds: Path) -> None:
 def start_from(delta: Delta, staging: Path) -> bool:
     """Copy the base to ``staging`` and drop everything but the delta table.
 
-    Returns whether the copy was the prefetched one (:func:`prefetch`).
+    The tables the body-year mart is updated from are renamed, not dropped
+    (:mod:`warehouse.mart_delta`; the build drops them before it checkpoints). Returns
+    whether the copy was the prefetched one (:func:`prefetch`).
     """
+    from warehouse import mart_delta
+
     staging.parent.mkdir(parents=True, exist_ok=True)
     taken = _take_prefetched(delta.base, staging)
     if not taken:
@@ -214,7 +225,9 @@ def start_from(delta: Delta, staging: Path) -> bool:
                 "SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall():
             con.execute(f'DROP VIEW "{view}"')
         for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall():
-            if name != DELTA_TABLE:
+            if name in mart_delta.KEPT:
+                con.execute(f'ALTER TABLE "{name}" RENAME TO "{mart_delta.kept_name(name)}"')
+            elif name != DELTA_TABLE:
                 con.execute(f'DROP TABLE "{name}"')
         con.execute("CHECKPOINT")
     finally:
@@ -243,11 +256,16 @@ def apply(con: duckdb.DuckDBPyConnection, delta: Delta, files: TableFiles) -> No
                             f"{files.rows}")
 
 
-def record(staging: Path, delta: Delta, prefetched: bool = False) -> None:
-    """``delta.json`` beside the staging file: what the checks need to scan."""
+def record(staging: Path, delta: Delta, prefetched: bool = False,
+           body_years_kept: int | None = None) -> None:
+    """``delta.json`` beside the staging file: what the checks need to scan.
+
+    ``body_years_kept``: rows of the base's body-year mart kept, None when it was built whole.
+    """
     (staging.parent / DELTA_FILE).write_text(
         json.dumps({"table": DELTA_TABLE, "base": str(delta.base), "added": list(delta.added),
-                    "kept": delta.kept, "prefetched": prefetched}), encoding="utf-8")
+                    "kept": delta.kept, "prefetched": prefetched,
+                    "body_years_kept": body_years_kept}), encoding="utf-8")
 
 
 def recorded(staging: Path) -> dict | None:

@@ -21,11 +21,15 @@ def _sub_rows(category: str) -> list[str]:
     return [m.key for m in SHARE_ROWS if m.row.split(".")[0] == category]
 
 
-def body_year_sql(wide: str | None = None) -> str:
+def body_year_sql(wide: str | None = None, only: str | None = None,
+                  table: str = "out_body_year") -> str:
     """``out_body_year``: one published report per body and year, every key a column.
 
     ``wide`` names a relation of the values already pivoted per report (``report_id`` and one
     column per key, as each segment writes them); without it ``core_value`` is pivoted here.
+    ``only`` (a relation with a ``body_id`` column) limits the rows to those bodies, all their
+    years (:mod:`warehouse.mart_delta` rebuilds the bodies an incremental build touched);
+    ``table`` is the table created.
     """
     # DuckDB's PIVOT groups once and scatters each value to its column: ~25x faster than one
     # filtered aggregate per key, which scans every value once per key (270 scans).
@@ -78,8 +82,9 @@ def body_year_sql(wide: str | None = None) -> str:
         )
         + f" AS {q('derived.litigation_correction_rate')}",
     ]
+    limit = f"\n        AND r.body_id IN (SELECT body_id FROM {only})" if only else ""
     return f"""
-CREATE TABLE out_body_year AS
+CREATE TABLE {table} AS
 WITH bodied AS (
     -- A body a person placed (core_body_reviewed) stands in for the engine's unplaced one;
     -- core_report keeps the engine's reading.
@@ -90,7 +95,7 @@ ranked AS (
     SELECT r.*, row_number() OVER (
         PARTITION BY r.body_id, r.year ORDER BY r.values_count DESC, r.report_id) AS rn
     FROM bodied r
-    WHERE r.status = 'published' AND r.body_id IS NOT NULL AND r.year IS NOT NULL
+    WHERE r.status = 'published' AND r.body_id IS NOT NULL AND r.year IS NOT NULL{limit}
 ),
 pivoted AS ({pivot}),
 reviewed AS ({reviewed}),

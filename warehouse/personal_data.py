@@ -37,62 +37,113 @@ def _sql_text(value: str) -> str:
 
 
 def scan_database(
-    con: duckdb.DuckDBPyConnection, skip: Collection[str | tuple[str, str]] = ()
+    con: duckdb.DuckDBPyConnection, skip: Collection[str | tuple[str, str]] = (),
+    known: str | None = None,
 ) -> dict[str, int]:
     """``table.column`` → values that look like an ID number, phone or e-mail (only hits).
 
     ``skip`` names tables or (table, column) pairs searched elsewhere: the big tables' rows
-    are searched segment by segment when written (:mod:`pipelines.shard_build`).
+    are searched segment by segment when written (:mod:`pipelines.shard_build`). ``known``
+    names an attached database whose tables passed this same search (the published warehouse
+    an incremental build started from): a text value its same column holds is not searched
+    again, so 1,000 new reports cost the regular expression on their own values, not on the
+    country's 200,000 titles and file names.
     """
     columns = con.execute(
-        "SELECT table_name, column_name, data_type FROM duckdb_columns() "
+        "SELECT database_name, table_name, column_name, data_type FROM duckdb_columns() "
         "WHERE NOT internal ORDER BY table_name, column_index"
     ).fetchall()
-    pattern = _sql_text(detector())
-    fold = f"translate(CAST({{col}} AS VARCHAR), {_sql_text(FULL_WIDTH)}, {_sql_text(ASCII)})"
-    hits: dict[str, int] = {}
-    for table, column, dtype in columns:
+    here = con.execute("SELECT current_database()").fetchall()[0][0]
+    searched: dict[str, list[tuple[str, str]]] = {}
+    for database, table, column, dtype in columns:
         base = dtype.split("(")[0]
-        if column in HASH_COLUMNS or base not in _TEXT_TYPES + _NUMBER_TYPES:
+        if database != here or column in HASH_COLUMNS or base not in _TEXT_TYPES + _NUMBER_TYPES:
             continue
         if (table, column) in skip or table in skip:
             continue
-        value = f'"{column}"'
-        where = "TRUE"
-        if base in _NUMBER_TYPES:
-            # As a number only a mobile (11 digits) or an ID number (15/18) can be written:
-            # a landline needs its leading 0 or a bracket, an e-mail its @. Values under 10^10
-            # cannot match, so only the rare larger ones are searched (the same hits).
-            where = f"abs({value}) >= {SMALLEST_NUMBER_HIT}"
-        if base in ("DOUBLE", "DECIMAL", "FLOAT", "REAL"):  # the integer part, as polars does
-            value = f"TRY_CAST(floor({value}) AS BIGINT)"
-        text = fold.format(col="v")
-        text = f"regexp_replace({text}, {_sql_text(HASH_RUN)}, ' ', 'g')"
-        # Each distinct value is searched once and counted by its rows: codes, keys and names
-        # repeat thousands of times in a national warehouse, and the regex is the cost.
-        ((n,),) = con.execute(
-            f"SELECT coalesce(sum(n), 0) FROM (SELECT {value} AS v, count(*) AS n "
-            f'FROM "{table}" WHERE {where} GROUP BY 1) WHERE regexp_matches({text}, {pattern})'
-        ).fetchall()
-        if n:
-            hits[f"{table}.{column}"] = int(n)
+        searched.setdefault(table, []).append((column, base))
+    old = _known_columns(con, known) if known else set()
+    hits: dict[str, int] = {}
+    for table, cols in searched.items():
+        numbers = [c for c, base in cols if base in _NUMBER_TYPES]
+        if numbers and not _any_large_number(con, table, numbers):
+            cols = [(c, base) for c, base in cols if base not in _NUMBER_TYPES]
+        for column, base in cols:
+            n = _column_hits(con, table, column, base,
+                             f"{known}.{_q(table)}" if (table, column) in old else None)
+            if n:
+                hits[f"{table}.{column}"] = n
     return hits
 
 
-def scan_warehouse(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _known_columns(con: duckdb.DuckDBPyConnection, known: str) -> set[tuple[str, str]]:
+    """The text columns of the attached database ``known`` (table, column)."""
+    return {(t, c) for t, c in con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = $d "
+        "AND NOT internal AND data_type = 'VARCHAR'", {"d": known}).fetchall()}
+
+
+def _any_large_number(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> bool:
+    """Whether any of the numeric ``columns`` holds a value of :data:`SMALLEST_NUMBER_HIT` or more.
+
+    Only such values are searched, and a wide mart has some 300 numeric columns: one scan of
+    the table answers for all of them (one query per column cost 0.6 s nationally).
+    """
+    cond = " OR ".join(f"abs({_q(c)}) >= {SMALLEST_NUMBER_HIT}" for c in columns)
+    return bool(con.execute(f"SELECT count(*) FROM {_q(table)} WHERE {cond}").fetchall()[0][0])
+
+
+def _column_hits(con: duckdb.DuckDBPyConnection, table: str, column: str, base: str,
+                 known: str | None) -> int:
+    """Rows of ``table.column`` that look like personal data; values in ``known`` are not."""
+    pattern = _sql_text(detector())
+    fold = f"translate(CAST({{col}} AS VARCHAR), {_sql_text(FULL_WIDTH)}, {_sql_text(ASCII)})"
+    value = _q(column)
+    where = "TRUE"
+    if base in _NUMBER_TYPES:
+        # As a number only a mobile (11 digits) or an ID number (15/18) can be written:
+        # a landline needs its leading 0 or a bracket, an e-mail its @. Values under 10^10
+        # cannot match, so only the rare larger ones are searched (the same hits).
+        where = f"abs({value}) >= {SMALLEST_NUMBER_HIT}"
+    if base in ("DOUBLE", "DECIMAL", "FLOAT", "REAL"):  # the integer part, as polars does
+        value = f"TRY_CAST(floor({value}) AS BIGINT)"
+    text = fold.format(col="v")
+    text = f"regexp_replace({text}, {_sql_text(HASH_RUN)}, ' ', 'g')"
+    grouped = f"SELECT {value} AS v, count(*) AS n FROM {_q(table)} WHERE {where} GROUP BY 1"
+    if known:
+        # Materialized, so the values the base holds are gone before any regex runs (as a
+        # plain filter DuckDB evaluated the regex first: 0.43 s for 200,000 titles, not 0.05).
+        grouped = (f"WITH g AS ({grouped}), fresh AS MATERIALIZED (SELECT g.* FROM g ANTI JOIN "
+                   f"(SELECT DISTINCT {_q(column)} AS v FROM {known}) k USING (v)) "
+                   "SELECT * FROM fresh")
+    # Each distinct value is searched once and counted by its rows: codes, keys and names
+    # repeat thousands of times in a national warehouse, and the regex is the cost.
+    ((n,),) = con.execute(
+        f"SELECT coalesce(sum(n), 0) FROM ({grouped}) WHERE regexp_matches({text}, {pattern})"
+    ).fetchall()
+    return int(n)
+
+
+def scan_warehouse(con: duckdb.DuckDBPyConnection, known: str | None = None) -> dict[str, int]:
     """:func:`scan_database` where ``meta_scan`` lists tables searched segment by segment.
 
-    Their recorded hits count as found; every other table is searched here.
+    Their recorded hits count as found; every other table is searched here (``known``: see
+    :func:`scan_database`).
     """
     has_meta = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta_scan'").fetchall()[0][0]
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta_scan' "
+        "AND database_name = current_database()").fetchall()[0][0]
     if not has_meta:
-        return scan_database(con)
+        return scan_database(con, known=known)
     rows = con.execute("SELECT table_name, column_name, hits FROM meta_scan").fetchall()
     done = {(t, c) for t, c, _ in rows}
     hits = {f"{t}.{c}": int(n) for t, c, n in rows if n}
     # meta_part holds file names and digests the build wrote itself (hex runs, not people).
-    return hits | scan_database(con, skip=done | {"meta_scan", "meta_part"})
+    return hits | scan_database(con, skip=done | {"meta_scan", "meta_part"}, known=known)
 
 
 def ensure_no_personal_data(con: duckdb.DuckDBPyConnection) -> None:

@@ -82,11 +82,14 @@ def out_warehouse_staging(
         seconds=seconds,
     )
     delta = recorded(staging)
+    kept = delta.get("body_years_kept") if delta else None
     context.add_output_metadata({
         **{f"rows.{k}": v for k, v in counts.items()},
         "incremental": delta is not None,
         "parts_added": len(delta["added"]) if delta else len(core_value.files),
         "base_prefetched": bool(delta and delta.get("prefetched")),
+        # Rows of out_body_year taken from the base; -1 when the mart was built whole.
+        "body_years_kept": -1 if kept is None else kept,
         "seconds": dg.MetadataValue.json(seconds),
     })
     return str(staging)
