@@ -13,7 +13,7 @@ the published warehouse (:mod:`warehouse.delta`), the copy's mart is kept aside,
    after), and every body whose ``dim_body`` row changed;
 2. those bodies' rows are built again by the same SQL as a clean build
    (:func:`warehouse.marts.body_year_sql`, limited to them, values pivoted from ``core_value``);
-3. the mart is the base's rows of every other body plus these, in the clean build's order.
+3. the mart is the base's table with those bodies' rows deleted and the new ones inserted.
 
 What the mart's SQL itself is, is part of the delta's basis (:func:`warehouse.delta.table_basis`):
 when it changes, the build is clean. ``tests/test_incremental_build.py`` compares an incremental
@@ -104,14 +104,13 @@ def update_body_year(con: duckdb.DuckDBPyConnection, added: Sequence[str]) -> in
     base = kept_name(MART)
     if _columns(con, base) != _columns(con, fresh):
         raise duckdb.InvalidInputException(f"{base}: columns differ from this build's mart")
-    kept = con.execute(f"SELECT count(*) FROM {base} WHERE body_id NOT IN "
-                       f"(SELECT body_id FROM {TOUCHED})").fetchall()[0][0]
-    con.execute(f"""
-        CREATE TABLE {MART} AS
-        SELECT * FROM (
-            SELECT * FROM {base} WHERE body_id NOT IN (SELECT body_id FROM {TOUCHED})
-            UNION ALL SELECT * FROM {fresh})
-        ORDER BY body_id, year""")
+    con.execute(f"DELETE FROM {base} WHERE body_id IN (SELECT body_id FROM {TOUCHED})")
+    kept = con.execute(f"SELECT count(*) FROM {base}").fetchall()[0][0]
+    # In place: rewriting 200,000 rows of 300 columns in the clean build's order took 3.5 s,
+    # deleting and inserting 0.2 s. Row order is not part of a table; the exports write rows
+    # in key order (warehouse.stream_out.select_sql).
+    con.execute(f"INSERT INTO {base} SELECT * FROM {fresh}")
+    con.execute(f"ALTER TABLE {base} RENAME TO {MART}")
     con.execute(f"DROP TABLE {fresh}")
     return int(kept)
 

@@ -54,13 +54,23 @@ def select_sql(
     """``SELECT`` of ``table``'s rows matching ``where``; for a spreadsheet, text neutralised.
 
     ``source`` reads the rows from elsewhere (a segment's Parquet file holding rows of
-    ``table``) with the table's columns.
+    ``table``) with the table's columns. Rows come in the order of the table's key, so the
+    same rows give the same file however the build wrote them (an incremental build appends
+    the rows it rebuilt, :mod:`warehouse.mart_delta`); a table loaded from segments keeps
+    their order, which is already fixed, and sorting 40 million rows would cost minutes.
     """
+    from schemas.tables import UNDECLARED_KEYS, tables
+
     exprs = []
-    for name, dtype in table_columns(con, table):
+    columns = table_columns(con, table)
+    for name, dtype in columns:
         expr = neutralised(name) if spreadsheet and dtype == "VARCHAR" else _ident(name)
         exprs.append(f"{expr} AS {_ident(name)}")
-    return f"SELECT {', '.join(exprs)} FROM {source or _ident(table)} WHERE {where}"
+    key = tables()[table].primary_key if table in tables() else ()
+    keyed = bool(key) and set(key) <= {name for name, _ in columns}
+    order = (" ORDER BY " + ", ".join(_ident(k) for k in key)
+             if keyed and source is None and table not in UNDECLARED_KEYS else "")
+    return f"SELECT {', '.join(exprs)} FROM {source or _ident(table)} WHERE {where}{order}"
 
 
 def _with_bom_header(sql: str, first_column: str) -> str:
