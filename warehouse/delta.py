@@ -6,7 +6,9 @@ A national ``core_value`` holds some 40 million rows, all of them from segments
 segment files its ``core_value`` was loaded from and the table's basis (:func:`table_basis`);
 when the basis is still the same, a build starts from a copy of the published file:
 
-1. every table but ``core_value`` is dropped (they are small and rebuilt as in a clean build);
+1. every table but ``core_value`` is dropped (they are small and rebuilt as in a clean build),
+   except the body-year mart and the tables that say which of its rows changed, which are
+   set aside for :mod:`warehouse.mart_delta`;
 2. rows of reports that are no longer published, and of reports in segments the base did not
    load (a segment rewritten because one of its documents was retired holds reports the base
    has under the old segment), are deleted;
