@@ -94,6 +94,7 @@ def columns_match(con: duckdb.DuckDBPyConnection, table: Table) -> str | None:
     """Why the table's columns differ from the contract (names, order, types), or None."""
     got = con.execute(
         "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = $t "
+        "AND database_name = current_database() AND schema_name = current_schema() "
         "ORDER BY column_index", {"t": table.name}).fetchall()
     want = [(c.name, c.type) for c in table.columns]
     if [g[0] for g in got] != [w[0] for w in want]:

@@ -296,3 +296,40 @@ def test_hash_columns_of_a_built_warehouse_hold_only_hex(built_home) -> None:
         assert seen > 0
     finally:
         con.close()
+
+
+def test_the_gate_searches_only_what_the_base_lacks_and_leaves_it_detached(tmp_path) -> None:
+    """The check attaches the published base and detaches it: connections to one file in one
+    process share a DuckDB instance, and the gate's other checks run beside this one."""
+    import json
+
+    from pipelines.assets.checks import _open, no_personal_data_published
+    from schemas.profile import columns_match
+    from schemas.tables import ddl, tables
+
+    base = tmp_path / "warehouse" / "gongkai.duckdb"
+    staging = tmp_path / "build" / "run" / "gongkai.duckdb"
+    for path, notes in ((base, ["电话 13912345678"]), (staging, ["电话 13912345678", "ok"])):
+        path.parent.mkdir(parents=True)
+        con = duckdb.connect(str(path))
+        con.execute(ddl(tables()["meta_scan"]))
+        con.execute("CREATE TABLE t (note VARCHAR)")
+        con.executemany("INSERT INTO t VALUES (?)", [[n] for n in notes])
+        con.close()
+    (staging.parent / "delta.json").write_text(json.dumps(
+        {"table": "core_value", "base": str(base), "added": [], "kept": 1}), encoding="utf-8")
+    held = _open(str(staging))  # keeps the instance alive, as the Great Expectations lane does
+    try:
+        result = no_personal_data_published(str(staging))
+        # The matching value is one the base holds (planted there to show it is not searched).
+        assert result.passed and result.metadata["base_values_skipped"].value is True
+        attached = {d for (d,) in held.execute(
+            "SELECT database_name FROM duckdb_databases() WHERE NOT internal").fetchall()}
+        assert attached == {"gongkai"}
+        held.execute(f"ATTACH '{base}' AS other (READ_ONLY)")
+        # A table of an attached database does not count as the staging table's columns.
+        assert columns_match(held, tables()["meta_scan"]) is None
+    finally:
+        held.close()
+    (staging.parent / "delta.json").unlink()
+    assert not no_personal_data_published(str(staging)).passed  # searched whole: found
