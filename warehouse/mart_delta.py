@@ -95,6 +95,7 @@ def update_body_year(con: duckdb.DuckDBPyConnection, added: Sequence[str]) -> in
     (the caller then builds the mart whole).
     """
     from warehouse.marts import body_year_sql
+    from warehouse.stream_out import table_columns
 
     con.execute(f"DROP TABLE IF EXISTS {TOUCHED}")
     con.execute(_touched_sql(added))
@@ -103,7 +104,7 @@ def update_body_year(con: duckdb.DuckDBPyConnection, added: Sequence[str]) -> in
         con.execute(f"DROP TABLE IF EXISTS {fresh}")
         con.execute(body_year_sql(None, only=TOUCHED, table=fresh))
         base = kept_name(MART)
-        if _columns(con, base) != _columns(con, fresh):
+        if table_columns(con, base) != table_columns(con, fresh):
             raise duckdb.InvalidInputException(f"{base}: columns differ from this build's mart")
         con.execute(f"DELETE FROM {base} WHERE body_id IN (SELECT body_id FROM {TOUCHED})")
         kept = con.execute(f"SELECT count(*) FROM {base}").fetchall()[0][0]
@@ -115,12 +116,6 @@ def update_body_year(con: duckdb.DuckDBPyConnection, added: Sequence[str]) -> in
     finally:
         con.execute(f"DROP TABLE IF EXISTS {fresh}")  # never published, even after an error
     return int(kept)
-
-
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
-    return con.execute(
-        "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = $t "
-        "AND database_name = current_database() ORDER BY column_index", {"t": table}).fetchall()
 
 
 def drop_kept(con: duckdb.DuckDBPyConnection) -> None:

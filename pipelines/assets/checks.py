@@ -238,7 +238,8 @@ def _attach_base(con: duckdb.DuckDBPyConnection, staging: str) -> str | None:
     if base is None or not base.is_file():
         return None
     try:
-        con.execute(f"ATTACH '{str(base).replace(chr(39), chr(39) * 2)}' AS {_BASE} (READ_ONLY)")
+        quoted = "'" + str(base).replace("'", "''") + "'"
+        con.execute(f"ATTACH {quoted} AS {_BASE} (READ_ONLY)")
     except duckdb.Error:
         return None
     return _BASE
