@@ -18,7 +18,7 @@ from typing import TypeVar
 import orjson
 
 from pipelines.extract import ENGINE_VERSION
-from pipelines.extract.engine import read_and_extract_file
+from pipelines.extract.engine import read_document_file
 from pipelines.extract.limits import Limits, current_limits
 from pipelines.extract.model import Extraction, Finding
 from pipelines.inbox import Inbox, InboxEntry
@@ -64,11 +64,11 @@ def _extract_one(args: tuple[str, str, str]) -> dict:
     from pipelines.checker.facts import document_facts
 
     path, source, sha = args
-    ex, text = read_and_extract_file(path, source)
+    ex, text, reading = read_document_file(path, source)
     ex.sha256 = sha
     d = ex.to_json()
     if text and ex.document_kind == "annual_report":
-        d[FACTS_KEY] = document_facts(text).to_json()
+        d[FACTS_KEY] = document_facts(text, reading).to_json()
     return _limited(d)
 
 

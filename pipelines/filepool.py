@@ -41,13 +41,10 @@ def _extract_path(path: str) -> dict:
 def _check_path(path: str) -> dict:
     """Extraction and text facts of one draft: all the checker needs from the file itself."""
     from pipelines.checker.facts import document_facts
-    from pipelines.extract.engine import extract_file
-    from pipelines.extract.fulltext import document_text
+    from pipelines.extract.engine import read_document_file
 
-    return {
-        "extraction": extract_file(path).to_json(),
-        "facts": document_facts(document_text(path)),
-    }
+    ex, text, reading = read_document_file(path)
+    return {"extraction": ex.to_json(), "facts": document_facts(text, reading)}
 
 
 def failed_extraction(path: str, failure: Failure) -> dict:

@@ -263,6 +263,27 @@ def test_text_quoted_from_reports_is_redacted_only_where_the_check_would_fire() 
     assert "张科长" in findings["message"].to_list()[0]  # names are not what the check seeks
 
 
+def test_redacting_only_flagged_rows_gives_what_the_expression_gives() -> None:
+    """The frame-level redaction scrubs only the rows the detector flags, with the same result."""
+    from pipelines.ledgers.privacy import WITHHELD_TEXT, redact_quoted, redact_quoted_columns
+
+    texts = [
+        "答复率100%，共12件", None, "受理电话0551-62999999，共3件", "",
+        "联系人１３９１２３４５６７８", "邮箱xxgk@mouxian.gov.cn", "span [1234, 1240]",
+        "id 32010219800101123X 与 13912345678-13912345678",
+    ]
+    frame = pl.DataFrame({"n": range(len(texts)), "t": texts, "u": list(reversed(texts))})
+    expected = frame.with_columns(redact_quoted(pl.col("t")), redact_quoted(pl.col("u")))
+    got = redact_quoted_columns(frame, ["t", "u"])
+    assert got.equals(expected)
+    assert got["t"][0] == texts[0] and got["t"][1] is None  # untouched rows stay exact
+    assert "[电话]" in got["t"][2] and "[邮箱]" in got["t"][5]
+    assert find_personal_data(got) == {}
+    clean = pl.DataFrame({"t": ["无", "共5件"]})
+    assert redact_quoted_columns(clean, ["t"]).equals(clean)
+    assert WITHHELD_TEXT not in got["t"].to_list()[:2]
+
+
 def test_short_digest_ids_are_not_taken_for_phone_numbers() -> None:
     # A 20-hex review item id whose digits happen to run like a mobile number (1 in ~1,000).
     ids = ["ab13812345678cd0e1f2", "0f1e2d3c4b5a69788796"]

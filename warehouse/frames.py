@@ -18,7 +18,7 @@ import polars as pl
 
 from pipelines.extract.model import Extraction
 from pipelines.inbox import InboxEntry
-from pipelines.ledgers.privacy import redact_quoted
+from pipelines.ledgers.privacy import redact_quoted_columns
 from schemas.models import conform, empty_frame
 from schemas.registry import measure_index
 from warehouse.ids import body_id
@@ -151,11 +151,9 @@ def report_frame(extractions: Iterable[Extraction], demo: set[str] | bool) -> pl
         "quarantine_reason",
         "title",
     )
-    return (
-        pl.DataFrame(rows, infer_schema_length=None)
-        .with_columns(pl.col(text).cast(pl.Utf8), pl.col("year").cast(pl.Int64))
-        .with_columns(redact_quoted(pl.col(c)) for c in ("source", "title", "quarantine_reason"))
-    )
+    frame = pl.DataFrame(rows, infer_schema_length=None).with_columns(
+        pl.col(text).cast(pl.Utf8), pl.col("year").cast(pl.Int64))
+    return redact_quoted_columns(frame, ["source", "title", "quarantine_reason"])
 
 
 def value_frame(extractions: Iterable[Extraction], published: set[str]) -> pl.DataFrame:
@@ -188,14 +186,14 @@ def value_frame(extractions: Iterable[Extraction], published: set[str]) -> pl.Da
         provenance += [dumps({**source, **p}, option=sort) for p in where]
     if not keys:
         return empty_frame("core_value")
-    return pl.DataFrame([
+    return redact_quoted_columns(pl.DataFrame([
         pl.Series("report_id", report_ids, pl.Utf8),
         pl.Series("key", keys, pl.Utf8),
         pl.Series("value", values, pl.Float64, strict=False),
         pl.Series("cell_kind", kinds, pl.Utf8),
         pl.Series("method", methods, pl.Utf8),
         pl.Series("provenance", provenance, pl.Binary).cast(pl.Utf8),
-    ]).with_columns(redact_quoted(pl.col("provenance")))
+    ]), ["provenance"])
 
 
 def finding_frame(extractions: Iterable[Extraction]) -> pl.DataFrame:
@@ -216,7 +214,7 @@ def finding_frame(extractions: Iterable[Extraction]) -> pl.DataFrame:
     if not rows:
         return empty_frame("core_finding").drop("body_id", "year")
     frame = pl.DataFrame(rows, schema_overrides={"detail": pl.Utf8})
-    return frame.with_columns(redact_quoted(pl.col("message")), redact_quoted(pl.col("detail")))
+    return redact_quoted_columns(frame, ["message", "detail"])
 
 
 def quarantine_frame(reports: pl.DataFrame) -> pl.DataFrame:

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 from schemas.vocabulary import sections as sections_vocab
+
+if TYPE_CHECKING:
+    from pipelines.extract.prose import ProseReading
 
 # The six parts every report since 2019 must have, as ``(id, zh, en, pattern)``; the wording is
 # schemas/vocabulary/sections.py, turned here into one anchored pattern per part. A heading is
@@ -136,17 +140,20 @@ def find_date_field(text: str) -> dict | None:
     return {"date": f"{y:04d}-{mo:02d}-{d:02d}", "label": m.group(1), "span": [m.start(), m.end()]}
 
 
-def find_prose_figures(text: str) -> list[ProseFigure]:
+def find_prose_figures(text: str, reading: ProseReading | None = None) -> list[ProseFigure]:
     """Table-三 figures the prose states ("无法提供265件"), first statement of each key.
 
     Read by the engine's prose reader, so the checker and the extraction agree on what a
     sentence says; outcomes counted together (予以公开及部分公开258件) come as one figure whose
     key joins theirs with ``+``. Spans point into ``text``; ``text`` of a figure is its clause.
+    ``reading`` is the engine's own reading of this text's running text (tables blanked, same
+    offsets as the compacted text), when the caller has it: then the prose is not read twice.
     """
     from pipelines.extract.prose import compact_with_offsets, read_prose
 
     flat, offsets = compact_with_offsets(text)
-    reading = read_prose(flat)
+    if reading is None:
+        reading = read_prose(flat)
     out = []
     for f in [*reading.figures, *reading.joined]:
         if f.kind == "number" and all(k in CHECKED_FIGURES for k in f.key.split("+")):
@@ -155,7 +162,11 @@ def find_prose_figures(text: str) -> list[ProseFigure]:
     return sorted(out, key=lambda f: f.span[0])
 
 
-def document_facts(text: str) -> DocFacts:
-    """Read the headings, the publication-date field and the prose figures of a text."""
+def document_facts(text: str, reading: ProseReading | None = None) -> DocFacts:
+    """Read the headings, the publication-date field and the prose figures of a text.
+
+    ``reading``: the engine's prose reading of the same text (:class:`pipelines.extract.
+    engine.DocumentReading`), reused rather than read again.
+    """
     return DocFacts(len(text), find_headings(text), find_date_field(text),
-                    find_prose_figures(text))
+                    find_prose_figures(text, reading))

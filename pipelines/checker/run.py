@@ -73,9 +73,8 @@ def check_file(path: str | Path, previous: Previous | None = None,
                catalogue: Catalogue | None = None,
                collected: PublicationDate | None = None) -> tuple[Extraction, list[Problem]]:
     """Extract and check one report file (never raises on a bad file: it becomes a problem)."""
-    from pipelines.extract import extract_file
-    from pipelines.extract.fulltext import document_text
+    from pipelines.extract.engine import read_document_file
 
-    ex = extract_file(path)
-    facts = document_facts(document_text(path))
+    ex, text, reading = read_document_file(path)
+    facts = document_facts(text, reading)
     return ex, check_extraction(ex, facts, previous, catalogue, collected)

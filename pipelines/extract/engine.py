@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import NamedTuple
 
 from pipelines.extract import prose
 from pipelines.extract.kind import classify_document, kind_extraction
@@ -85,13 +86,33 @@ def _read_prose(ex: Extraction, doc: Document, reading: prose.ProseReading,
     ex.findings.extend(reading.findings)
 
 
+class DocumentReading(NamedTuple):
+    """One reading of a document: its extraction, its normalised text and its prose reading.
+
+    ``prose`` is what the prose reader found in the running text (table rows blanked, offsets
+    those of :func:`prose.compact` of ``text``), or None when the document was not read for
+    figures. The report checker's text facts take their figures from it
+    (:func:`pipelines.checker.facts.document_facts`) instead of reading the prose again: that
+    second reading was a fifth of a document's time in a build.
+    """
+
+    extraction: Extraction
+    text: str
+    prose: prose.ProseReading | None = None
+
+
 def extract_document(doc: Document, source: str, sha256: str) -> Extraction:
     """Extract everything from a read document."""
+    return _extract(doc, source, sha256)[0]
+
+
+def _extract(doc: Document, source: str, sha256: str
+             ) -> tuple[Extraction, prose.ProseReading | None]:
     # Document kind (pipelines/extract/kind.py): a scan or a document that is not an annual
     # report is listed with one finding and never read for figures.
     verdict = classify_document(doc.lines, doc.container, source)
     if not verdict.is_report:
-        return kind_extraction(verdict, doc.container, source, sha256)
+        return kind_extraction(verdict, doc.container, source, sha256), None
     lines = [" ".join(line) for line in doc.lines]
     text = doc.text
     meta = read_metadata(lines, text)
@@ -119,7 +140,10 @@ def extract_document(doc: Document, source: str, sha256: str) -> Extraction:
     if doc.container in CONVERTED or "+" in doc.reader:
         for where in ex.provenance.values():
             where["via"] = doc.reader
-    return ex
+    # Its spans are the checker's only if they point into the compacted text (masking keeps
+    # the length; were it ever to change, the checker reads the prose itself).
+    same = not doc.table_rows or len(compact) == len(prose.compact(text))
+    return ex, reading if same else None
 
 
 def extract_bytes(data: bytes, source: str) -> Extraction:
@@ -134,17 +158,25 @@ def read_and_extract(data: bytes, source: str) -> tuple[Extraction, str]:
     reading a document once for both halves the work of a build. The text is ``""`` when the
     document could not be read (the extraction then says why). Never raises.
     """
+    got = read_document(data, source)
+    return got.extraction, got.text
+
+
+def read_document(data: bytes, source: str) -> DocumentReading:
+    """:func:`read_and_extract` and the prose reading (:class:`DocumentReading`). Never raises."""
     sha = hashlib.sha256(data).hexdigest()
     try:
         doc = read_bytes(data, source)
     except Refusal as refusal:
-        return _refused(source, sha, refusal), ""
+        return DocumentReading(_refused(source, sha, refusal), "")
     except MemoryError:
-        return _refused(source, sha, out_of_memory(source)), ""
+        return DocumentReading(_refused(source, sha, out_of_memory(source)), "")
     except Exception as exc:
-        return _unreadable(source, sha, f"{source}: 无法读取（{type(exc).__name__}: {exc}）"), ""
+        return DocumentReading(
+            _unreadable(source, sha, f"{source}: 无法读取（{type(exc).__name__}: {exc}）"), "")
+    reading = None
     try:
-        ex = extract_document(doc, source, sha)
+        ex, reading = _extract(doc, source, sha)
         ex.findings[:0] = doc.findings
     except MemoryError:
         ex = _refused(source, sha, out_of_memory(source))
@@ -153,9 +185,9 @@ def read_and_extract(data: bytes, source: str) -> tuple[Extraction, str]:
         ex = _unreadable(source, sha, f"{source}: 提取失败（{type(exc).__name__}: {exc}）")
         ex.container = doc.container
     try:
-        return ex, doc.text
+        return DocumentReading(ex, doc.text, reading)
     except Exception:  # the text of a document whose reading half-failed: none
-        return ex, ""
+        return DocumentReading(ex, "")
 
 
 def out_of_memory(source: str) -> Refusal:
@@ -186,6 +218,12 @@ def extract_file(path: str | Path, source: str | None = None) -> Extraction:
 
 def read_and_extract_file(path: str | Path, source: str | None = None) -> tuple[Extraction, str]:
     """:func:`extract_file` and the document's text (:func:`read_and_extract`)."""
+    got = read_document_file(path, source)
+    return got.extraction, got.text
+
+
+def read_document_file(path: str | Path, source: str | None = None) -> DocumentReading:
+    """:func:`read_document` of a file, refused by its size first (see :func:`extract_file`)."""
     p = Path(path)
     source = source or p.name
     try:
@@ -196,8 +234,10 @@ def read_and_extract_file(path: str | Path, source: str | None = None) -> tuple[
                 check_file_size(size, sniff_container(head, source), source, current_limits())
             except Refusal as refusal:
                 f.seek(0)
-                return _refused(source, hashlib.file_digest(f, "sha256").hexdigest(), refusal), ""
+                sha = hashlib.file_digest(f, "sha256").hexdigest()
+                return DocumentReading(_refused(source, sha, refusal), "")
             data = head + f.read()
     except OSError as exc:
-        return _unreadable(source, "", f"{p}: 无法打开文件（{exc.strerror or exc}）"), ""
-    return read_and_extract(data, source)
+        return DocumentReading(
+            _unreadable(source, "", f"{p}: 无法打开文件（{exc.strerror or exc}）"), "")
+    return read_document(data, source)

@@ -203,6 +203,27 @@ def redact_quoted(expr: pl.Expr) -> pl.Expr:
     )
 
 
+def redact_quoted_columns(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """``frame`` with :func:`redact_quoted` applied to ``columns``, scrubbing only what fires.
+
+    The same result as ``frame.with_columns(redact_quoted(pl.col(c)) for c in columns)``, but
+    the scrubber's dozen regex passes run only on the rows the detector flags: an expression
+    computes every branch of ``when/then`` on every row, and a segment's provenance column
+    (200,000 JSON texts, almost none with anything to redact) spent most of its time there.
+    """
+    pattern = detector()
+    for c in columns:
+        flagged = frame.select(
+            fold_width(pl.col(c)).str.replace_all(HASH_RUN, " ").str.contains(pattern)
+            .fill_null(True).alias("flagged"))["flagged"]
+        if not flagged.any():
+            continue
+        rows = flagged.arg_true()
+        fixed = frame[c].gather(rows).to_frame().select(redact_quoted(pl.col(c)))[c]
+        frame = frame.with_columns(frame[c].cast(pl.Utf8).scatter(rows, fixed))
+    return frame
+
+
 def _replace_own(text: pl.Expr, column: str, placeholder: str, cols: list[str]) -> pl.Expr:
     """Replace the row's own value of ``column`` inside ``text`` (literal, per row)."""
     if column not in cols:
