@@ -283,12 +283,14 @@ def _build_job(lang: str, workers: int, paths) -> int:
     from pipelines import housekeeping
     from pipelines.build_outcome import Published, outcome_of, quarantine_lines
     from pipelines.definitions import defs
+    from pipelines.pool import kept_workers
     from pipelines.resources import GongkaiHome
 
     click.echo(t("build.start", lang, n=n))
     started = time.monotonic()
     job = defs.resolve_job_def("build_warehouse")
-    with _instance() as instance:
+    # The steps run one after the other in this process: the shards share their workers.
+    with _instance() as instance, kept_workers():
         result = job.execute_in_process(
             instance=instance,
             resources={"gongkai": GongkaiHome(home=str(paths.home), workers=workers)},

@@ -196,6 +196,7 @@ class _Worker(Generic[T]):
     tasks: deque[tuple[str, T]] = field(default_factory=deque)
     deadline: float = 0.0
     started: float = field(default_factory=time.monotonic)
+    sent: int = 0  # tasks sent over its life (a kept pool renews a worker after MAX_TASKS)
 
 
 class _Pool(Generic[T]):
@@ -215,13 +216,19 @@ class _Pool(Generic[T]):
         warm: Callable[[], None] | None = None,
     ) -> None:
         self.ctx = multiprocessing.get_context("spawn")
-        self.work, self.limits, self.done, self.failed = work, limits, done, failed
-        self.warm = warm
+        self.work, self.limits, self.warm = work, limits, warm
+        self.max_tasks = 0  # tasks a worker runs before it is renewed (0: no limit)
+        self.assign(tasks, done, failed)
+        self.size = size
+        self.workers = [self._start() for _ in range(size)]
+
+    def assign(self, tasks: Sequence[tuple[str, T]], done: Callable[[str, dict], None],
+               failed: Callable[[T, Failure], dict] | None) -> None:
+        """Give the pool a new list of tasks and what to do with their outcomes."""
+        self.done, self.failed = done, failed
         self.pending: deque[tuple[str, T]] = deque(tasks)
         self.deaths: dict[str, int] = {}
         self.start_failures = 0
-        self.size = size
-        self.workers = [self._start() for _ in range(size)]
 
     def _start(self) -> _Worker[T]:
         parent, child = self.ctx.Pipe()
@@ -256,11 +263,24 @@ class _Pool(Generic[T]):
     def step(self) -> None:
         """Hand out tasks, wait for the next message, death or deadline, and deal with it."""
         now = time.monotonic()
-        for w in self.workers:
-            while w.ready and len(w.tasks) < self.DEPTH and self.pending:
+        for w in list(self.workers):
+            if self.max_tasks and w.sent >= self.max_tasks and not w.tasks:
+                self._replace(w)  # served its share: a fresh process, its memory returned
+        # One task to every idle worker first, then a second to wait in the pipe, but never
+        # one that an idle or starting worker would otherwise get: with two segments and two
+        # workers, the first worker up took both and the other sat idle.
+        for depth in range(1, self.DEPTH + 1):
+            for w in self.workers:
+                if not (w.ready and len(w.tasks) < depth and self.pending) or (
+                        self.max_tasks and w.sent >= self.max_tasks):
+                    continue
+                idle = sum(1 for o in self.workers if o is not w and not o.tasks)
+                if w.tasks and len(self.pending) <= idle:
+                    continue
                 if not w.tasks:
                     w.deadline = now + self.limits.doc_timeout_s
                 w.tasks.append(self.pending.popleft())
+                w.sent += 1
                 with contextlib.suppress(OSError):  # dead: its sentinel says so below
                     w.conn.send(w.tasks[-1])
         deadlines = [w.deadline for w in self.workers if w.tasks] or [now + 1.0]
@@ -333,6 +353,35 @@ class _Pool(Generic[T]):
             w.conn.close()
 
 
+# Pools kept between run_tasks calls inside kept_workers(), by (work, warm, workers, limits).
+_kept: dict[tuple, _Pool] | None = None
+MAX_TASKS = 24  # tasks a kept worker runs before it is renewed (bounds what a long life holds)
+
+
+@contextlib.contextmanager
+def kept_workers():
+    """Within this block, a :func:`run_tasks` pool outlives its call and serves the next one.
+
+    A build runs its sixteen shard steps one after the other in one process, and each started
+    two workers that imported the engine and polars again (1.5–5 s of two cores per step,
+    longer than a small shard's work). Inside the block the next call with the same work,
+    warm-up, size and limits finds the workers ready. A kept worker is renewed after
+    :data:`MAX_TASKS` tasks; the pools close when the block ends. Outside the block (the
+    ``dagster dev`` and celery executors run each step in its own process) nothing changes.
+    """
+    global _kept
+    if _kept is not None:  # nested: the outer block owns the pools
+        yield
+        return
+    _kept = {}
+    try:
+        yield
+    finally:
+        pools, _kept = _kept, None
+        for pool in pools.values():
+            pool.close()
+
+
 def run_tasks(
     tasks: Sequence[tuple[str, T]],
     work: Callable[[T], dict],
@@ -352,6 +401,9 @@ def run_tasks(
     """
     if not tasks:
         return
+    if _kept is not None:
+        _run_kept(tasks, work, done, workers, limits, failed, warm)
+        return
     size = max(1, min(workers, len(tasks)))
     pool = _Pool(tasks, work, size, limits, done, failed, warm)
     try:
@@ -359,3 +411,22 @@ def run_tasks(
             pool.step()
     finally:
         pool.close()
+
+
+def _run_kept(tasks, work, done, workers, limits, failed, warm) -> None:
+    """:func:`run_tasks` on the kept pool of its kind (started on first use)."""
+    assert _kept is not None
+    key = (_ref(work), _ref(warm) if warm else None, max(1, workers), limits)
+    pool = _kept.pop(key, None)
+    if pool is None:
+        pool = _Pool(tasks, work, max(1, workers), limits, done, failed, warm)
+        pool.max_tasks = MAX_TASKS
+    else:
+        pool.assign(tasks, done, failed)
+    try:
+        while pool.busy():
+            pool.step()
+    except BaseException:
+        pool.close()  # tasks may be in flight: this pool is not handed on
+        raise
+    _kept[key] = pool

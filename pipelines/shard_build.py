@@ -29,7 +29,7 @@ from pipelines.extract.limits import current_limits
 from pipelines.gc_pause import gc_paused
 from pipelines.inbox import Inbox, InboxEntry
 from pipelines.ledgers.privacy import find_personal_data
-from pipelines.pool import run_tasks
+from pipelines.pool import engine_warm_up, run_tasks
 from warehouse.frames import ROWS_VERSION
 from warehouse.segments import (
     SCAN_FILE,
@@ -137,6 +137,18 @@ def wide_values(values: pl.DataFrame) -> pl.DataFrame:
         pl.col("report_id"), *(pl.col(k).cast(pl.Float64) for k in keys))
 
 
+def segment_warm_up() -> None:
+    """A segment worker's start: the engine's place index and the table builders' imports.
+
+    Loaded before the worker's memory cap and first deadline (see :func:`pipelines.pool.
+    engine_warm_up`), not inside the first segment it writes.
+    """
+    import warehouse.build
+    import warehouse.scorecard  # noqa: F401
+
+    engine_warm_up()
+
+
 def build_segment(task: SegmentTask) -> dict:
     """Write the tables of one segment (pure of everything but the files it names).
 
@@ -239,7 +251,8 @@ def update_shard(
     if len(tasks) > 1 and workers > 1:
         limits = replace(current_limits(), doc_timeout_s=SEGMENT_TIMEOUT_S,
                          worker_memory_mb=max(current_limits().worker_memory_mb, 2_000))
-        run_tasks(tasks, build_segment, written.__setitem__, workers, limits)
+        run_tasks(tasks, build_segment, written.__setitem__, workers, limits,
+                  warm=segment_warm_up)
     else:
         for key, task in tasks:
             written[key] = build_segment(task)
