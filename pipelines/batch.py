@@ -22,7 +22,7 @@ from pipelines.extract.engine import read_document_file
 from pipelines.extract.limits import Limits, current_limits
 from pipelines.extract.model import Extraction, Finding
 from pipelines.inbox import Inbox, InboxEntry
-from pipelines.pool import Failure, run_tasks
+from pipelines.pool import Failure, kept_workers, run_tasks
 
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
@@ -213,18 +213,20 @@ def warm_entries(
     base = len(entries) - len(todo)
     if progress:
         progress(base, len(entries))
-    # map_cached keeps its results in memory; runs of 5,000 bound that.
-    for i in range(0, len(todo), 5_000):
-        part = todo[i:i + 5_000]
-        jobs = [(e.sha256, (str(inbox.object_path(e.sha256, e.suffix)), e.file_name, e.sha256))
-                for e in part]
+    # map_cached keeps its results in memory; runs of 5,000 bound that. The runs share their
+    # workers (started once, not once per run).
+    with kept_workers():
+        for i in range(0, len(todo), 5_000):
+            part = todo[i:i + 5_000]
+            jobs = [(e.sha256, (str(inbox.object_path(e.sha256, e.suffix)), e.file_name,
+                                e.sha256)) for e in part]
 
-        def step(done: int, total: int, offset: int = base + i) -> None:
-            if progress:
-                progress(offset + done, len(entries))
+            def step(done: int, total: int, offset: int = base + i) -> None:
+                if progress:
+                    progress(offset + done, len(entries))
 
-        map_cached(jobs, _extract_entry, folder, workers, step, _extract_failed_entry,
-                   collect=False)
+            map_cached(jobs, _extract_entry, folder, workers, step, _extract_failed_entry,
+                       collect=False)
     return len(todo)
 
 

@@ -196,7 +196,7 @@ class _Worker(Generic[T]):
     tasks: deque[tuple[str, T]] = field(default_factory=deque)
     deadline: float = 0.0
     started: float = field(default_factory=time.monotonic)
-    sent: int = 0  # tasks sent over its life (a kept pool renews a worker after MAX_TASKS)
+    sent: int = 0  # tasks sent over its life (see run_tasks' renew_after)
 
 
 class _Pool(Generic[T]):
@@ -355,7 +355,6 @@ class _Pool(Generic[T]):
 
 # Pools kept between run_tasks calls inside kept_workers(), by (work, warm, workers, limits).
 _kept: dict[tuple, _Pool] | None = None
-MAX_TASKS = 24  # tasks a kept worker runs before it is renewed (bounds what a long life holds)
 
 
 @contextlib.contextmanager
@@ -364,10 +363,11 @@ def kept_workers():
 
     A build runs its sixteen shard steps one after the other in one process, and each started
     two workers that imported the engine and polars again (1.5–5 s of two cores per step,
-    longer than a small shard's work). Inside the block the next call with the same work,
-    warm-up, size and limits finds the workers ready. A kept worker is renewed after
-    :data:`MAX_TASKS` tasks; the pools close when the block ends. Outside the block (the
-    ``dagster dev`` and celery executors run each step in its own process) nothing changes.
+    longer than a small shard's work); the extraction of a national inbox, in runs of 5,000
+    documents, started two workers 44 times. Inside the block the next call with the same
+    work, warm-up, size, limits and renewal finds the workers ready; the pools close when the
+    block ends. Outside the block (the ``dagster dev`` and celery executors run each step in
+    its own process) nothing changes.
     """
     global _kept
     if _kept is not None:  # nested: the outer block owns the pools
@@ -390,6 +390,7 @@ def run_tasks(
     limits: Limits,
     failed: Callable[[T, Failure], dict] | None = None,
     warm: Callable[[], None] | None = None,
+    renew_after: int = 0,
 ) -> None:
     """Run ``work(arg)`` for every ``(key, arg)`` in ``workers`` processes; ``done(key, result)``.
 
@@ -397,15 +398,17 @@ def run_tasks(
     whose worker died twice gets ``failed(arg, failure)`` as its result; without ``failed``, or
     when ``work`` raises, :class:`TaskError` names the task. ``work`` (and ``warm``, run once
     in each worker before its memory cap; by default :func:`engine_warm_up`) must be top-level
-    functions.
+    functions. ``renew_after``: tasks a worker runs before a fresh process takes its place
+    (0: never), for tasks large enough that what a long-lived worker keeps matters.
     """
     if not tasks:
         return
     if _kept is not None:
-        _run_kept(tasks, work, done, workers, limits, failed, warm)
+        _run_kept(tasks, work, done, workers, limits, failed, warm, renew_after)
         return
     size = max(1, min(workers, len(tasks)))
     pool = _Pool(tasks, work, size, limits, done, failed, warm)
+    pool.max_tasks = renew_after
     try:
         while pool.busy():
             pool.step()
@@ -413,14 +416,14 @@ def run_tasks(
         pool.close()
 
 
-def _run_kept(tasks, work, done, workers, limits, failed, warm) -> None:
+def _run_kept(tasks, work, done, workers, limits, failed, warm, renew_after) -> None:
     """:func:`run_tasks` on the kept pool of its kind (started on first use)."""
     assert _kept is not None
-    key = (_ref(work), _ref(warm) if warm else None, max(1, workers), limits)
+    key = (_ref(work), _ref(warm) if warm else None, max(1, workers), limits, renew_after)
     pool = _kept.pop(key, None)
     if pool is None:
         pool = _Pool(tasks, work, max(1, workers), limits, done, failed, warm)
-        pool.max_tasks = MAX_TASKS
+        pool.max_tasks = renew_after
     else:
         pool.assign(tasks, done, failed)
     try:

@@ -45,6 +45,10 @@ from warehouse.segments import (
 
 Log = Callable[[str], None]
 SEGMENT_TIMEOUT_S = 1_800.0  # a segment of 1,000 cached documents takes seconds; never this
+# Segments a worker writes before a fresh process takes its place: the shards of one build
+# share their workers (pipelines.pool.kept_workers), and a process that built a hundred
+# segments would hold on to whatever each left behind.
+SEGMENTS_PER_WORKER = 24
 
 
 @dataclass(frozen=True)
@@ -252,7 +256,7 @@ def update_shard(
         limits = replace(current_limits(), doc_timeout_s=SEGMENT_TIMEOUT_S,
                          worker_memory_mb=max(current_limits().worker_memory_mb, 2_000))
         run_tasks(tasks, build_segment, written.__setitem__, workers, limits,
-                  warm=segment_warm_up)
+                  warm=segment_warm_up, renew_after=SEGMENTS_PER_WORKER)
     else:
         for key, task in tasks:
             written[key] = build_segment(task)
