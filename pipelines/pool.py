@@ -134,7 +134,7 @@ def _resolve(ref: str | Callable) -> Callable:
 # Environment variables that size a library's own thread pool, set in every worker before it
 # imports anything: a pool already runs one worker per core, and each worker's polars using a
 # thread per core as well left the cores oversubscribed (a national shard of 14 segments took
-# 31.6 s with polars' default threads, 21.9 s with one thread per worker).
+# 31.6 s with polars' default threads, 24.3 s with one thread per worker).
 THREAD_VARIABLES = ("POLARS_MAX_THREADS",)
 
 
@@ -353,7 +353,8 @@ class _Pool(Generic[T]):
             w.conn.close()
 
 
-# Pools kept between run_tasks calls inside kept_workers(), by (work, warm, workers, limits).
+# Pools kept between run_tasks calls inside kept_workers(), by (work, warm, workers, limits,
+# renewal).
 _kept: dict[tuple, _Pool] | None = None
 
 
@@ -416,7 +417,16 @@ def run_tasks(
         pool.close()
 
 
-def _run_kept(tasks, work, done, workers, limits, failed, warm, renew_after) -> None:
+def _run_kept(
+    tasks: Sequence[tuple[str, T]],
+    work: Callable[[T], dict],
+    done: Callable[[str, dict], None],
+    workers: int,
+    limits: Limits,
+    failed: Callable[[T, Failure], dict] | None,
+    warm: Callable[[], None] | None,
+    renew_after: int,
+) -> None:
     """:func:`run_tasks` on the kept pool of its kind (started on first use)."""
     assert _kept is not None
     key = (_ref(work), _ref(warm) if warm else None, max(1, workers), limits, renew_after)
