@@ -93,7 +93,7 @@ class DocumentReading(NamedTuple):
     those of :func:`prose.compact` of ``text``), or None when the document was not read for
     figures. The report checker's text facts take their figures from it
     (:func:`pipelines.checker.facts.document_facts`) instead of reading the prose again: that
-    second reading was a fifth of a document's time in a build.
+    second reading was about a sixth of a document's time in a build.
     """
 
     extraction: Extraction
