@@ -15,6 +15,7 @@ import duckdb
 import polars as pl
 
 from schemas import registry
+from schemas.sql import ident
 
 LEVEL_ORDER = ("province", "city", "county", "township")
 GRANTED_ROWS = ("granted", "partially_granted")
@@ -50,9 +51,7 @@ _IN_REGION = (
 )
 
 
-def q(column: str) -> str:
-    """Quote a column name for SQL (canonical keys contain dots)."""
-    return '"' + column.replace('"', '""') + '"'
+q = ident  # column names quoted for SQL (canonical keys contain dots)
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> pl.DataFrame:

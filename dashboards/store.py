@@ -27,6 +27,7 @@ import streamlit as st
 
 from dashboards import data, exports
 from pipelines.paths import default_paths
+from schemas.sql import literal
 
 T = TypeVar("T")
 
@@ -81,8 +82,7 @@ _RETIRED: list[duckdb.DuckDBPyConnection] = []
 def _attach(path: Path) -> duckdb.DuckDBPyConnection:
     """A private in-memory database with ``path`` attached read-only as its default catalogue."""
     con = duckdb.connect(":memory:")
-    literal = "'" + str(path).replace("'", "''") + "'"
-    con.execute(f"ATTACH {literal} AS warehouse (READ_ONLY)")
+    con.execute(f"ATTACH {literal(str(path))} AS warehouse (READ_ONLY)")
     con.execute("USE warehouse")
     return con
 

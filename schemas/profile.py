@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from schemas.sql import ident, literal
 from schemas.tables import Column, Table
 
 # Tables with more rows than this are validated on aggregates, smaller ones as whole frames.
@@ -30,14 +31,8 @@ class Constraint:
     count_sql: str
 
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _literal(value: object) -> str:
-    if isinstance(value, str):
-        return "'" + value.replace("'", "''") + "'"
-    return repr(value)
+    return literal(value) if isinstance(value, str) else repr(value)
 
 
 def column_constraints(c: Column) -> list[Constraint]:
@@ -47,7 +42,7 @@ def column_constraints(c: Column) -> list[Constraint]:
     counts as not broken in both), but DuckDB evaluates three hundred FILTER aggregates one
     selection at a time — 11 s on a national body-year table against 0.35 s.
     """
-    col = _q(c.name)
+    col = ident(c.name)
     out = []
     if not c.nullable:
         out.append(Constraint(c.name, "not_null", f"count_if({col} IS NULL)"))
@@ -69,10 +64,10 @@ def constraints(table: Table, where: str = "TRUE") -> list[Constraint]:
     """
     out = [k for c in table.columns for k in column_constraints(c)]
     if table.primary_key:
-        key = ", ".join(_q(c) for c in table.primary_key)
+        key = ", ".join(ident(c) for c in table.primary_key)
         out.append(Constraint("+".join(table.primary_key), "unique",
                               f"count(*) - (SELECT count(*) FROM (SELECT DISTINCT {key} "
-                              f"FROM {_q(table.name)} WHERE {where}))"))
+                              f"FROM {ident(table.name)} WHERE {where}))"))
     return out
 
 
@@ -86,7 +81,7 @@ def profile(con: duckdb.DuckDBPyConnection, table: Table, where: str = "TRUE"
     if not checks:
         return []
     exprs = ", ".join(c.count_sql for c in checks)
-    counts = con.execute(f"SELECT {exprs} FROM {_q(table.name)} WHERE {where}").fetchall()[0]
+    counts = con.execute(f"SELECT {exprs} FROM {ident(table.name)} WHERE {where}").fetchall()[0]
     return [(c.column, c.rule, int(n or 0)) for c, n in zip(checks, counts, strict=True)]
 
 
@@ -118,10 +113,10 @@ def check_table(con: duckdb.DuckDBPyConnection, table: Table, where: str = "TRUE
     wrong = columns_match(con, table)
     if wrong:
         return wrong
-    rows = con.execute(f"SELECT count(*) FROM {_q(table.name)}").fetchall()[0][0]
+    rows = con.execute(f"SELECT count(*) FROM {ident(table.name)}").fetchall()[0][0]
     if rows <= FRAME_ROWS:
         try:
-            validate(table.name, conform(table.name, con.sql(f"SELECT * FROM {_q(table.name)}")
+            validate(table.name, conform(table.name, con.sql(f"SELECT * FROM {ident(table.name)}")
                                          .pl()))
         except ValueError as exc:
             return str(exc)[:500]

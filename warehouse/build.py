@@ -24,6 +24,7 @@ from pipelines.review.store import Correction
 from schemas.models import conform, empty_frame, validate
 from schemas.profile import check_table
 from schemas.registry import measures
+from schemas.sql import literal_list
 from schemas.tables import comments, tables
 from warehouse import frames, mart_delta
 from warehouse.collect_store import CollectTables, empty_store
@@ -345,7 +346,7 @@ def _build(path: Path, core: CoreTables, regions: pl.DataFrame, plan, *, is_demo
         wide = None
         if isinstance(core.core_value, TableFiles) and core.core_value.wide:
             wide = "_report_wide"
-            listed = ", ".join("'" + f.replace("'", "''") + "'" for f in core.core_value.wide)
+            listed = literal_list(core.core_value.wide)
             con.execute(f"CREATE TEMP VIEW {wide} AS SELECT * FROM read_parquet([{listed}])")
         kept = _body_year(con, plan, wide)
         lap("out_body_year")

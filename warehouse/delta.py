@@ -33,6 +33,7 @@ from pathlib import Path
 
 import duckdb
 
+from schemas.sql import literal_list
 from schemas.tables import tables
 from warehouse.segments import TableFiles, footer_rows
 
@@ -288,5 +289,5 @@ def scope_sql(added: Sequence[str]) -> str:
     """
     if not added:
         return "FALSE"
-    listed = ", ".join("'" + f.replace("'", "''") + "'" for f in added)
+    listed = literal_list(added)
     return f"report_id IN (SELECT DISTINCT report_id FROM read_parquet([{listed}]))"

@@ -32,6 +32,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.inbox import sha256_file
+from schemas.sql import literal
 from schemas.tables import Column, Table, tables
 from warehouse import export_reuse, stream_out
 from warehouse.personal_data import ensure_no_personal_data
@@ -247,7 +248,7 @@ def _table_resources(
         if reused is not None:
             return reused
         stem = part.rsplit("/", 1)[0].replace("/", "-")
-        source = f"read_parquet({stream_out._literal(str(file))})"
+        source = f"read_parquet({literal(str(file))})"
         cur = con.cursor()
         try:
             found = cur.execute(f"SELECT DISTINCT year FROM {source} ORDER BY 1 NULLS LAST"

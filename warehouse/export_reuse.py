@@ -22,6 +22,8 @@ from pathlib import Path
 
 import duckdb
 
+from schemas.sql import ident
+
 # Bumped when the files behind a key would be written differently (columns, encodings).
 LAYOUT = "parts-1"
 
@@ -74,6 +76,6 @@ def reuse(found: list[tuple[dict, Path]] | None, root: Path, digests: dict[Path,
 def rows_key(con: duckdb.DuckDBPyConnection, sql: str) -> str:
     """A content key of the rows ``sql`` selects, whatever their order."""
     cols = [d[0] for d in con.execute(f"SELECT * FROM ({sql}) LIMIT 0").description]
-    args = ", ".join('"' + c.replace('"', '""') + '"' for c in cols)
+    args = ", ".join(map(ident, cols))
     digest, n = con.execute(f"SELECT bit_xor(hash({args})), count(*) FROM ({sql})").fetchall()[0]
     return f"rows:{n}:{digest or 0:x}"

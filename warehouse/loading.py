@@ -8,14 +8,13 @@ from typing import TYPE_CHECKING
 import duckdb
 import polars as pl
 
+from schemas.sql import ident
 from schemas.tables import comments, ddl, tables
 
 if TYPE_CHECKING:
     from warehouse.segments import TableFiles
 
 
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def load_table(
@@ -43,7 +42,7 @@ def load_table(
 def insert_files(con: duckdb.DuckDBPyConnection, name: str, files: Sequence[str]) -> None:
     """Append the rows of Parquet ``files`` to table ``name``, in the contract's column order."""
     if files:
-        cols = ", ".join(_quoted(c) for c in tables()[name].column_names)
+        cols = ", ".join(ident(c) for c in tables()[name].column_names)
         con.execute(
             f"INSERT INTO {name} SELECT {cols} FROM read_parquet($files, union_by_name = true)",
             {"files": list(files)},

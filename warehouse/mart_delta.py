@@ -26,6 +26,8 @@ from collections.abc import Sequence
 
 import duckdb
 
+from schemas.sql import literal_list
+
 MART = "out_body_year"
 PREFIX = "_base_"
 # The base tables set aside by warehouse.delta.start_from: the mart and what decides its rows.
@@ -60,7 +62,7 @@ def _touched_sql(added: Sequence[str]) -> str:
             kept_name("core_body_reviewed")))
     new_parts = ""
     if added:
-        listed = ", ".join("'" + f.replace("'", "''") + "'" for f in added)
+        listed = literal_list(added)
         new_parts = (f"UNION SELECT report_id FROM read_parquet([{listed}], "
                      "union_by_name = true)")
     return f"""

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from pipelines.review.items import BODY_KEY
 from schemas.registry import measures
+from schemas.sql import ident
 from schemas.tables import RATES, ROLLUP_MEASURES, SHARE_ROWS, YOY_KEYS
 
-
-def q(name: str) -> str:
-    """Quote an identifier (canonical keys contain dots)."""
-    return '"' + name.replace('"', '""') + '"'
+q = ident  # identifiers quoted (canonical keys contain dots)
 
 
 def _sub_rows(category: str) -> list[str]:

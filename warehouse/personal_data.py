@@ -20,6 +20,7 @@ from collections.abc import Collection
 import duckdb
 
 from pipelines.ledgers.privacy import ASCII, FULL_WIDTH, HASH_COLUMNS, HASH_RUN, detector
+from schemas.sql import ident, literal
 
 _TEXT_TYPES = ("VARCHAR",)
 _NUMBER_TYPES = ("BIGINT", "INTEGER", "HUGEINT", "DOUBLE", "DECIMAL", "UBIGINT", "FLOAT", "REAL")
@@ -30,10 +31,6 @@ SMALLEST_NUMBER_HIT = 10**10  # below every 11-digit mobile (13…) and 15/18-di
 
 class PersonalDataFound(RuntimeError):
     """A table about to be published or exported holds something shaped like personal data."""
-
-
-def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def scan_database(
@@ -70,14 +67,10 @@ def scan_database(
             cols = [(c, base) for c, base in cols if base not in _NUMBER_TYPES]
         for column, base in cols:
             n = _column_hits(con, table, column, base,
-                             f"{known}.{_q(table)}" if (table, column) in old else None)
+                             f"{known}.{ident(table)}" if (table, column) in old else None)
             if n:
                 hits[f"{table}.{column}"] = n
     return hits
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _known_columns(con: duckdb.DuckDBPyConnection, known: str) -> set[tuple[str, str]]:
@@ -93,16 +86,16 @@ def _any_large_number(con: duckdb.DuckDBPyConnection, table: str, columns: list[
     Only such values are searched, and a wide mart has some 300 numeric columns: one scan of
     the table answers for all of them (one query per column cost 0.6 s nationally).
     """
-    cond = " OR ".join(f"abs({_q(c)}) >= {SMALLEST_NUMBER_HIT}" for c in columns)
-    return bool(con.execute(f"SELECT count(*) FROM {_q(table)} WHERE {cond}").fetchall()[0][0])
+    cond = " OR ".join(f"abs({ident(c)}) >= {SMALLEST_NUMBER_HIT}" for c in columns)
+    return bool(con.execute(f"SELECT count(*) FROM {ident(table)} WHERE {cond}").fetchall()[0][0])
 
 
 def _column_hits(con: duckdb.DuckDBPyConnection, table: str, column: str, base: str,
                  known: str | None) -> int:
     """Rows of ``table.column`` that look like personal data; values in ``known`` are not."""
-    pattern = _sql_text(detector())
-    fold = f"translate(CAST({{col}} AS VARCHAR), {_sql_text(FULL_WIDTH)}, {_sql_text(ASCII)})"
-    value = _q(column)
+    pattern = literal(detector())
+    fold = f"translate(CAST({{col}} AS VARCHAR), {literal(FULL_WIDTH)}, {literal(ASCII)})"
+    value = ident(column)
     where = "TRUE"
     if base in _NUMBER_TYPES:
         # As a number only a mobile (11 digits) or an ID number (15/18) can be written:
@@ -112,13 +105,13 @@ def _column_hits(con: duckdb.DuckDBPyConnection, table: str, column: str, base: 
     if base in ("DOUBLE", "DECIMAL", "FLOAT", "REAL"):  # the integer part, as polars does
         value = f"TRY_CAST(floor({value}) AS BIGINT)"
     text = fold.format(col="v")
-    text = f"regexp_replace({text}, {_sql_text(HASH_RUN)}, ' ', 'g')"
-    grouped = f"SELECT {value} AS v, count(*) AS n FROM {_q(table)} WHERE {where} GROUP BY 1"
+    text = f"regexp_replace({text}, {literal(HASH_RUN)}, ' ', 'g')"
+    grouped = f"SELECT {value} AS v, count(*) AS n FROM {ident(table)} WHERE {where} GROUP BY 1"
     if known:
         # Materialized, so the values the base holds are gone before any regex runs (as a
         # plain filter DuckDB evaluated the regex first: 0.43 s for 200,000 titles, not 0.05).
         grouped = (f"WITH g AS ({grouped}), fresh AS MATERIALIZED (SELECT g.* FROM g ANTI JOIN "
-                   f"(SELECT DISTINCT {_q(column)} AS v FROM {known}) k USING (v)) "
+                   f"(SELECT DISTINCT {ident(column)} AS v FROM {known}) k USING (v)) "
                    "SELECT * FROM fresh")
     # Each distinct value is searched once and counted by its rows: codes, keys and names
     # repeat thousands of times in a national warehouse, and the regex is the cost.

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from schemas.sql import ident, literal
 from warehouse.safe_cells import TRIGGERS
 
 BOM = "\ufeff"
@@ -27,23 +28,15 @@ XLSX_MAX_ROWS = 1_048_575  # a worksheet's 1,048,576 rows, one of them the heade
 _BATCH = 10_000
 
 
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
     """``(name, type)`` of every column of ``table``, in order."""
-    return [(r[0], r[1]) for r in con.execute(f"DESCRIBE {_ident(table)}").fetchall()]
+    return [(r[0], r[1]) for r in con.execute(f"DESCRIBE {ident(table)}").fetchall()]
 
 
 def neutralised(column: str) -> str:
     """SQL for a text column with formula-like cells quoted (the rule of ``safe_cells``)."""
-    col = _ident(column)
-    triggers = ", ".join(_literal(t) for t in TRIGGERS)
+    col = ident(column)
+    triggers = ", ".join(literal(t) for t in TRIGGERS)
     return f"CASE WHEN left({col}, 1) IN ({triggers}) THEN '''' || {col} ELSE {col} END"
 
 
@@ -64,20 +57,20 @@ def select_sql(
     exprs = []
     columns = table_columns(con, table)
     for name, dtype in columns:
-        expr = neutralised(name) if spreadsheet and dtype == "VARCHAR" else _ident(name)
-        exprs.append(f"{expr} AS {_ident(name)}")
+        expr = neutralised(name) if spreadsheet and dtype == "VARCHAR" else ident(name)
+        exprs.append(f"{expr} AS {ident(name)}")
     key = tables()[table].primary_key if table in tables() else ()
     keyed = bool(key) and set(key) <= {name for name, _ in columns}
-    order = (" ORDER BY " + ", ".join(_ident(k) for k in key)
+    order = (" ORDER BY " + ", ".join(ident(k) for k in key)
              if keyed and source is None and table not in UNDECLARED_KEYS else "")
-    return f"SELECT {', '.join(exprs)} FROM {source or _ident(table)} WHERE {where}{order}"
+    return f"SELECT {', '.join(exprs)} FROM {source or ident(table)} WHERE {where}{order}"
 
 
 def _with_bom_header(sql: str, first_column: str) -> str:
     """``sql`` with its first output column renamed ``BOM + name`` (see the module docstring)."""
-    alias = f"AS {_ident(first_column)}"
+    alias = f"AS {ident(first_column)}"
     head, sep, tail = sql.partition(alias)
-    return head + f"AS {_ident(BOM + first_column)}" + tail if sep else sql
+    return head + f"AS {ident(BOM + first_column)}" + tail if sep else sql
 
 
 def copy_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path, where: str = "TRUE",
@@ -85,7 +78,7 @@ def copy_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path, where: 
     """Stream ``table``'s rows (matching ``where``) to a zstd Parquet file, exact values."""
     path.parent.mkdir(parents=True, exist_ok=True)
     sql = select_sql(con, table, where, source=source)
-    con.execute(f"COPY ({sql}) TO {_literal(str(path))} (FORMAT parquet, COMPRESSION zstd)")
+    con.execute(f"COPY ({sql}) TO {literal(str(path))} (FORMAT parquet, COMPRESSION zstd)")
 
 
 def copy_csv(con: duckdb.DuckDBPyConnection, table: str, path: Path, where: str = "TRUE",
@@ -95,13 +88,13 @@ def copy_csv(con: duckdb.DuckDBPyConnection, table: str, path: Path, where: str 
     first = table_columns(con, table)[0][0]
     sql = _with_bom_header(select_sql(con, table, where, spreadsheet=True, source=source),
                            first)
-    con.execute(f"COPY ({sql}) TO {_literal(str(path))} (FORMAT csv, HEADER)")
+    con.execute(f"COPY ({sql}) TO {literal(str(path))} (FORMAT csv, HEADER)")
 
 
 def years(con: duckdb.DuckDBPyConnection, table: str) -> list[int | None]:
     """The distinct ``year`` values of ``table``, ascending, a null year last."""
     rows = con.execute(
-        f"SELECT DISTINCT year FROM {_ident(table)} ORDER BY year NULLS LAST"
+        f"SELECT DISTINCT year FROM {ident(table)} ORDER BY year NULLS LAST"
     ).fetchall()
     return [r[0] for r in rows]
 
@@ -113,7 +106,7 @@ def year_filter(year: int | None) -> str:
 
 def row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     """Rows of ``table``."""
-    return int(con.execute(f"SELECT count(*) FROM {_ident(table)}").fetchall()[0][0])
+    return int(con.execute(f"SELECT count(*) FROM {ident(table)}").fetchall()[0][0])
 
 
 def write_xlsx(con: duckdb.DuckDBPyConnection, path: Path, sheets: Sequence[str],

@@ -15,6 +15,7 @@ import polars as pl
 
 from pipelines.resources import GongkaiHome
 from schemas.rules import RULES
+from schemas.sql import literal
 from schemas.tables import tables
 from warehouse.personal_data import scan_warehouse
 
@@ -238,8 +239,7 @@ def _attach_base(con: duckdb.DuckDBPyConnection, staging: str) -> str | None:
     if base is None or not base.is_file():
         return None
     try:
-        quoted = "'" + str(base).replace("'", "''") + "'"
-        con.execute(f"ATTACH {quoted} AS {_BASE} (READ_ONLY)")
+        con.execute(f"ATTACH {literal(str(base))} AS {_BASE} (READ_ONLY)")
     except duckdb.Error:
         return None
     return _BASE
