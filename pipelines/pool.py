@@ -404,35 +404,14 @@ def run_tasks(
     """
     if not tasks:
         return
+    pool = None
     if _kept is not None:
-        _run_kept(tasks, work, done, workers, limits, failed, warm, renew_after)
-        return
-    size = max(1, min(workers, len(tasks)))
-    pool = _Pool(tasks, work, size, limits, done, failed, warm)
-    pool.max_tasks = renew_after
-    try:
-        while pool.busy():
-            pool.step()
-    finally:
-        pool.close()
-
-
-def _run_kept(
-    tasks: Sequence[tuple[str, T]],
-    work: Callable[[T], dict],
-    done: Callable[[str, dict], None],
-    workers: int,
-    limits: Limits,
-    failed: Callable[[T, Failure], dict] | None,
-    warm: Callable[[], None] | None,
-    renew_after: int,
-) -> None:
-    """:func:`run_tasks` on the kept pool of its kind (started on first use)."""
-    assert _kept is not None
-    key = (_ref(work), _ref(warm) if warm else None, max(1, workers), limits, renew_after)
-    pool = _kept.pop(key, None)
+        key = (_ref(work), _ref(warm) if warm else None, max(1, workers), limits, renew_after)
+        pool = _kept.pop(key, None)
     if pool is None:
-        pool = _Pool(tasks, work, max(1, workers), limits, done, failed, warm)
+        # A kept pool is sized for the calls after this one, not for this call's tasks.
+        size = max(1, workers if _kept is not None else min(workers, len(tasks)))
+        pool = _Pool(tasks, work, size, limits, done, failed, warm)
         pool.max_tasks = renew_after
     else:
         pool.assign(tasks, done, failed)
@@ -442,4 +421,7 @@ def _run_kept(
     except BaseException:
         pool.close()  # tasks may be in flight: this pool is not handed on
         raise
-    _kept[key] = pool
+    if _kept is not None:
+        _kept[key] = pool
+    else:
+        pool.close()
