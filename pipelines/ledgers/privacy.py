@@ -103,6 +103,15 @@ def detector() -> str:
     return "|".join(f"(?:{p})" for p in DETECT_PATTERNS.values())
 
 
+def detected(folded: pl.Expr) -> pl.Expr:
+    """Whether width-folded text (:func:`fold_width`) looks like personal data, digests cut out.
+
+    The one test behind the segment search, the redaction of quoted text and its twin in
+    DuckDB (:mod:`warehouse.personal_data`).
+    """
+    return folded.str.replace_all(HASH_RUN, " ").str.contains(detector())
+
+
 def find_personal_data(frame: pl.DataFrame) -> dict[str, int]:
     """Column → number of values that look like an ID number, phone or e-mail (only hits).
 
@@ -111,7 +120,6 @@ def find_personal_data(frame: pl.DataFrame) -> dict[str, int]:
     digests inside text are cut out first. Only counts are returned, never the values: this
     feeds logs and check metadata.
     """
-    pattern = detector()
     hits = {}
     for col, dtype in frame.schema.items():
         if col in HASH_COLUMNS or not (dtype == pl.Utf8 or dtype.is_numeric()):
@@ -119,8 +127,7 @@ def find_personal_data(frame: pl.DataFrame) -> dict[str, int]:
         value = pl.col(col)
         if dtype.is_float():
             value = value.floor().cast(pl.Int64, strict=False)
-        text = fold_width(value.cast(pl.Utf8)).str.replace_all(HASH_RUN, " ")
-        n = frame.select(text.str.contains(pattern).sum()).item() or 0
+        n = frame.select(detected(fold_width(value.cast(pl.Utf8))).sum()).item() or 0
         if n:
             hits[col] = int(n)
     return hits
@@ -187,17 +194,12 @@ def redact_quoted(expr: pl.Expr) -> pl.Expr:
     whole build for it. So quoted text is redacted where, and only where, the check would fire:
     any other text stays exactly as printed; a text the scrubber cannot clear is withheld whole.
     """
-    pattern = detector()
-
-    def fires(e: pl.Expr) -> pl.Expr:
-        return e.str.replace_all(HASH_RUN, " ").str.contains(pattern)
-
     folded = fold_width(expr)
     out = _replace_patterns(folded, _CONTACT_PATTERNS)
     return (
-        pl.when(~fires(folded).fill_null(True))
+        pl.when(~detected(folded).fill_null(True))
         .then(expr)
-        .when(fires(out))
+        .when(detected(out))
         .then(pl.lit(WITHHELD_TEXT))
         .otherwise(out)
     )
@@ -211,11 +213,9 @@ def redact_quoted_columns(frame: pl.DataFrame, columns: list[str]) -> pl.DataFra
     computes every branch of ``when/then`` on every row, and a segment's provenance column
     (200,000 JSON texts, almost none with anything to redact) spent most of its time there.
     """
-    pattern = detector()
     for c in columns:
         flagged = frame.select(
-            fold_width(pl.col(c)).str.replace_all(HASH_RUN, " ").str.contains(pattern)
-            .fill_null(True).alias("flagged"))["flagged"]
+            detected(fold_width(pl.col(c))).fill_null(True).alias("flagged"))["flagged"]
         if not flagged.any():
             continue
         rows = flagged.arg_true()
