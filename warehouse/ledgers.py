@@ -27,7 +27,7 @@ from pipelines.inbox import Inbox, InboxEntry
 from pipelines.ledgers import LedgerResult, process_ledger
 from pipelines.ledgers.aggregate import table_three
 from pipelines.ledgers.ledger_map import LedgerMap, LedgerMapError, merge_maps, parse_ledger_map
-from pipelines.ledgers.privacy import DEMO_KEY, PII_KEY_ENV, pii_key, redact_quoted
+from pipelines.ledgers.privacy import DEMO_KEY, PII_KEY_ENV, pii_key, redact_quoted_columns
 from pipelines.ledgers.reconcile import reconcile
 from schemas.models import conform, empty_frame, validate
 from schemas.tables import OUTCOME_SHARES
@@ -189,7 +189,7 @@ def _column_findings(result: LedgerResult, now: datetime) -> pl.DataFrame:
         if f["severity"] != "info"  # a column read (by the map, in 自然日) is not set aside
     ]
     frame = _quarantine_rows(rows, now)
-    return frame.with_columns(redact_quoted(pl.col("item")), redact_quoted(pl.col("reason")))
+    return redact_quoted_columns(frame, ["item", "reason"])
 
 
 # How a ledger column settled in review is named where the reader says which map it used.
@@ -212,7 +212,7 @@ def inbox_ledger_map(
             maps.append(parse_ledger_map(text, e.file_name))
         except (LedgerMapError, UnicodeDecodeError, OSError) as exc:
             refused.append((e.file_name, "ledger_map_invalid", str(exc)))
-    q = _quarantine_rows(refused, now).with_columns(redact_quoted(pl.col("reason")))
+    q = redact_quoted_columns(_quarantine_rows(refused, now), ["reason"])
     return merge_maps(maps), q
 
 

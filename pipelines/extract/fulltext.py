@@ -1,8 +1,10 @@
-"""The normalised running text of a report file, for checks that read the words, not the numbers.
+"""The normalised running text of a report file, for tools that read the words, not the numbers.
 
-The report checker (:mod:`pipelines.checker`) needs the text the engine sees — the same reader
-and the same normalisation (simplified script, ASCII digits) — to find section headings and
-publication dates. This hook only reads; it never changes what :func:`extract_file` returns.
+It is the text the engine sees — the same reader and the same normalisation (simplified
+script, ASCII digits). A build and ``gongkai check`` get it with the extraction instead, from
+one reading (:func:`pipelines.extract.engine.read_document`); this hook serves scripts
+(``scripts/prose_coverage.py``). It only reads; it never changes what :func:`extract_file`
+returns.
 """
 
 from __future__ import annotations
