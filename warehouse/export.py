@@ -32,7 +32,6 @@ from pathlib import Path
 import duckdb
 
 from pipelines.inbox import sha256_file
-from schemas.sql import literal
 from schemas.tables import Column, Table, tables
 from warehouse import export_reuse, stream_out
 from warehouse.personal_data import ensure_no_personal_data
@@ -248,9 +247,9 @@ def _table_resources(
         if reused is not None:
             return reused
         stem = part.rsplit("/", 1)[0].replace("/", "-")
-        source = f"read_parquet({literal(str(file))})"
         cur = con.cursor()
         try:
+            source = stream_out.segment_rows(cur, file)
             found = cur.execute(f"SELECT DISTINCT year FROM {source} ORDER BY 1 NULLS LAST"
                                 ).fetchall()
             out = []
@@ -265,8 +264,17 @@ def _table_resources(
     # A segment's file is one row group, which DuckDB reads and writes on one thread: two
     # segments at a time keep both cores busy (a national export wrote 2,500 such files).
     # Resources keep the segments' order whatever order the files are written in.
-    with ThreadPoolExecutor(max_workers=max(1, min(SEGMENT_THREADS, len(segments)))) as pool:
-        return [r for rs in pool.map(one, segments) for r in rs]
+    # The segments' threads share the cores, so each statement runs on one DuckDB thread
+    # (a national fact table: 80 s instead of 90 s, less sorting across threads).
+    threads = max(1, min(SEGMENT_THREADS, len(segments)))
+    if threads > 1:
+        con.execute("SET threads = 1")
+    try:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            return [r for rs in pool.map(one, segments) for r in rs]
+    finally:
+        if threads > 1:
+            con.execute("RESET threads")
 
 
 def _write_province(warehouse: str, path: str, table: str, where: str) -> str:

@@ -26,6 +26,7 @@ from warehouse.safe_cells import TRIGGERS
 BOM = "\ufeff"
 XLSX_MAX_ROWS = 1_048_575  # a worksheet's 1,048,576 rows, one of them the header
 _BATCH = 10_000
+SOURCE_ORDER = "file_row_number"  # a row's place in its segment file (DuckDB's read_parquet)
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
@@ -36,8 +37,10 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str,
 def neutralised(column: str) -> str:
     """SQL for a text column with formula-like cells quoted (the rule of ``safe_cells``)."""
     col = ident(column)
-    triggers = ", ".join(literal(t) for t in TRIGGERS)
-    return f"CASE WHEN left({col}, 1) IN ({triggers}) THEN '''' || {col} ELSE {col} END"
+    # ord() is the first character's code point: an integer test, where left(…, 1) made a
+    # string of every cell (a sixth of the time of writing the fact table's CSV).
+    triggers = ", ".join(str(ord(t)) for t in TRIGGERS)
+    return f"CASE WHEN ord({col}) IN ({triggers}) THEN '''' || {col} ELSE {col} END"
 
 
 def select_sql(
@@ -46,11 +49,13 @@ def select_sql(
 ) -> str:
     """``SELECT`` of ``table``'s rows matching ``where``; for a spreadsheet, text neutralised.
 
-    ``source`` reads the rows from elsewhere (a segment's Parquet file holding rows of
-    ``table``) with the table's columns. Rows come in the order of the table's key, so the
-    same rows give the same file however the build wrote them (an incremental build appends
-    the rows it rebuilt, :mod:`warehouse.mart_delta`); a table loaded from segments keeps
-    their order, which is already fixed, and sorting 40 million rows would cost minutes.
+    ``source`` reads the rows from elsewhere: a relation with the table's columns and
+    :data:`SOURCE_ORDER` (a segment's rows, :func:`segment_rows`). Rows come in the order of
+    the table's key, so the same rows give the same file however the build wrote them (an
+    incremental build appends the rows it rebuilt, :mod:`warehouse.mart_delta`); a segment's
+    rows come in their order in its file, which is already fixed (sorting 40 million rows by
+    key would cost minutes). Without an ``ORDER BY`` a segment's rows came in the order its
+    row groups were read in, which changed from run to run.
     """
     from schemas.tables import UNDECLARED_KEYS, tables
 
@@ -61,8 +66,12 @@ def select_sql(
         exprs.append(f"{expr} AS {ident(name)}")
     key = tables()[table].primary_key if table in tables() else ()
     keyed = bool(key) and set(key) <= {name for name, _ in columns}
-    order = (" ORDER BY " + ", ".join(ident(k) for k in key)
-             if keyed and source is None and table not in UNDECLARED_KEYS else "")
+    if source is not None:
+        order = f" ORDER BY {SOURCE_ORDER}"
+    elif keyed and table not in UNDECLARED_KEYS:
+        order = " ORDER BY " + ", ".join(ident(k) for k in key)
+    else:
+        order = ""
     return f"SELECT {', '.join(exprs)} FROM {source or ident(table)} WHERE {where}{order}"
 
 
@@ -71,6 +80,19 @@ def _with_bom_header(sql: str, first_column: str) -> str:
     alias = f"AS {ident(first_column)}"
     head, sep, tail = sql.partition(alias)
     return head + f"AS {ident(BOM + first_column)}" + tail if sep else sql
+
+
+def segment_rows(con: duckdb.DuckDBPyConnection, file: Path) -> str:
+    """Read a segment's Parquet file once into this connection's temporary table; its name.
+
+    Each of a segment's years is written to two files: read from the Parquet file, the whole
+    segment was read and decompressed again for each (twelve times for six years). The table
+    keeps each row's place in the file (:data:`SOURCE_ORDER`), the order the files are
+    written in. A temporary table is the connection's own: each export thread uses its own.
+    """
+    con.execute(f"CREATE OR REPLACE TEMP TABLE segment_rows AS SELECT * FROM "
+                f"read_parquet({literal(str(file))}, file_row_number = true)")
+    return "segment_rows"
 
 
 def copy_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path, where: str = "TRUE",
