@@ -89,6 +89,39 @@ def test_value_frame_of_nothing_published_is_the_empty_contract_frame() -> None:
     assert value_frame([ex], set()).schema == empty_frame("core_value").schema
 
 
+def test_object_texts_are_each_objects_own_encoding_whatever_its_text_holds() -> None:
+    """Cut from one encoded list, or encoded one by one where a text holds the cut mark."""
+    import random
+
+    import orjson
+
+    from warehouse.frames import object_texts
+
+    def one_by_one(objects: list[dict]) -> list[bytes]:
+        return [orjson.dumps(d, option=orjson.OPT_SORT_KEYS) for d in objects]
+
+    rng = random.Random(7)
+    labels = ["一、本年新收政府信息公开申请数量", "}", "{", "},{", '"},{"', "a\\},{b", "\n", "",
+              "（一）予以公开", "𠀀"]
+    for _ in range(300):
+        objects = []
+        for _ in range(rng.randint(1, 12)):
+            d: dict = {"source": rng.choice(labels) + ".html", "line": rng.randint(0, 999)}
+            if rng.random() < 0.7:
+                d["row"] = "".join(rng.choice(labels) for _ in range(rng.randint(0, 3)))
+            if rng.random() < 0.2:
+                d["span"] = [rng.randint(0, 9), rng.randint(10, 99)]
+            if rng.random() < 0.1:
+                d["cells"] = [{"x": 1}, {"y": rng.choice(labels)}]  # nested objects
+            objects.append(d)
+        assert object_texts(objects) == one_by_one(objects)
+    assert object_texts([]) == []
+    assert object_texts([{}, {"a": 1}]) == [b"{}", b'{"a":1}']
+    # a text holding the cut mark: encoded one by one, with the same result
+    tricky = [{"row": "甲},{乙", "source": "x"}, {"source": "y"}]
+    assert object_texts(tricky) == one_by_one(tricky)
+
+
 def test_gc_paused_restores_the_collector_even_when_nested_or_failing() -> None:
     import gc
 
