@@ -94,6 +94,17 @@ def test_detector_counts_personal_data_in_text_and_numeric_columns() -> None:
     assert find_personal_data(frame) == {"reason": 1, "note": 2, "mail": 1, "fee": 1, "days": 1}
 
 
+def test_detector_counts_rows_not_distinct_values() -> None:
+    """Distinct values are searched once; a hit counts every row that holds it."""
+    phone, ident = "电话 13912345678", 320102199001011234.0
+    frame = pl.DataFrame({
+        "note": [phone, "ok", phone, None, phone, "ok"],
+        "amount": [ident, 1.0, ident + 0.5, None, 2.0, 1.0],  # the same integer part
+        "kind": ["a", "b", "a", "a", None, "b"],
+    })
+    assert find_personal_data(frame) == {"note": 3, "amount": 2}
+
+
 def test_detector_is_silent_on_what_report_tables_hold() -> None:
     sha = "3201021990010112341391234567800000000000000000000000000000000000"
     frame = pl.DataFrame(
