@@ -261,11 +261,11 @@ def _table_resources(
         finally:
             cur.close()
 
-    # A segment's file is one row group, which DuckDB reads and writes on one thread: two
-    # segments at a time keep both cores busy (a national export wrote 2,500 such files).
-    # Resources keep the segments' order whatever order the files are written in.
-    # The segments' threads share the cores, so each statement runs on one DuckDB thread
-    # (a national fact table: 80 s instead of 90 s, less sorting across threads).
+    # Segments are written one per core at a time (a national export writes 2,880 files),
+    # each statement on one DuckDB thread: a segment is too small to gain from more, and its
+    # rows sorted back into file order on several threads cost more (a national fact table:
+    # 80 s instead of 90 s). Resources keep the segments' order whatever order the files are
+    # written in.
     threads = max(1, min(SEGMENT_THREADS, len(segments)))
     if threads > 1:
         con.execute("SET threads = 1")

@@ -54,8 +54,8 @@ def select_sql(
     the table's key, so the same rows give the same file however the build wrote them (an
     incremental build appends the rows it rebuilt, :mod:`warehouse.mart_delta`); a segment's
     rows come in their order in its file, which is already fixed (sorting 40 million rows by
-    key would cost minutes). Without an ``ORDER BY`` a segment's rows came in the order its
-    row groups were read in, which changed from run to run.
+    key would cost minutes). Without an ``ORDER BY`` a segment's CSV rows came in the order
+    DuckDB's threads finished its row groups, which changed from run to run.
     """
     from schemas.tables import UNDECLARED_KEYS, tables
 
