@@ -122,9 +122,7 @@ def _ref(fn: Callable) -> str:
     return f"{fn.__module__}:{fn.__qualname__}"
 
 
-def _resolve(ref: str | Callable) -> Callable:
-    if callable(ref):
-        return ref
+def _resolve(ref: str) -> Callable:
     import importlib
 
     module, _, name = ref.partition(":")
@@ -140,10 +138,10 @@ THREAD_VARIABLES = ("POLARS_MAX_THREADS",)
 
 def _serve(
     conn: Connection,
-    work: Callable | str,
+    work: str,
     memory_mb: int,
     parent: int = 0,
-    warm: Callable[[], None] | str | None = None,
+    warm: str | None = None,
     threads: int = 0,
 ) -> None:
     """Worker loop: warm up, announce readiness, then run one task per message until told to stop.
@@ -159,7 +157,7 @@ def _serve(
     if threads > 0:
         for name in THREAD_VARIABLES:
             os.environ[name] = str(threads)
-    work = _resolve(work)
+    run = _resolve(work)
     (_resolve(warm) if warm else engine_warm_up)()
     if memory_mb > 0:
         with contextlib.suppress(OSError, ValueError):
@@ -178,7 +176,7 @@ def _serve(
             os._exit(0)
         key, arg = msg
         try:
-            out = ("ok", work(arg))
+            out = ("ok", run(arg))
         except MemoryError:
             out = ("memory", None)
         except Exception as exc:  # reported to the parent, which raises it
@@ -260,19 +258,22 @@ class _Pool(Generic[T]):
         """Whether tasks are waiting or running."""
         return bool(self.pending) or any(w.tasks for w in self.workers)
 
+    def _spent(self, w: _Worker[T]) -> bool:
+        """Whether ``w`` has been sent its share of tasks (``max_tasks``) and takes no more."""
+        return bool(self.max_tasks) and w.sent >= self.max_tasks
+
     def step(self) -> None:
         """Hand out tasks, wait for the next message, death or deadline, and deal with it."""
         now = time.monotonic()
         for w in list(self.workers):
-            if self.max_tasks and w.sent >= self.max_tasks and not w.tasks:
+            if self._spent(w) and not w.tasks:
                 self._replace(w)  # served its share: a fresh process, its memory returned
         # One task to every idle worker first, then a second to wait in the pipe, but never
         # one that an idle or starting worker would otherwise get: with two segments and two
         # workers, the first worker up took both and the other sat idle.
         for depth in range(1, self.DEPTH + 1):
             for w in self.workers:
-                if not (w.ready and len(w.tasks) < depth and self.pending) or (
-                        self.max_tasks and w.sent >= self.max_tasks):
+                if not (w.ready and len(w.tasks) < depth and self.pending) or self._spent(w):
                     continue
                 idle = sum(1 for o in self.workers if o is not w and not o.tasks)
                 if w.tasks and len(self.pending) <= idle:

@@ -72,7 +72,7 @@ def _warm() -> None:
 def one(path: Path, cache: Path, clock: dict[str, float]) -> str:
     """Run one document through the build path, adding each phase's CPU time to ``clock``.
 
-    The same calls, in the same order, as ``read_and_extract_file`` → ``_extract_entry`` →
+    The same calls, in the same order, as ``read_document_file`` → ``_extract_entry`` →
     ``map_cached.keep``; returns the container.
     """
     from pipelines.batch import FACTS_KEY, _limited, encode_entry

@@ -208,9 +208,7 @@ def object_texts(objects: list[dict]) -> list[bytes]:
     pieces than objects, and the objects are encoded one by one.
     """
     dumps, sort = orjson.dumps, orjson.OPT_SORT_KEYS
-    if not objects or any(not d for d in objects):  # "{}" has no "},{" boundary to find
-        return [dumps(d, option=sort) for d in objects]
-    pieces = dumps(objects, option=sort)[2:-2].split(b"},{")
+    pieces = dumps(objects, option=sort)[2:-2].split(b"},{")  # [] gives one piece: re-encoded
     if len(pieces) != len(objects):
         return [dumps(d, option=sort) for d in objects]
     return [b"{" + piece + b"}" for piece in pieces]

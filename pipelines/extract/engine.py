@@ -148,22 +148,16 @@ def _extract(doc: Document, source: str, sha256: str
 
 def extract_bytes(data: bytes, source: str) -> Extraction:
     """Extract a report from its bytes; never raises (failures become reading findings)."""
-    return read_and_extract(data, source)[0]
+    return read_document(data, source).extraction
 
 
-def read_and_extract(data: bytes, source: str) -> tuple[Extraction, str]:
-    """The extraction and the document's normalised text, from one reading of the bytes.
+def read_document(data: bytes, source: str) -> DocumentReading:
+    """The extraction, the normalised text and the prose reading, from one reading of the bytes.
 
     The report checker needs the words (:mod:`pipelines.checker.facts`) as well as the figures;
     reading a document once for both halves the work of a build. The text is ``""`` when the
     document could not be read (the extraction then says why). Never raises.
     """
-    got = read_document(data, source)
-    return got.extraction, got.text
-
-
-def read_document(data: bytes, source: str) -> DocumentReading:
-    """:func:`read_and_extract` and the prose reading (:class:`DocumentReading`). Never raises."""
     sha = hashlib.sha256(data).hexdigest()
     try:
         doc = read_bytes(data, source)
@@ -213,13 +207,7 @@ def extract_file(path: str | Path, source: str | None = None) -> Extraction:
     A file over its container's size limit is refused from its head and its size, without
     being read whole (its sha256 is still that of the whole file, hashed in blocks).
     """
-    return read_and_extract_file(path, source)[0]
-
-
-def read_and_extract_file(path: str | Path, source: str | None = None) -> tuple[Extraction, str]:
-    """:func:`extract_file` and the document's text (:func:`read_and_extract`)."""
-    got = read_document_file(path, source)
-    return got.extraction, got.text
+    return read_document_file(path, source).extraction
 
 
 def read_document_file(path: str | Path, source: str | None = None) -> DocumentReading:
