@@ -15,8 +15,6 @@ if TYPE_CHECKING:
     from warehouse.segments import TableFiles
 
 
-
-
 def load_table(
     con: duckdb.DuckDBPyConnection, name: str, data: pl.DataFrame | TableFiles
 ) -> None:
